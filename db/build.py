@@ -1,0 +1,163 @@
+"""Build the database from the seeds, atomically and reproducibly.
+
+The file is written beside its destination under a temporary name and renamed over it only
+when complete, so a failed build leaves any previous database untouched. Nothing that varies
+between runs (time, paths, random ids) goes into the file: the same seeds give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db.models import Evidence
+from db.schema import APPLICATION_ID, SCHEMA_VERSION, create_search_and_views, create_tables
+from db.seeds import SeedSet, load_seeds
+
+
+class BuildError(Exception):
+    """The database could not be written; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    topics: int
+    countries: int
+    sources: int
+    actors: int
+    decisions: int
+    quotes: int
+    evidence: int
+
+    def summary(self) -> str:
+        return (
+            f"built {self.path}: {self.decisions} decisions, {self.quotes} quotes, "
+            f"{self.evidence} evidence rows from {self.sources} sources "
+            f"({self.countries} countries, {self.actors} actors, {self.topics} topics)"
+        )
+
+
+def evidence_id(claim_table: str, claim_id: str, item: Evidence) -> str:
+    """Stable across rebuilds: derived from what the evidence says, not from its position."""
+    key = "|".join(
+        [claim_table, claim_id, item.claim, item.source, str(item.start), str(item.end), item.role]
+    )
+    return "ev-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _evidence_row(claim_table: str, claim_id: str, item: Evidence) -> dict[str, object]:
+    return {
+        "id": evidence_id(claim_table, claim_id, item),
+        "claim_table": claim_table,
+        "claim_id": claim_id,
+        "claim_field": item.claim,
+        "source": item.source,
+        "start": item.start,
+        "end": item.end,
+        "excerpt": item.excerpt,
+        "role": item.role,
+    }
+
+
+def write_seeds(db: Database, seeds: SeedSet) -> int:
+    """Insert every record; returns the number of evidence rows."""
+    db["topics"].insert_all(t.model_dump() for t in seeds.topics)
+    db["countries"].insert_all(c.model_dump() for c in seeds.countries)
+    db["sources"].insert_all(
+        {
+            "id": s.id, "outlet": s.outlet, "title": s.title, "published": s.published,
+            "date_precision": s.date_precision, "date_inferred": int(s.date_inferred),
+            "seed_file": s.seed_file, "text": seeds.texts[s.id], "sha256": s.sha256,
+            "notes": s.notes,
+        }
+        for s in seeds.sources
+    )
+    db["actors"].insert_all(a.model_dump() for a in seeds.actors)
+    evidence: list[dict[str, object]] = []
+    decisions = []
+    for d in seeds.decisions:
+        row = d.model_dump(exclude={"evidence"})
+        row["date_inferred"] = int(d.date_inferred)
+        row["conditions"] = json.dumps(d.conditions, ensure_ascii=False)
+        decisions.append(row)
+        evidence += [_evidence_row("decisions", d.id, e) for e in d.evidence]
+    db["decisions"].insert_all(decisions)
+    quotes = []
+    for q in seeds.quotes:
+        quotes.append(q.model_dump(exclude={"evidence"}))
+        own = Evidence(claim="quote", source=q.source, start=q.start, end=q.end, excerpt=q.text)
+        evidence.append(_evidence_row("quotes", q.id, own))
+        evidence += [_evidence_row("quotes", q.id, e) for e in q.evidence]
+    db["quotes"].insert_all(quotes)
+    db["evidence"].insert_all(evidence)
+    db["meta"].insert_all(
+        [
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "seeds_sha256", "value": seeds.digest},
+        ]
+    )
+    return len(evidence)
+
+
+def build_database(seed_dir: Path, db_path: Path) -> BuildReport:
+    """Validate the seeds and replace `db_path` with a fresh database built from them.
+
+    Raises SeedError (from load_seeds) when the seeds are invalid, BuildError when the file
+    cannot be written. In both cases an existing file at `db_path` is left as it was.
+    """
+    seeds = load_seeds(seed_dir)
+    db_path = Path(db_path)
+    if db_path.is_dir():
+        raise BuildError(f"{db_path} is a directory, not a database file")
+    folder = db_path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=folder)
+        os.close(fd)
+        # mkstemp makes the file private; a database is an ordinary file for its readers.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp_name, 0o666 & ~mask)
+    except OSError as err:
+        raise BuildError(f"cannot write in {folder}: {err.strerror or err}") from None
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db = Database(conn)
+            with conn:
+                create_tables(db)
+                evidence_count = write_seeds(db, seeds)
+                create_search_and_views(db)
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, db_path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise BuildError(f"cannot write {db_path}: {err.strerror or err}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildReport(
+        path=db_path,
+        topics=len(seeds.topics),
+        countries=len(seeds.countries),
+        sources=len(seeds.sources),
+        actors=len(seeds.actors),
+        decisions=len(seeds.decisions),
+        quotes=len(seeds.quotes),
+        evidence=evidence_count,
+    )

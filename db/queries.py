@@ -1,0 +1,238 @@
+"""Every read the app makes, each bounded (LIMIT or keyset), each returning typed models."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import Any
+
+from db.read_models import (
+    ActorInfo,
+    CountryDetail,
+    CountryInfo,
+    CountryTile,
+    DecisionEvent,
+    EvidenceItem,
+    QuoteItem,
+    SearchHit,
+    SourceDoc,
+    SourceRef,
+    TopicInfo,
+)
+
+# Markers around matched words in search snippets: private-use characters, which no source
+# text contains, so a literal "[" or "*" in an article can never be mistaken for a highlight.
+MATCH_START = "\ue000"
+MATCH_END = "\ue001"
+
+MAX_COUNTRIES = 1000
+MAX_TIMELINE = 100
+MAX_EVIDENCE = 200
+
+_SOURCE_FIELDS = ("id", "outlet", "title", "published", "date_precision", "date_inferred")
+# Source columns under an s_ prefix, so they can sit beside another table's columns.
+_SOURCE_COLUMNS = ", ".join(f"s.{name} AS s_{name}" for name in _SOURCE_FIELDS)
+
+
+def _source_ref(row: sqlite3.Row) -> SourceRef:
+    return SourceRef(
+        id=row["s_id"],
+        outlet=row["s_outlet"],
+        title=row["s_title"],
+        published=row["s_published"],
+        date_precision=row["s_date_precision"],
+        date_inferred=bool(row["s_date_inferred"]),
+    )
+
+
+def fts_query(text: str) -> str | None:
+    """Turn what a user typed into a safe FTS5 query: every word quoted, the last a prefix.
+
+    Quoting each token means FTS syntax typed by the user (quotes, parentheses, AND, a lone *)
+    is searched for as words instead of raising a syntax error.
+    """
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class Store:
+    """Read access to one database connection (opened by db.connection.open_database)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.conn.row_factory = sqlite3.Row
+
+    def _all(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def topics(self, limit: int = 100) -> list[TopicInfo]:
+        rows = self._all("SELECT id, title, description FROM topics ORDER BY id LIMIT ?", (limit,))
+        return [TopicInfo(**dict(r)) for r in rows]
+
+    def tiles(self, topic: str, limit: int = MAX_COUNTRIES) -> list[CountryTile]:
+        rows = self._all(
+            """
+            SELECT c.code, c.name, c.region, c.tile_row, c.tile_col,
+                   p.stance, p.status, p.date, p.decision,
+                   EXISTS (
+                       SELECT 1 FROM decisions d JOIN evidence e
+                         ON e.claim_table = 'decisions' AND e.claim_id = d.id
+                       WHERE d.topic = :topic AND d.country = c.code AND e.role = 'disputes'
+                   ) AS disputed
+            FROM countries c
+            LEFT JOIN current_positions p ON p.country = c.code AND p.topic = :topic
+            ORDER BY c.tile_row, c.tile_col, c.code
+            LIMIT :limit
+            """,
+            {"topic": topic, "limit": limit},
+        )
+        return [
+            CountryTile(
+                country=CountryInfo(code=r["code"], name=r["name"], region=r["region"],
+                                    tile_row=r["tile_row"], tile_col=r["tile_col"]),
+                stance=r["stance"], status=r["status"], date=r["date"], decision=r["decision"],
+                disputed=bool(r["disputed"]),
+            )
+            for r in rows
+        ]
+
+    def country(self, code: str) -> CountryInfo | None:
+        rows = self._all(
+            "SELECT code, name, region, tile_row, tile_col FROM countries WHERE code = ?", (code,)
+        )
+        return CountryInfo(**dict(rows[0])) if rows else None
+
+    def evidence_for(self, claim_table: str, claim_ids: list[str],
+                     limit: int = MAX_EVIDENCE) -> dict[str, list[EvidenceItem]]:
+        """Evidence for several claims at once, in a stable order: claim, role, source, start."""
+        out: dict[str, list[EvidenceItem]] = {cid: [] for cid in claim_ids}
+        if not claim_ids:
+            return out
+        marks = ",".join("?" * len(claim_ids))
+        rows = self._all(
+            f"""
+            SELECT e.id, e.claim_table, e.claim_id, e.claim_field, e.role, e.start, e."end",
+                   e.excerpt, {_SOURCE_COLUMNS}
+            FROM evidence e JOIN sources s ON s.id = e.source
+            WHERE e.claim_table = ? AND e.claim_id IN ({marks})
+            ORDER BY e.claim_id, e.role DESC, e.claim_field, s.published, s.id, e.start
+            LIMIT ?
+            """,
+            (claim_table, *claim_ids, limit),
+        )
+        for r in rows:
+            out[r["claim_id"]].append(
+                EvidenceItem(
+                    id=r["id"], claim_table=r["claim_table"], claim_id=r["claim_id"],
+                    claim_field=r["claim_field"], role=r["role"], start=r["start"], end=r["end"],
+                    excerpt=r["excerpt"],
+                    source=_source_ref(r),
+                )
+            )
+        return out
+
+    def country_detail(self, topic: str, code: str, limit: int = MAX_TIMELINE) -> CountryDetail | None:
+        info = self.country(code)
+        if info is None:
+            return None
+        current = self._all(
+            "SELECT decision FROM current_positions WHERE topic = ? AND country = ?", (topic, code)
+        )
+        rows = self._all(
+            """
+            SELECT id, topic, country, stance, status, date, date_precision, date_inferred,
+                   summary, conditions
+            FROM decisions WHERE topic = ? AND country = ?
+            ORDER BY COALESCE(date, '') DESC, id DESC
+            LIMIT ?
+            """,
+            (topic, code, limit),
+        )
+        evidence = self.evidence_for("decisions", [r["id"] for r in rows])
+        events = [
+            DecisionEvent(
+                id=r["id"], topic=r["topic"], country=r["country"], stance=r["stance"],
+                status=r["status"], date=r["date"], date_precision=r["date_precision"],
+                date_inferred=bool(r["date_inferred"]), summary=r["summary"],
+                conditions=json.loads(r["conditions"]), evidence=evidence[r["id"]],
+            )
+            for r in rows
+        ]
+        current_id = current[0]["decision"] if current else None
+        now = next((e for e in events if e.id == current_id), None)
+        return CountryDetail(country=info, current=now,
+                             timeline=[e for e in events if e.id != current_id])
+
+    def quotes_about(self, topic: str, code: str, limit: int = 50,
+                     after: str | None = None) -> list[QuoteItem]:
+        """Quotes about one country, in source order; pass the last id seen as `after`."""
+        rows = self._all(
+            f"""
+            SELECT q.id, q.topic, q.country, q.text, q.said_on, q.start, q."end",
+                   a.id AS a_id, a.name AS a_name, a.kind AS a_kind, a.role AS a_role,
+                   a.affiliation AS a_affiliation, a.country AS a_country,
+                   {_SOURCE_COLUMNS}
+            FROM quotes q JOIN actors a ON a.id = q.actor JOIN sources s ON s.id = q.source
+            WHERE q.topic = ? AND q.country = ? AND q.id > ?
+            ORDER BY q.id
+            LIMIT ?
+            """,
+            (topic, code, after or "", limit),
+        )
+        return [self._quote(r) for r in rows]
+
+    def _quote(self, r: sqlite3.Row) -> QuoteItem:
+        return QuoteItem(
+            id=r["id"], topic=r["topic"], country=r["country"], text=r["text"],
+            said_on=r["said_on"], start=r["start"], end=r["end"],
+            actor=ActorInfo(id=r["a_id"], name=r["a_name"], kind=r["a_kind"], role=r["a_role"],
+                            affiliation=r["a_affiliation"], country=r["a_country"]),
+            source=_source_ref(r),
+        )
+
+    def source(self, source_id: str) -> SourceDoc | None:
+        rows = self._all(
+            f"SELECT {_SOURCE_COLUMNS}, s.seed_file, s.notes, s.sha256, s.text "
+            "FROM sources s WHERE s.id = ?",
+            (source_id,),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return SourceDoc(ref=_source_ref(r), seed_file=r["seed_file"],
+                         notes=r["notes"], sha256=r["sha256"], text=r["text"])
+
+    def search(self, text: str, limit_per_kind: int = 20) -> list[SearchHit]:
+        """Full-text search over quotes, decisions, sources and actors, grouped by kind."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        hits: list[SearchHit] = []
+        snip = f"'{MATCH_START}', '{MATCH_END}', '…', 12"
+        plans = [
+            ("quote", f"""SELECT q.id, a.name AS label, snippet(quotes_fts, 0, {snip}) AS snippet,
+                         q.country, q.topic FROM quotes_fts JOIN quotes q ON q.rowid = quotes_fts.rowid
+                         JOIN actors a ON a.id = q.actor WHERE quotes_fts MATCH ?
+                         ORDER BY rank, q.id LIMIT ?"""),
+            ("decision", f"""SELECT d.id, d.country || ' ' || d.stance AS label,
+                         snippet(decisions_fts, -1, {snip}) AS snippet, d.country, d.topic
+                         FROM decisions_fts JOIN decisions d ON d.rowid = decisions_fts.rowid
+                         WHERE decisions_fts MATCH ? ORDER BY rank, d.id LIMIT ?"""),
+            ("source", f"""SELECT s.id, COALESCE(s.title, s.outlet, s.id) AS label,
+                         snippet(sources_fts, -1, {snip}) AS snippet, NULL AS country,
+                         NULL AS topic FROM sources_fts JOIN sources s ON s.rowid = sources_fts.rowid
+                         WHERE sources_fts MATCH ? ORDER BY rank, s.id LIMIT ?"""),
+            ("actor", f"""SELECT a.id, a.name AS label, snippet(actors_fts, -1, {snip}) AS snippet,
+                         a.country, NULL AS topic FROM actors_fts JOIN actors a ON a.rowid = actors_fts.rowid
+                         WHERE actors_fts MATCH ? ORDER BY rank, a.id LIMIT ?"""),
+        ]
+        for kind, sql in plans:
+            for r in self._all(sql, (query, limit_per_kind)):
+                hits.append(SearchHit(kind=kind, id=r["id"], label=r["label"],
+                                      snippet=r["snippet"], country=r["country"], topic=r["topic"]))
+        return hits

@@ -1,0 +1,125 @@
+"""Typed models the query module hands to the UI: widgets never see SQL rows."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ReadModel(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TopicInfo(ReadModel):
+    id: str
+    title: str
+    description: str
+
+
+class CountryInfo(ReadModel):
+    code: str
+    name: str
+    region: str
+    tile_row: int
+    tile_col: int
+
+
+class CountryTile(ReadModel):
+    """A country on the map with its current position on one topic (None: no decision)."""
+
+    country: CountryInfo
+    stance: str | None = None
+    status: str | None = None
+    date: str | None = None
+    decision: str | None = None
+    disputed: bool = False
+
+
+class SourceRef(ReadModel):
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    date_precision: str
+    date_inferred: bool
+
+
+class EvidenceItem(ReadModel):
+    id: str
+    claim_table: str
+    claim_id: str
+    claim_field: str
+    role: str
+    source: SourceRef
+    start: int
+    end: int
+    excerpt: str
+
+
+class DecisionEvent(ReadModel):
+    id: str
+    topic: str
+    country: str
+    stance: str
+    status: str
+    date: str | None
+    date_precision: str
+    date_inferred: bool
+    summary: str
+    conditions: list[str]
+    evidence: list[EvidenceItem]
+
+    def supporting_sources(self, claim: str = "decision") -> int:
+        """How many distinct sources back one claim of this event."""
+        return len({e.source.id for e in self.evidence if e.claim_field == claim
+                    and e.role == "supports"})
+
+    def disputes(self) -> list[EvidenceItem]:
+        return [e for e in self.evidence if e.role == "disputes"]
+
+
+class CountryDetail(ReadModel):
+    """Everything the decision pane shows: the current position first, then earlier events."""
+
+    country: CountryInfo
+    current: DecisionEvent | None
+    timeline: list[DecisionEvent]
+
+
+class ActorInfo(ReadModel):
+    id: str
+    name: str
+    kind: str
+    role: str | None
+    affiliation: str | None
+    country: str | None
+
+
+class QuoteItem(ReadModel):
+    id: str
+    topic: str
+    country: str | None
+    text: str
+    said_on: str | None
+    actor: ActorInfo
+    source: SourceRef
+    start: int
+    end: int
+
+
+class SourceDoc(ReadModel):
+    ref: SourceRef
+    seed_file: str | None
+    notes: str
+    sha256: str
+    text: str
+
+
+class SearchHit(ReadModel):
+    """One full-text match; `kind` is quote, source, decision or actor."""
+
+    kind: str
+    id: str
+    label: str
+    snippet: str
+    country: str | None = None
+    topic: str | None = None

@@ -1,0 +1,149 @@
+"""Opening databases and the command line: one clear line for every bad file, never a new one."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.connection import DatabaseOpenError, open_database
+from db.paths import refresh_default_database
+from db.schema import SCHEMA_VERSION
+from tests.conftest import REPO, SEEDS
+
+
+def _make(tmp_path: Path, kind: str, seed_db: Path) -> Path:
+    path = tmp_path / f"{kind}.db"
+    if kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "random-bytes":
+        path.write_bytes(os.urandom(8192))
+    elif kind == "text-file":
+        path.write_text("hello, not a database\n")
+    elif kind in ("other-sqlite", "newer-schema", "older-schema", "truncated"):
+        if kind == "other-sqlite":
+            conn = sqlite3.connect(path)
+            conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+            conn.commit()
+            conn.close()
+        elif kind == "truncated":
+            path.write_bytes(seed_db.read_bytes()[:4096 + 100])
+        else:
+            path.write_bytes(seed_db.read_bytes())
+            conn = sqlite3.connect(path)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + (1 if kind == 'newer-schema' else -1)}")
+            conn.commit()
+            conn.close()
+    elif kind == "directory":
+        path.mkdir()
+    return path
+
+
+BAD_FILES = {
+    "missing": "no such database",
+    "empty": "the file is empty, not a techstance database",
+    "random-bytes": "not a SQLite database",
+    "text-file": "not a SQLite database",
+    "other-sqlite": "a SQLite database, but not a techstance database",
+    "newer-schema": "made by a newer techstance",
+    "older-schema": "made by an older techstance",
+    "directory": "is a directory",
+    "truncated": "damaged database: the file is truncated",
+}
+
+
+def _snapshot(path: Path) -> tuple[bytes, int] | None:
+    return (path.read_bytes(), path.stat().st_mtime_ns) if path.is_file() else None
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_database_file_is_one_clear_line_and_is_not_changed(tmp_path: Path, seed_db: Path,
+                                                                kind: str) -> None:
+    path = _make(tmp_path, kind, seed_db)
+    before = _snapshot(path)
+    with pytest.raises(DatabaseOpenError) as caught:
+        open_database(path).execute("SELECT count(*) FROM quotes").fetchall()
+    message = str(caught.value)
+    assert message.startswith(str(path)) and BAD_FILES[kind] in message and "\n" not in message
+    assert _snapshot(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([] if kind == "missing" else [path.name])
+
+
+@pytest.mark.parametrize("kind", ["missing", "other-sqlite", "random-bytes", "newer-schema"])
+def test_dashboard_refuses_bad_file_with_exit_1_and_no_traceback(tmp_path: Path, seed_db: Path,
+                                                                 kind: str) -> None:
+    path = _make(tmp_path, kind, seed_db)
+    result = subprocess.run([sys.executable, "-m", "tui", "--db", str(path)],
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("techstance: error: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert path.exists() == (kind != "missing")
+
+
+def test_build_command_writes_the_database_named_by_db(tmp_path: Path) -> None:
+    target = tmp_path / "nested" / "my.db"
+    result = subprocess.run([sys.executable, "-m", "tui", "build", "--db", str(target)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"built {target}: 13 decisions, 23 quotes")
+    open_database(target).close()
+
+
+def test_db_option_before_the_command_is_honoured(tmp_path: Path) -> None:
+    target = tmp_path / "first.db"
+    result = subprocess.run([sys.executable, "-m", "tui", "--db", str(target), "build"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert target.is_file()
+
+
+def test_default_database_is_built_when_missing_and_rebuilt_when_seeds_change(
+        tmp_path: Path, seed_copy: Path) -> None:
+    path = tmp_path / "data" / "techstance.db"
+    assert refresh_default_database(path, seed_copy) is not None
+    assert refresh_default_database(path, seed_copy) is None  # up to date: untouched
+    topics = seed_copy / "topics.toml"
+    topics.write_text(topics.read_text().replace("Huawei in national 5G networks", "Huawei in 5G"))
+    assert refresh_default_database(path, seed_copy) is not None
+    conn = open_database(path)
+    assert conn.execute("SELECT title FROM topics").fetchone()[0] == "Huawei in 5G"
+    conn.close()
+
+
+def test_default_database_with_edits_is_never_rebuilt(tmp_path: Path, seed_copy: Path) -> None:
+    path = tmp_path / "techstance.db"
+    refresh_default_database(path, seed_copy)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE edits (id INTEGER PRIMARY KEY, what TEXT)")
+    conn.execute("INSERT INTO edits (what) VALUES ('an analyst added a quote')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    (seed_copy / "topics.toml").write_text((seed_copy / "topics.toml").read_text() + "\n")
+    note = refresh_default_database(path, seed_copy)
+    assert note is not None and "holds your edits" in note
+    assert path.read_bytes() == before
+
+
+def test_foreign_file_at_the_default_path_is_not_overwritten(tmp_path: Path, seed_db: Path) -> None:
+    path = _make(tmp_path, "other-sqlite", seed_db)
+    before = path.read_bytes()
+    assert refresh_default_database(path, SEEDS) is None
+    assert path.read_bytes() == before
+
+
+def test_data_layer_never_imports_the_ui() -> None:
+    code = ("import sys, db.build, db.connection, db.paths, db.queries, db.seeds, db.schema;"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'rich'));"
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in (REPO / "db").rglob("*.py"):
+        text = path.read_text()
+        assert "import textual" not in text and "from textual" not in text, path
+        assert "from tui" not in text and "import tui" not in text, path

@@ -1,0 +1,5 @@
+"""`python -m tui` is the same as the `techstance` command."""
+
+from tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""The `techstance` command: run the dashboard, build or check the seed database.
+
+Every failure a user can cause ends in one line on stderr and a non-zero exit, never a
+traceback. Textual is imported only when the dashboard starts, so `check` and `build` stay
+quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from db.build import BuildError, build_database
+from db.connection import DatabaseOpenError, open_database
+from db.paths import default_database_path, refresh_default_database
+from db.seeds import SeedError, bundled_seeds_dir, load_seeds
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+
+
+def _version() -> str:
+    try:
+        return version("techstance")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+DB_HELP = "database file (default: $TECHSTANCE_DB, else techstance.db in the user data directory)"
+
+
+def _parser() -> argparse.ArgumentParser:
+    # --db is accepted before or after the command; SUPPRESS keeps a subcommand's unset
+    # default from overwriting a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, metavar="PATH", default=argparse.SUPPRESS, help=DB_HELP)
+    seeds = argparse.ArgumentParser(add_help=False)
+    seeds.add_argument("--seeds", type=Path, metavar="DIR",
+                       help="seed directory (default: the seeds installed with techstance)")
+
+    parser = argparse.ArgumentParser(
+        prog="techstance",
+        description="Terminal dashboard of countries' decisions on technology questions, "
+                    "with the source behind every fact.",
+    )
+    parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
+    parser.add_argument("--version", action="version", version=f"techstance {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("build", parents=[common, seeds],
+                   help="validate the seeds and (re)build the database atomically")
+    sub.add_parser("check", parents=[seeds], help="validate the seeds without writing anything")
+    locate = sub.add_parser("locate", parents=[seeds],
+                            help="print the [start, end) span of TEXT in a source, for curating")
+    locate.add_argument("source", help="source id, as in seeds/sources.toml")
+    locate.add_argument("text", help="the exact excerpt to find")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"techstance: error: {message}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
+def _seed_problems(err: SeedError) -> int:
+    for problem in err.problems:
+        print(problem, file=sys.stderr)
+    count = len(err.problems)
+    return _fail(f"{count} problem{'s' if count != 1 else ''} in the seeds; nothing was written")
+
+
+def cmd_check(seed_dir: Path) -> int:
+    try:
+        seeds = load_seeds(seed_dir)
+    except SeedError as err:
+        return _seed_problems(err)
+    evidence = sum(len(d.evidence) for d in seeds.decisions)
+    evidence += sum(1 + len(q.evidence) for q in seeds.quotes)
+    print(f"seeds OK: {len(seeds.decisions)} decisions, {len(seeds.quotes)} quotes, "
+          f"{evidence} evidence spans in {len(seeds.sources)} sources")
+    return EXIT_OK
+
+
+def cmd_build(seed_dir: Path, db_path: Path) -> int:
+    try:
+        report = build_database(seed_dir, db_path)
+    except SeedError as err:
+        return _seed_problems(err)
+    except BuildError as err:
+        return _fail(str(err))
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_locate(seed_dir: Path, source_id: str, text: str) -> int:
+    try:
+        seeds = load_seeds(seed_dir)
+    except SeedError as err:
+        return _seed_problems(err)
+    if source_id not in seeds.texts:
+        return _fail(f"unknown source '{source_id}'")
+    body = seeds.texts[source_id]
+    spans = []
+    at = body.find(text)
+    while at >= 0 and text:
+        spans.append(at)
+        at = body.find(text, at + 1)
+    if not spans:
+        return _fail(f"the text is not found verbatim in source '{source_id}'")
+    for start in spans:
+        print(f"start = {start}\nend = {start + len(text)}")
+    if len(spans) > 1:
+        print(f"note: found {len(spans)} times; pick the occurrence you mean", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_dashboard(db_arg: Path | None) -> int:
+    if db_arg is None:
+        path = default_database_path()
+        try:
+            note = refresh_default_database(path, bundled_seeds_dir())
+        except (SeedError, BuildError) as err:
+            return _fail(f"cannot build the default database {path}: {err}")
+        if note:
+            print(note, file=sys.stderr)
+    else:
+        path = db_arg
+    try:
+        conn = open_database(path)
+    except DatabaseOpenError as err:
+        return _fail(str(err))
+    from tui.app import TechstanceApp  # imported late: textual is slow to import
+
+    TechstanceApp(conn, db_path=path).run()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    seed_dir = getattr(args, "seeds", None) or bundled_seeds_dir()
+    try:
+        if args.command == "check":
+            return cmd_check(seed_dir)
+        if args.command == "build":
+            return cmd_build(seed_dir, args.db or default_database_path())
+        if args.command == "locate":
+            return cmd_locate(seed_dir, args.source, args.text)
+        return cmd_dashboard(args.db)
+    except KeyboardInterrupt:
+        return 130
