@@ -14,6 +14,7 @@ from db.read_models import (
     CountryTile,
     DecisionEvent,
     EvidenceItem,
+    Excerpt,
     QuoteItem,
     SearchHit,
     SourceDoc,
@@ -169,8 +170,17 @@ class Store:
                              timeline=[e for e in events if e.id != current_id])
 
     def quotes_about(self, topic: str, code: str, limit: int = 50,
-                     after: str | None = None) -> list[QuoteItem]:
-        """Quotes about one country, in source order; pass the last id seen as `after`."""
+                     after: QuoteItem | None = None) -> list[QuoteItem]:
+        """Quotes about one country: newest source first, then in reading order.
+
+        Keyset pagination: pass the last quote of a page as `after` for the next page.
+        """
+        cursor = ""
+        params: dict[str, Any] = {"topic": topic, "code": code, "limit": limit}
+        if after is not None:
+            cursor = """AND (COALESCE(s.published, '') < :pub OR (COALESCE(s.published, '') = :pub
+                         AND (q.source > :src OR (q.source = :src AND q.start > :start))))"""
+            params.update(pub=after.source.published or "", src=after.source.id, start=after.start)
         rows = self._all(
             f"""
             SELECT q.id, q.topic, q.country, q.text, q.said_on, q.start, q."end",
@@ -178,11 +188,11 @@ class Store:
                    a.affiliation AS a_affiliation, a.country AS a_country,
                    {_SOURCE_COLUMNS}
             FROM quotes q JOIN actors a ON a.id = q.actor JOIN sources s ON s.id = q.source
-            WHERE q.topic = ? AND q.country = ? AND q.id > ?
-            ORDER BY q.id
-            LIMIT ?
+            WHERE q.topic = :topic AND q.country = :code {cursor}
+            ORDER BY COALESCE(s.published, '') DESC, q.source, q.start
+            LIMIT :limit
             """,
-            (topic, code, after or "", limit),
+            params,
         )
         return [self._quote(r) for r in rows]
 
@@ -207,6 +217,17 @@ class Store:
         return SourceDoc(ref=_source_ref(r), seed_file=r["seed_file"],
                          notes=r["notes"], sha256=r["sha256"], text=r["text"])
 
+    def excerpts(self, source_id: str, limit: int = 500) -> list[Excerpt]:
+        """The distinct spans of one source that any evidence cites, in reading order."""
+        rows = self._all(
+            """
+            SELECT start, "end", COUNT(*) AS claims FROM evidence WHERE source = ?
+            GROUP BY start, "end" ORDER BY start, "end" LIMIT ?
+            """,
+            (source_id, limit),
+        )
+        return [Excerpt(start=r["start"], end=r["end"], claims=r["claims"]) for r in rows]
+
     def search(self, text: str, limit_per_kind: int = 20) -> list[SearchHit]:
         """Full-text search over quotes, decisions, sources and actors, grouped by kind."""
         query = fts_query(text)
@@ -223,7 +244,8 @@ class Store:
                          snippet(decisions_fts, -1, {snip}) AS snippet, d.country, d.topic
                          FROM decisions_fts JOIN decisions d ON d.rowid = decisions_fts.rowid
                          WHERE decisions_fts MATCH ? ORDER BY rank, d.id LIMIT ?"""),
-            ("source", f"""SELECT s.id, COALESCE(s.title, s.outlet, s.id) AS label,
+            ("source", f"""SELECT s.id, COALESCE(s.title, COALESCE(s.outlet, 'unknown outlet') || ', '
+                         || COALESCE(s.published, 'date unknown')) AS label,
                          snippet(sources_fts, -1, {snip}) AS snippet, NULL AS country,
                          NULL AS topic FROM sources_fts JOIN sources s ON s.rowid = sources_fts.rowid
                          WHERE sources_fts MATCH ? ORDER BY rank, s.id LIMIT ?"""),

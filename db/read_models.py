@@ -123,3 +123,11 @@ class SearchHit(ReadModel):
     snippet: str
     country: str | None = None
     topic: str | None = None
+
+
+class Excerpt(ReadModel):
+    """A span of a source that evidence cites, with how many claims cite it."""
+
+    start: int
+    end: int
+    claims: int

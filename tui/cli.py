@@ -18,6 +18,9 @@ from db.connection import DatabaseOpenError, open_database
 from db.paths import default_database_path, refresh_default_database
 from db.seeds import SeedError, bundled_seeds_dir, load_seeds
 
+# The theme names only; tui.themes imports textual, which `check` and `build` do not need.
+THEMES = ("default", "high-contrast", "mono")
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 
@@ -47,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
                     "with the source behind every fact.",
     )
     parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
+    parser.add_argument("--theme", choices=sorted(THEMES),
+                        help="colour theme (default: 'default', or 'mono' when NO_COLOR is set)")
     parser.add_argument("--version", action="version", version=f"techstance {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("build", parents=[common, seeds],
@@ -116,7 +121,7 @@ def cmd_locate(seed_dir: Path, source_id: str, text: str) -> int:
     return EXIT_OK
 
 
-def cmd_dashboard(db_arg: Path | None) -> int:
+def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
     if db_arg is None:
         path = default_database_path()
         try:
@@ -133,7 +138,7 @@ def cmd_dashboard(db_arg: Path | None) -> int:
         return _fail(str(err))
     from tui.app import TechstanceApp  # imported late: textual is slow to import
 
-    TechstanceApp(conn, db_path=path).run()
+    TechstanceApp(conn, db_path=path, theme=theme).run()
     return EXIT_OK
 
 
@@ -147,6 +152,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_build(seed_dir, args.db or default_database_path())
         if args.command == "locate":
             return cmd_locate(seed_dir, args.source, args.text)
-        return cmd_dashboard(args.db)
+        return cmd_dashboard(args.db, args.theme)
     except KeyboardInterrupt:
         return 130

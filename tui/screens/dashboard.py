@@ -1,0 +1,253 @@
+"""The main screen: map, decision, quotes and sources panes."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from db.queries import Store
+from db.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, SearchHit
+from tui.formatting import STANCE_ORDER, quote_citation
+from tui.literal import literal
+from tui.widgets.claim_panes import (
+    ClaimHighlighted,
+    DecisionPane,
+    OpenEvidence,
+    QuotesPane,
+    SourcesPane,
+)
+from tui.widgets.tile_map import TileMap
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 18
+FILTER_CYCLE: tuple[str | None, ...] = (None, *STANCE_ORDER)
+
+
+class Dashboard(Screen[None]):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("f", "filter", "Filter"),
+        Binding("t", "switch_topic", "Topic"),
+        Binding("y", "copy_quote", "Copy quote"),
+        Binding("z", "zoom", "Zoom pane"),
+        Binding("escape", "back", "Back", show=False),
+        # Panes in reading order (map, decision, quotes, sources), not in layout order.
+        Binding("tab", "cycle_pane(1)", "Next pane", show=False),
+        Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False),
+    ]
+    PANE_ORDER = ("#map", "#decision", "#quotes", "#sources")
+
+    def __init__(self, store: Store, topic: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.topic = topic
+        self.topic_count = 0
+        self.detail: CountryDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◐")
+        with Vertical(id="left"):
+            yield TileMap(id="map")
+            yield QuotesPane(id="quotes")
+        with Vertical(id="right"):
+            yield DecisionPane(id="decision")
+            yield SourcesPane(id="sources")
+        yield Static(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#map", TileMap).border_title = "Map"
+        self.query_one("#decision", DecisionPane).border_title = "Decision"
+        self.query_one("#quotes", QuotesPane).border_title = "Quotes"
+        self.query_one("#sources", SourcesPane).border_title = "Sources"
+        self.query_one("#too-small", Static).update(literal(
+            f"Terminal too small.\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT} "
+            f"(it is {self.size.width}×{self.size.height})."))
+        self._check_size()
+        self.load_map()
+
+    # ----- loading (in threads, so a slow disk never freezes the keys) -----
+    @work(thread=True, exclusive=True, group="map")
+    def load_map(self, select: str | None = None) -> None:
+        topics = self.store.topics()
+        if not topics:
+            self.app.call_from_thread(self.notify, "This database holds no topics.", severity="error")
+            return
+        topic = next((t for t in topics if t.id == self.topic), topics[0])
+        tiles = self.store.tiles(topic.id)
+        self.app.call_from_thread(self._show_map, topic.id, topic.title, len(topics), tiles, select)
+
+    def _show_map(self, topic: str, title: str, topic_count: int, tiles: list[CountryTile],
+                  select: str | None) -> None:
+        self.topic, self.topic_count = topic, topic_count
+        self.sub_title = title
+        self.app.sub_title = title
+        tile_map = self.query_one(TileMap)
+        if select is None and tile_map.selected is None:
+            select = latest_decided(tiles)
+        tile_map.set_tiles(tiles, select=select)
+        self.refresh_bindings()
+
+    @on(TileMap.Selected)
+    def _country_selected(self, event: TileMap.Selected) -> None:
+        self.load_country(event.code)
+
+    @work(thread=True, exclusive=True, group="country")
+    def load_country(self, code: str, focus_quote: str | None = None) -> None:
+        if self.topic is None:
+            return
+        detail = self.store.country_detail(self.topic, code)
+        quotes = self.store.quotes_about(self.topic, code, limit=QuotesPane.PAGE)
+        evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
+        self.app.call_from_thread(self._show_country, detail, quotes, evidence, focus_quote)
+
+    def _show_country(self, detail: CountryDetail | None, quotes: list[QuoteItem],
+                      evidence: dict[str, list[EvidenceItem]], focus_quote: str | None) -> None:
+        self.detail = detail
+        decision = self.query_one(DecisionPane)
+        quotes_pane = self.query_one(QuotesPane)
+        decision.show(detail)
+        quotes_pane.show(detail.country.name if detail else None, quotes, evidence)
+        if focus_quote is not None:
+            index = next((i for i, q in enumerate(quotes_pane.options) if q.id == focus_quote), None)
+            if index is not None:
+                quotes_pane.highlighted = index
+                quotes_pane.focus()
+        origin = self.focused if isinstance(self.focused, QuotesPane | DecisionPane) else decision
+        self.query_one(SourcesPane).show(origin.highlighted_claim())
+
+    @on(QuotesPane.MoreQuotes)
+    def _more_quotes(self, event: QuotesPane.MoreQuotes) -> None:
+        self.load_more_quotes(event.after)
+
+    @work(thread=True, exclusive=True, group="more-quotes")
+    def load_more_quotes(self, after: QuoteItem) -> None:
+        if self.topic is None or after.country is None:
+            return
+        quotes = self.store.quotes_about(self.topic, after.country, limit=QuotesPane.PAGE, after=after)
+        evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
+        self.app.call_from_thread(self.query_one(QuotesPane).append, quotes, evidence)
+
+    @on(ClaimHighlighted)
+    def _claim_highlighted(self, event: ClaimHighlighted) -> None:
+        sender = event.pane
+        # Only the pane the user is in (or the decision pane, by default) drives the sources.
+        if sender is self.focused or (sender is self.query_one(DecisionPane)
+                                      and not isinstance(self.focused, QuotesPane)):
+            self.query_one(SourcesPane).show(event.claim)
+
+    @on(OpenEvidence)
+    def _open_evidence(self, event: OpenEvidence) -> None:
+        from tui.screens.source_reader import SourceReader
+
+        self.app.push_screen(SourceReader(self.store, event.evidence))
+
+    # ----- actions -----
+    def action_search(self) -> None:
+        from tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen(self.store), self._jump_to)
+
+    def _jump_to(self, hit: SearchHit | None) -> None:
+        if hit is None:
+            return
+        tile_map = self.query_one(TileMap)
+        if hit.kind == "source":
+            from tui.screens.source_reader import SourceReader
+
+            self.app.push_screen(SourceReader(self.store, None, source_id=hit.id))
+            return
+        if hit.topic and hit.topic != self.topic:
+            self.topic = hit.topic
+            self.load_map(select=hit.country)
+        if hit.country and tile_map.tile(hit.country) is not None:
+            tile_map.stance_filter = None
+            if hit.kind == "quote":
+                tile_map.selected = hit.country
+                self.load_country(hit.country, focus_quote=hit.id)
+                return
+            tile_map.selected = hit.country
+            self.query_one(DecisionPane if hit.kind == "decision" else TileMap).focus()
+        else:
+            self.notify("That match is not about a country on the map.", timeout=3)
+
+    def action_filter(self) -> None:
+        tile_map = self.query_one(TileMap)
+        index = FILTER_CYCLE.index(tile_map.stance_filter)
+        tile_map.stance_filter = FILTER_CYCLE[(index + 1) % len(FILTER_CYCLE)]
+        shown = tile_map.stance_filter
+        tile_map.border_title = "Map" if shown is None else f"Map · only {shown}"
+
+    def action_switch_topic(self) -> None:
+        from tui.screens.topic_picker import TopicPicker
+
+        def chosen(topic: str | None) -> None:
+            if topic and topic != self.topic:
+                self.topic = topic
+                self.load_map()
+
+        self.app.push_screen(TopicPicker(self.store.topics(), self.topic), chosen)
+
+    def action_open_country(self) -> None:
+        self.query_one(DecisionPane).focus()
+
+    def action_cycle_pane(self, step: int) -> None:
+        panes = [self.query_one(selector) for selector in self.PANE_ORDER]
+        current = panes.index(self.focused) if self.focused in panes else -step
+        target = panes[(current + step) % len(panes)]
+        if self.maximized is not None:
+            self.maximize(target)
+        target.focus()
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)
+
+    def action_back(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.query_one(TileMap).stance_filter is not None:
+            self.query_one(TileMap).stance_filter = None
+            self.query_one(TileMap).border_title = "Map"
+        elif self.focused is not self.query_one(TileMap):
+            self.query_one(TileMap).focus()
+
+    def action_copy_quote(self) -> None:
+        quote = self.query_one(QuotesPane).highlighted_quote()
+        if quote is None:
+            self.notify("Select a quote first.", timeout=3)
+            return
+        self.app.copy_to_clipboard(quote_citation(quote))
+        self.notify(literal(f"Copied quote by {quote.actor.name}."), timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_topic":
+            return self.topic_count > 1
+        return True
+
+    # ----- size -----
+    def on_resize(self) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(literal(
+                f"Terminal too small.\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT} "
+                f"(it is {self.size.width}×{self.size.height})."))
+
+
+def latest_decided(tiles: list[CountryTile]) -> str | None:
+    """Open on the most recent decision: what a newcomer most likely came to see."""
+    dated = [t for t in tiles if t.stance is not None]
+    if not dated:
+        return tiles[0].country.code if tiles else None
+    return max(dated, key=lambda t: (t.date or "", t.country.code)).country.code

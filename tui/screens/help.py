@@ -1,0 +1,85 @@
+"""Help, generated from the bindings the app really has: nothing here is typed twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from tui.literal import visible
+
+
+def _bindings(source: DOMNode | type[DOMNode] | Iterable[BindingType]) -> list[Binding]:
+    if isinstance(source, DOMNode):
+        bindings_map = source._bindings
+    elif isinstance(source, type):
+        bindings_map = BindingsMap(source.BINDINGS)
+    else:
+        bindings_map = BindingsMap(source)
+    return [binding for bindings in bindings_map.key_to_bindings.values() for binding in bindings
+            if binding.description]
+
+
+def help_sections(app: App[object], screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(section title, [(keys, description)]) for the screen and the widgets on it."""
+    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    sources: list[tuple[str, DOMNode | type[DOMNode]]] = [("Everywhere", app), ("This screen", screen)]
+    seen_types: set[type] = set()
+    for widget in screen.query("*"):
+        if widget.focusable and type(widget) not in seen_types and widget._bindings.key_to_bindings:
+            seen_types.add(type(widget))
+            title = str(widget.border_title or "").split(" · ")[0] or type(widget).__name__
+            sources.append((title, widget))
+    for title, source in sources:
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for binding in _bindings(source):
+            if app.check_action(binding.action, ()) is False:
+                continue
+            key = (binding.action, binding.description)
+            grouped.setdefault(key, []).append(app.get_key_display(binding))
+        rows = [(" / ".join(dict.fromkeys(keys)), description)
+                for (_, description), keys in grouped.items()]
+        if rows:
+            sections.append((title, rows))
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [
+        Binding("escape,question_mark,f1,q", "dismiss_help", "Close help"),
+    ]
+
+    def __init__(self, for_screen: Screen[object]) -> None:
+        super().__init__()
+        self.for_screen = for_screen
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(id="help-body")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#help-box")
+        box.border_title = "Keys"
+        box.border_subtitle = "escape closes"
+        parts: list[tuple[str, str] | str] = []
+        for title, rows in help_sections(self.app, self.for_screen):
+            if parts:
+                parts.append("\n")
+            parts.append((visible(title), "bold $accent"))
+            width = max(len(keys) for keys, _ in rows)
+            for keys, description in rows:
+                parts += ["\n  ", (visible(keys.ljust(width)), "bold"), "  ", visible(description)]
+        parts += ["\n\n", ("Mouse: click any tile, quote or source. ctrl+p lists every action.",
+                           "$text-muted")]
+        self.query_one("#help-body", Static).update(Content.assemble(*parts))
+        box.focus()
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

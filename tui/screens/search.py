@@ -1,0 +1,119 @@
+"""Full-text search over quotes, decisions, sources and actors; Enter jumps to the match."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db.queries import MATCH_END, MATCH_START, Store
+from db.read_models import SearchHit
+from tui.literal import visible
+
+KIND_TITLES = {"quote": "Quotes", "decision": "Decisions", "source": "Sources", "actor": "People and bodies"}
+MATCH_STYLE = "bold reverse"
+
+
+def highlighted_snippet(snippet: str) -> Content:
+    """A snippet with the matched words styled; the markers come from the query module."""
+    parts: list[tuple[str, str] | str] = []
+    inside = False
+    for piece in snippet.replace(MATCH_END, MATCH_START).split(MATCH_START):
+        if piece:
+            text = visible(piece.replace("\n", " "))
+            parts.append((text, MATCH_STYLE) if inside else text)
+        inside = not inside
+    return Content.assemble(*parts)
+
+
+class SearchScreen(ModalScreen[SearchHit | None]):
+    CSS_PATH = "search.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Back"),
+        Binding("down", "results", "Results", show=False),
+    ]
+
+    def __init__(self, store: Store, query: str = "") -> None:
+        super().__init__()
+        self.store = store
+        self.initial = query
+        self.hits: dict[str, SearchHit] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Input(value=self.initial, placeholder="Search quotes, decisions, sources, people…",
+                        id="search-input")
+            yield Static(id="search-status")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-box").border_title = "Search"
+        self.query_one(Input).focus()
+        self.run_search(self.initial)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count and results.highlighted is not None:
+            self._choose(results.highlighted)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        hits = self.store.search(text) if text.strip() else []
+        self.app.call_from_thread(self._show, text, hits)
+
+    def _show(self, text: str, hits: list[SearchHit]) -> None:
+        if text != self.query_one(Input).value:
+            return  # a newer query is on its way
+        results = self.query_one(OptionList)
+        status = self.query_one("#search-status", Static)
+        results.clear_options()
+        self.hits = {}
+        if not text.strip():
+            status.update("Type to search. Enter opens the first match, ↓ moves to the results.")
+            return
+        if not hits:
+            status.update(Content(visible(f"No match for “{text}”.")))
+            return
+        status.update(Content(f"{len(hits)} match{'es' if len(hits) != 1 else ''}"))
+        options: list[Option | None] = []
+        for kind, title in KIND_TITLES.items():
+            group = [h for h in hits if h.kind == kind]
+            if not group:
+                continue
+            options.append(Option(Content.styled(f"{title} ({len(group)})", "bold $accent"),
+                                  disabled=True))
+            for hit in group:
+                key = f"{kind}:{hit.id}"
+                self.hits[key] = hit
+                where = f" · {hit.country}" if hit.country else ""
+                options.append(Option(Content.assemble(
+                    (visible(hit.label), "bold"), (visible(where), "$text-muted"), "\n",
+                    highlighted_snippet(hit.snippet)), id=key))
+        results.add_options(options)
+        results.highlighted = next(i for i, o in enumerate(options) if o is not None and not o.disabled)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int) -> None:
+        option = self.query_one(OptionList).get_option_at_index(index)
+        self.dismiss(self.hits.get(option.id or ""))
+
+    def action_results(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

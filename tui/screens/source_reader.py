@@ -1,0 +1,152 @@
+"""The source reader: one article in full, its cited excerpts marked, the current one in view."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from db.queries import Store
+from db.read_models import EvidenceItem, Excerpt, SourceDoc
+from tui.formatting import source_date, source_name, source_title
+from tui.literal import visible
+
+CURRENT_STYLE = "bold reverse"
+CITED_STYLE = "underline"
+
+
+def paragraph_content(text: str, offset: int, excerpts: list[Excerpt],
+                      current: Excerpt | None) -> Content:
+    """One line of the article with cited spans marked; offsets are into the whole article.
+
+    The text is cut at every span boundary and each piece made visible on its own, so an
+    escape character turned into a visible `\\x1b` never shifts the spans after it.
+    """
+    end = offset + len(text)
+    cuts = {offset, end}
+    for ex in excerpts:
+        for point in (ex.start, ex.end):
+            if offset < point < end:
+                cuts.add(point)
+    points = sorted(cuts)
+    parts: list[tuple[str, str] | str] = []
+    for a, b in zip(points, points[1:], strict=False):
+        piece = visible(text[a - offset: b - offset])
+        style = ""
+        if current is not None and current.start <= a and b <= current.end:
+            style = CURRENT_STYLE
+        elif any(ex.start <= a and b <= ex.end for ex in excerpts):
+            style = CITED_STYLE
+        parts.append((piece, style) if style else piece)
+    return Content.assemble(*parts) if parts else Content("")
+
+
+class SourceReader(Screen[None]):
+    CSS_PATH = "source_reader.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("n", "next_excerpt", "Next excerpt"),
+        Binding("N", "previous_excerpt", "Previous excerpt"),
+    ]
+
+    def __init__(self, store: Store, evidence: EvidenceItem | None, *,
+                 source_id: str | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.source_id = evidence.source.id if evidence else source_id
+        self.start_at = (evidence.start, evidence.end) if evidence else None
+        self.doc: SourceDoc | None = None
+        self.excerpt_list: list[Excerpt] = []
+        self.index: int | None = None
+        self.paragraphs: list[tuple[int, str, Static]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◐")
+        yield Static(id="source-meta")
+        with VerticalScroll(id="article"):
+            pass
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.doc = self.store.source(self.source_id or "")
+        meta = self.query_one("#source-meta", Static)
+        if self.doc is None:
+            meta.update(Content(visible(f"Source '{self.source_id}' is not in this database.")))
+            return
+        ref = self.doc.ref
+        self.sub_title = source_title(ref, fallback=source_name(ref))
+        self.excerpt_list = self.store.excerpts(ref.id)
+        if self.start_at is not None:
+            self.index = next((i for i, ex in enumerate(self.excerpt_list)
+                               if (ex.start, ex.end) == self.start_at), None)
+            if self.index is None:  # cited span not in the list: show it anyway
+                self.excerpt_list.append(Excerpt(start=self.start_at[0], end=self.start_at[1],
+                                                 claims=1))
+                self.excerpt_list.sort(key=lambda ex: (ex.start, ex.end))
+                self.index = self.excerpt_list.index(
+                    next(ex for ex in self.excerpt_list if (ex.start, ex.end) == self.start_at))
+        meta.update(self._meta())
+        article = self.query_one("#article", VerticalScroll)
+        offset = 0
+        widgets = []
+        for line in self.doc.text.split("\n"):
+            widget = Static(classes="paragraph")
+            self.paragraphs.append((offset, line, widget))
+            widgets.append(widget)
+            offset += len(line) + 1
+        article.mount_all(widgets)
+        self._paint()
+        article.focus()
+
+    def _meta(self) -> Content:
+        assert self.doc is not None
+        ref = self.doc.ref
+        count = len(self.excerpt_list)
+        where = ""
+        if self.index is not None:
+            where = f"  ·  excerpt {self.index + 1} of {count} (n / N)"
+        elif count:
+            where = f"  ·  {count} cited excerpt{'s' if count != 1 else ''} (n / N)"
+        parts: list[tuple[str, str] | str] = [
+            (visible(source_name(ref)), "bold"), "  ·  ", visible(source_date(ref)), "  ·  ",
+            (visible(source_title(ref)), "italic"), (where, "$text-muted"),
+        ]
+        if self.doc.notes:
+            parts += ["\n", (visible(f"Note: {self.doc.notes}"), "$text-muted")]
+        return Content.assemble(*parts)
+
+    def _paint(self) -> None:
+        current = self.excerpt_list[self.index] if self.index is not None else None
+        first = None
+        for offset, line, widget in self.paragraphs:
+            end = offset + len(line)
+            touching = [ex for ex in self.excerpt_list if ex.start < end and ex.end > offset]
+            widget.update(paragraph_content(line, offset, touching, current) if line else " ")
+            widget.set_class(current is not None and current.start < end + 1 and current.end > offset,
+                             "-current")
+            if first is None and current is not None and current.start < end + 1 and current.end > offset:
+                first = widget
+        self.query_one("#source-meta", Static).update(self._meta())
+        if first is not None:
+            target = first
+            self.call_after_refresh(
+                lambda: self.query_one("#article").scroll_to_widget(target, animate=False, center=True))
+
+    def _step(self, delta: int) -> None:
+        if not self.excerpt_list:
+            self.notify("No cited excerpts in this source.", timeout=3)
+            return
+        if self.index is None:
+            self.index = 0 if delta > 0 else len(self.excerpt_list) - 1
+        else:
+            self.index = (self.index + delta) % len(self.excerpt_list)
+        self._paint()
+
+    def action_next_excerpt(self) -> None:
+        self._step(1)
+
+    def action_previous_excerpt(self) -> None:
+        self._step(-1)

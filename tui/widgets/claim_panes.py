@@ -1,0 +1,294 @@
+"""The decision, quotes and sources panes: lists of claims, each backed by evidence.
+
+Highlighting a claim in the decision or quotes pane posts ClaimHighlighted, and the sources
+pane shows the excerpts behind it. Every string from the database goes through `literal`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from db.read_models import CountryDetail, DecisionEvent, EvidenceItem, QuoteItem
+from tui.formatting import (
+    STANCE_LABEL,
+    STANCE_SYMBOL,
+    claim_label,
+    format_date,
+    source_date,
+    source_name,
+)
+from tui.literal import literal
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the sources pane needs to show the evidence behind one claim."""
+
+    title: str
+    evidence: tuple[EvidenceItem, ...]
+    conditions: tuple[str, ...] = ()
+
+
+class ClaimHighlighted(Message):
+    def __init__(self, claim: Claim | None, pane: OptionList) -> None:
+        super().__init__()
+        self.claim = claim
+        self.pane = pane
+
+
+class OpenEvidence(Message):
+    """Open the source reader at this excerpt (Enter on a claim or an excerpt)."""
+
+    def __init__(self, evidence: EvidenceItem, others: tuple[EvidenceItem, ...] = ()) -> None:
+        super().__init__()
+        self.evidence = evidence
+        self.others = others
+
+
+def _count(n: int) -> str:
+    return f"{n} source{'s' if n != 1 else ''}"
+
+
+def _stance(stance: str) -> Content:
+    return Content.styled(f"{STANCE_SYMBOL[stance]} {STANCE_LABEL[stance].upper()}",
+                          f"bold {_STANCE_COLOUR[stance]}")
+
+
+_STANCE_COLOUR = {"ban": "$error", "restrict": "$warning", "allow": "$success",
+                  "undecided": "$secondary"}
+
+
+class ClaimList(OptionList):
+    """An OptionList whose options are claims; keeps a Claim per option id."""
+
+    BINDINGS = [Binding("enter", "open", "Open source", show=True)]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.claims: dict[str, Claim] = {}
+
+    def highlighted_claim(self) -> Claim | None:
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return self.claims.get(option.id or "")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(ClaimHighlighted(self.highlighted_claim(), self))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        # A click only highlights (and so shows the sources); Enter opens the article.
+        event.stop()
+
+    def on_focus(self) -> None:
+        # Coming back to a pane shows its evidence again in the sources pane.
+        self.post_message(ClaimHighlighted(self.highlighted_claim(), self))
+
+    def action_open(self) -> None:
+        claim = self.highlighted_claim()
+        if claim and claim.evidence:
+            supports = [e for e in claim.evidence if e.role == "supports"] or list(claim.evidence)
+            self.post_message(OpenEvidence(supports[0], claim.evidence))
+
+    def _replace(self, options: list[Option | None], claims: dict[str, Claim]) -> None:
+        self.claims = claims
+        self.clear_options()
+        self.add_options(options)
+        first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
+        self.highlighted = first
+        if first is None:
+            self.post_message(ClaimHighlighted(None, self))
+
+
+class DecisionPane(ClaimList):
+    """The selected country's current decision, its claims, and its earlier events."""
+
+    def show(self, detail: CountryDetail | None) -> None:
+        options: list[Option | None] = []
+        claims: dict[str, Claim] = {}
+        if detail is None:
+            self._replace([Option(literal("Select a country on the map."), disabled=True)], {})
+            return
+        name = detail.country.name
+        self.border_title = literal(f"Decision · {name}")
+        if detail.current is None:
+            options.append(Option(literal(f"No decision recorded for {name} on this topic."),
+                                  disabled=True))
+            self._replace(options, claims)
+            return
+        self._event_options(detail.current, options, claims, current=True)
+        if detail.timeline:
+            options.append(Option(Content.styled("Earlier events", "bold $text-muted"),
+                                  disabled=True))
+            for event in detail.timeline:
+                self._event_options(event, options, claims, current=False)
+        self._replace(options, claims)
+
+    def _event_options(self, event: DecisionEvent, options: list[Option | None],
+                       claims: dict[str, Claim], *, current: bool) -> None:
+        ev = tuple(event.evidence)
+        conditions = tuple(event.conditions)
+        date = format_date(event.date, event.date_precision, event.date_inferred)
+        n = event.supporting_sources()
+        disputes = event.disputes()
+        disputed = Content.styled(f"  ⚠ disputed by {_count(len({d.source.id for d in disputes}))}",
+                                  "bold $error") if disputes else Content("")
+        key = f"{event.id}:decision"
+        if current:
+            head = Content.assemble(
+                _stance(event.stance), ("  ", ""), literal(event.status, "italic"), ("  ·  ", ""),
+                literal(date), disputed, "\n", literal(event.summary), "\n",
+                (f"backed by {_count(n)}", "$text-muted"),
+            )
+        else:
+            head = Content.assemble(
+                (f"{date}  ", "bold"), _stance(event.stance), ("  ", ""),
+                literal(event.status, "italic"), disputed, "\n", literal(event.summary), "\n",
+                (f"backed by {_count(n)}", "$text-muted"),
+            )
+        options.append(Option(head, id=key))
+        claims[key] = Claim(f"{event.summary}", tuple(e for e in ev if e.claim_field == "decision"),
+                            conditions)
+        if current and event.date:
+            key = f"{event.id}:date"
+            options.append(Option(Content.assemble(("Date  ", "bold"), literal(date),
+                                                   (f"  ·  {_count(event.supporting_sources('date'))}",
+                                                    "$text-muted")), id=key))
+            claims[key] = Claim(f"date: {date}", tuple(e for e in ev if e.claim_field == "date"),
+                                conditions)
+        if current and conditions:
+            for i, condition in enumerate(conditions):
+                key = f"{event.id}:condition:{i}"
+                n_cond = event.supporting_sources(f"condition:{i}")
+                prefix = "Conditions  " if i == 0 else "            "
+                options.append(Option(Content.assemble(
+                    (prefix, "bold"), ("• ", ""), literal(condition),
+                    (f"  ·  {_count(n_cond)}", "$text-muted")), id=key))
+                claims[key] = Claim(f"condition: {condition}",
+                                    tuple(e for e in ev if e.claim_field == f"condition:{i}"),
+                                    conditions)
+
+
+class QuotesPane(ClaimList):
+    """Quotes about the selected country: speaker, role, date, the full text wrapped.
+
+    Loads a page at a time; reaching the last quote asks for the next page (MoreQuotes).
+    """
+
+    PAGE = 50
+
+    class MoreQuotes(Message):
+        def __init__(self, after: QuoteItem) -> None:
+            super().__init__()
+            self.after = after
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.quotes: dict[str, QuoteItem] = {}
+        self.last: QuoteItem | None = None
+        self.has_more = False
+
+    def show(self, country_name: str | None, quotes: list[QuoteItem],
+             evidence: dict[str, list[EvidenceItem]]) -> None:
+        self.quotes = {}
+        self.border_title = literal(f"Quotes · {country_name}" if country_name else "Quotes")
+        if not quotes:
+            self.has_more = False
+            self._replace([Option(literal("No quotes about this country."), disabled=True)], {})
+            return
+        options, claims = self._quote_options(quotes, evidence)
+        self._replace(options[:-1], claims)
+
+    def append(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]) -> None:
+        if not quotes:
+            self.has_more = False
+            return
+        options, claims = self._quote_options(quotes, evidence)
+        self.claims.update(claims)
+        self.add_options([None, *options[:-1]])
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # ClaimList's handler runs too: Textual calls the handlers of every class in the MRO.
+        if self.has_more and self.last is not None and event.option.id == self.last.id:
+            self.has_more = False  # until the page arrives
+            self.post_message(self.MoreQuotes(self.last))
+
+    def _quote_options(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]
+                 ) -> tuple[list[Option | None], dict[str, Claim]]:
+        self.quotes.update({q.id: q for q in quotes})
+        self.last = quotes[-1]
+        self.has_more = len(quotes) >= self.PAGE
+        options: list[Option | None] = []
+        claims: dict[str, Claim] = {}
+        for quote in quotes:
+            speaker = quote.actor.name
+            role = ", ".join(p for p in (quote.actor.role, quote.actor.affiliation) if p)
+            when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10
+                               else "month") if quote.said_on else f"reported {source_date(quote.source)}"
+            prompt = Content.assemble(
+                literal(speaker, "bold"), ("  ", ""), literal(role, "$text-muted"), "\n",
+                literal(f"“{quote.text}”"), "\n",
+                literal(f"{when} · {source_name(quote.source)}", "$text-muted italic"),
+            )
+            options.append(Option(prompt, id=quote.id))
+            options.append(None)
+            claims[quote.id] = Claim(f"quote by {speaker}", tuple(evidence.get(quote.id, [])))
+        return options, claims
+
+    def highlighted_quote(self) -> QuoteItem | None:
+        if self.highlighted is None:
+            return None
+        return self.quotes.get(self.get_option_at_index(self.highlighted).id or "")
+
+
+class SourcesPane(OptionList):
+    """The excerpts behind the highlighted claim; Enter opens the article at the excerpt."""
+
+    BINDINGS = [Binding("enter", "open", "Read source", show=True)]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.claim: Claim | None = None
+
+    def show(self, claim: Claim | None) -> None:
+        self.claim = claim
+        self.clear_options()
+        if claim is None or not claim.evidence:
+            self.border_title = "Sources"
+            self.add_option(Option(literal("Nothing selected with sources."), disabled=True))
+            return
+        self.border_title = literal(f"Sources · {claim.title}")
+        options: list[Option | None] = []
+        for item in claim.evidence:
+            mark = ("✓ supports", "$success") if item.role == "supports" else ("✗ disputes", "bold $error")
+            prompt = Content.assemble(
+                mark, (" ", ""), literal(claim_label(item, list(claim.conditions)), "italic"), "\n",
+                literal(source_name(item.source), "bold"), ("  ·  ", ""),
+                literal(source_date(item.source)),
+                *((("  ·  ", ""), literal(item.source.title, "$text-muted")) if item.source.title else ()),
+                "\n",
+                literal(f"“{item.excerpt}”"),
+            )
+            options.append(Option(prompt, id=item.id))
+            options.append(None)
+        self.add_options(options[:-1])
+        self.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        if self.claim is None or self.highlighted is None:
+            return
+        option_id = self.get_option_at_index(self.highlighted).id
+        item = next((e for e in self.claim.evidence if e.id == option_id), None)
+        if item is not None:
+            self.post_message(OpenEvidence(item, self.claim.evidence))
