@@ -50,3 +50,30 @@ def rows(path: Path, sql: str) -> list[sqlite3.Row]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+async def settle(pilot: object) -> None:
+    """Wait until the app's workers are done and the screen has caught up."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def press(pilot: object, *keys: str) -> None:
+    """Press keys one at a time, letting each key's data load before the next."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+def make_app(db: Path, theme: str | None = None) -> object:
+    from tui.app import TechstanceApp
+
+    return TechstanceApp(open_database(db), db_path=db, theme=theme)

@@ -48,6 +48,7 @@ class Dashboard(Screen[None]):
         self.topic = topic
         self.topic_count = 0
         self.detail: CountryDetail | None = None
+        self.pending_quote: str | None = None  # a quote to highlight once its country loads
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◐")
@@ -98,16 +99,19 @@ class Dashboard(Screen[None]):
         self.load_country(event.code)
 
     @work(thread=True, exclusive=True, group="country")
-    def load_country(self, code: str, focus_quote: str | None = None) -> None:
+    def load_country(self, code: str) -> None:
         if self.topic is None:
             return
         detail = self.store.country_detail(self.topic, code)
         quotes = self.store.quotes_about(self.topic, code, limit=QuotesPane.PAGE)
         evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
-        self.app.call_from_thread(self._show_country, detail, quotes, evidence, focus_quote)
+        self.app.call_from_thread(self._show_country, code, detail, quotes, evidence)
 
-    def _show_country(self, detail: CountryDetail | None, quotes: list[QuoteItem],
-                      evidence: dict[str, list[EvidenceItem]], focus_quote: str | None) -> None:
+    def _show_country(self, code: str, detail: CountryDetail | None, quotes: list[QuoteItem],
+                      evidence: dict[str, list[EvidenceItem]]) -> None:
+        if code != self.query_one(TileMap).selected:
+            return  # the user has moved on; a newer load is coming
+        focus_quote, self.pending_quote = self.pending_quote, None
         self.detail = detail
         decision = self.query_one(DecisionPane)
         quotes_pane = self.query_one(QuotesPane)
@@ -168,8 +172,10 @@ class Dashboard(Screen[None]):
         if hit.country and tile_map.tile(hit.country) is not None:
             tile_map.stance_filter = None
             if hit.kind == "quote":
+                self.pending_quote = hit.id
+                if tile_map.selected == hit.country:
+                    self.load_country(hit.country)
                 tile_map.selected = hit.country
-                self.load_country(hit.country, focus_quote=hit.id)
                 return
             tile_map.selected = hit.country
             self.query_one(DecisionPane if hit.kind == "decision" else TileMap).focus()

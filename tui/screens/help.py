@@ -38,14 +38,17 @@ def help_sections(app: App[object], screen: Screen[object]) -> list[tuple[str, l
             sources.append((title, widget))
     for title, source in sources:
         grouped: dict[tuple[str, str], list[str]] = {}
+        owner = source if isinstance(source, DOMNode) else app
         for binding in _bindings(source):
-            if app.check_action(binding.action, ()) is False:
-                continue
+            if owner.check_action(binding.action, ()) is False:
+                continue  # switched off here (e.g. topic switching with one topic)
             key = (binding.action, binding.description)
             grouped.setdefault(key, []).append(app.get_key_display(binding))
         rows = [(" / ".join(dict.fromkeys(keys)), description)
                 for (_, description), keys in grouped.items()]
-        if rows:
+        if rows and sections and sections[-1][1] == rows:
+            sections[-1] = (f"{sections[-1][0]}, {title}", rows)  # panes that share their keys
+        elif rows:
             sections.append((title, rows))
     return sections
 

@@ -53,7 +53,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def on_mount(self) -> None:
         self.query_one("#search-box").border_title = "Search"
-        self.query_one(Input).focus()
+        search_input = self.query_one(Input)
+        # With animations off (TEXTUAL_ANIMATIONS=none: accessibility, snapshots) nothing blinks.
+        search_input.cursor_blink = self.app.animation_level != "none"
+        search_input.focus()
         self.run_search(self.initial)
 
     @on(Input.Changed)

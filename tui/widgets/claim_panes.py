@@ -251,7 +251,7 @@ class QuotesPane(ClaimList):
 class SourcesPane(OptionList):
     """The excerpts behind the highlighted claim; Enter opens the article at the excerpt."""
 
-    BINDINGS = [Binding("enter", "open", "Read source", show=True)]
+    BINDINGS = [Binding("enter", "open", "Open source", show=True)]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

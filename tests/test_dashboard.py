@@ -1,0 +1,247 @@
+"""The dashboard driven from the keyboard, as a user would: Pilot presses, then what shows."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual.geometry import Region
+
+from tests.conftest import make_app, press, settle
+from tui.app import TechstanceApp
+from tui.screens.dashboard import Dashboard
+from tui.screens.help import HelpScreen
+from tui.screens.search import SearchScreen
+from tui.screens.source_reader import SourceReader
+from tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
+from tui.widgets.tile_map import TileMap
+
+SIZE = (120, 36)
+
+
+def shown_text(widget: object) -> str:
+    """The text a widget puts on screen now (what a user reads), border and all."""
+    from textual.widget import Widget
+
+    assert isinstance(widget, Widget)
+    lines = widget.render_lines(Region(0, 0, widget.outer_size.width, widget.outer_size.height))
+    return "\n".join(line.text for line in lines)
+
+
+def app_for(db: Path, theme: str | None = None) -> TechstanceApp:
+    app = make_app(db, theme)
+    assert isinstance(app, TechstanceApp)
+    return app
+
+
+async def test_opens_on_the_latest_decision_with_its_conditions(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, Dashboard)
+        assert app.screen.query_one(TileMap).selected == "GB"
+        decision = shown_text(app.screen.query_one(DecisionPane))
+        assert "Decision · United Kingdom" in decision
+        assert "RESTRICT" in decision and "announced" in decision and "28 Jan 2020" in decision
+        assert "excluded from the core" in decision
+        assert "Earlier events" in decision
+
+
+async def test_arrow_keys_and_hjkl_walk_the_map_like_a_map(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        visited = []
+        for key in ("left", "down", "right", "up", "right", "l", "j", "j", "j", "h", "k"):
+            await press(pilot, key)
+            visited.append(tile_map.selected)
+        assert visited == ["CA", "US", "IT", "EU", "CN", "JP", "NZ", "NZ", "NZ", "AU", "CN"]
+        await press(pilot, "g")
+        assert tile_map.selected == "CA"
+        await press(pilot, "G")
+        assert tile_map.selected == "NZ"
+        assert "New Zealand" in shown_text(app.screen.query_one(DecisionPane))
+
+
+async def test_selecting_a_country_updates_every_pane(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left", "down")  # the United States
+        decision = shown_text(app.screen.query_one(DecisionPane))
+        assert "Decision · United States" in decision and "BAN" in decision
+        assert "Quotes · United States" in shown_text(app.screen.query_one(QuotesPane))
+        assert "supports" in shown_text(app.screen.query_one(SourcesPane))
+
+
+async def test_disputed_new_zealand_shows_the_conflict(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "end")
+        decision = shown_text(app.screen.query_one(DecisionPane))
+        assert "expected" in decision and "disputed by 1 source" in decision
+        sources = shown_text(app.screen.query_one(SourcesPane))
+        assert "✓ supports" in sources and "✗ disputes" in sources
+
+
+async def test_condition_shows_its_own_excerpts(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "tab", "down", "down", "down")  # decision → date → 1st → 2nd condition
+        sources = app.screen.query_one(SourcesPane)
+        assert sources.claim is not None and sources.claim.title == "condition: at most 35% of the periphery"
+        assert {e.source.id for e in sources.claim.evidence} == {
+            "uk-limited-role-us-reaction", "pompeo-policy-exchange-paraphrase"}
+        assert "35%" in shown_text(sources) and "periphery" in shown_text(sources)
+
+
+async def test_follow_a_quote_to_its_source_and_back(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "tab", "tab")  # map → decision → quotes
+        quotes = app.screen.query_one(QuotesPane)
+        assert app.screen.focused is quotes
+        quote = quotes.highlighted_quote()
+        assert quote is not None
+        await press(pilot, "enter")
+        reader = app.screen
+        assert isinstance(reader, SourceReader)
+        assert reader.index is not None
+        current = reader.excerpt_list[reader.index]
+        assert (current.start, current.end) == (quote.start, quote.end)
+        await press(pilot, "n")
+        assert reader.index is not None and reader.excerpt_list[reader.index].start > quote.start
+        await press(pilot, "N", "N")
+        assert reader.excerpt_list[reader.index].start < quote.start
+        await press(pilot, "escape")
+        assert isinstance(app.screen, Dashboard) and app.screen.focused is quotes
+
+
+async def test_search_and_jump_to_a_quote(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "end")  # somewhere else first: New Zealand
+        await press(pilot, "slash")
+        assert isinstance(app.screen, SearchScreen)
+        await press(pilot, *"sovereignty")
+        assert "Quotes (1)" in shown_text(app.screen.query_one("#search-results"))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, Dashboard)
+        assert app.screen.query_one(TileMap).selected == "GB"
+        quotes = app.screen.query_one(QuotesPane)
+        assert app.screen.focused is quotes
+        highlighted = quotes.highlighted_quote()
+        assert highlighted is not None and highlighted.id == "cotton-deeply-disappointing"
+
+
+async def test_search_never_errors_on_fts_syntax(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        for text in ('"', "(", "*", "AND", 'huawei" OR (', "[/]", "NEAR(", "-", "^"):
+            search = app.screen
+            assert isinstance(search, SearchScreen)
+            search.query_one("#search-input").value = text  # type: ignore[attr-defined]
+            await settle(pilot)
+            status = shown_text(search.query_one("#search-status"))
+            assert "match" in status, (text, status)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, Dashboard)
+
+
+async def test_filter_cycles_stances_and_escape_clears_it(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        await press(pilot, "f")
+        assert tile_map.stance_filter == "ban"
+        assert tile_map.tile(tile_map.selected).stance == "ban"  # type: ignore[union-attr]
+        assert "Map · only ban" in shown_text(tile_map)
+        await press(pilot, "right", "right", "down", "down")
+        assert all(tile_map.tile(code).stance == "ban" for code in [tile_map.selected])  # type: ignore[union-attr]
+        await press(pilot, "f")
+        assert tile_map.stance_filter == "restrict"
+        await press(pilot, "escape")
+        assert tile_map.stance_filter is None and "Map · only" not in shown_text(tile_map)
+
+
+async def test_help_lists_the_live_bindings(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-body").render())
+        for expected in ("Search", "Filter", "Copy quote", "First country", "Quit", "Help"):
+            assert expected in text
+        assert "Topic" not in text  # one topic in the seeds: the action is off, so not offered
+        await press(pilot, "escape")
+        assert isinstance(app.screen, Dashboard)
+        await press(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_copy_quote_puts_text_and_citation_on_the_clipboard(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "tab", "tab", "y")
+        quote = app.screen.query_one(QuotesPane).highlighted_quote()
+        assert quote is not None
+        assert app.clipboard.startswith(f"“{quote.text}” — {quote.actor.name}")
+        assert "Source: " in app.clipboard and "2020" in app.clipboard
+
+
+async def test_too_small_terminal_says_so(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(50, 15)) as pilot:
+        await settle(pilot)
+        assert "Terminal too small" in shown_text(app.screen.query_one("#too-small"))
+        assert not app.screen.query_one(TileMap).display or app.screen.query_one("#left").display is False
+
+
+async def test_narrow_map_is_a_region_list_and_still_navigates(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        assert tile_map.list_mode
+        await press(pilot, "up")
+        assert tile_map.selected == "IT"  # the list is by region, then name: Italy is above the UK
+        assert "Italy" in shown_text(tile_map)
+
+
+async def test_q_quits(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_topic_switch_appears_with_a_second_topic(seed_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "two-topics.db"
+    db.write_bytes(seed_db.read_bytes())
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO topics VALUES ('tiktok-apps', 'TikTok on government phones', 'Bans.')")
+    conn.execute("INSERT INTO decisions VALUES ('ca-tiktok', 'tiktok-apps', 'CA', 'ban', 'enacted', "
+                 "'2023-02-27', 'day', 0, 'Banned on government phones.', '[]')")
+    conn.commit()
+    conn.close()
+    app = app_for(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "down", "enter")
+        dashboard = app.screen
+        assert isinstance(dashboard, Dashboard) and dashboard.topic == "tiktok-apps"
+        tiles = {t.country.code: t.stance for t in dashboard.query_one(TileMap).tiles}
+        assert tiles["CA"] == "ban" and tiles["GB"] is None

@@ -1,0 +1,195 @@
+"""End to end: the installed `techstance` command in a real terminal (tmux), as a user sees it.
+
+The Pilot and snapshot tests drive the app inside Textual's own harness; this test catches what
+they cannot: the console script, a real tty and terminal size, key names sent by a terminal, and a
+clean exit that gives the terminal back. tmux must be installed (CI installs it); without it the
+test fails rather than skips, so a missing tmux is never mistaken for a pass.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+WIDTH, HEIGHT = 120, 36
+DEADLINE = 20.0  # seconds to wait for any one screen change
+POLL = 0.2
+UK_TITLE = "Decision · United Kingdom"
+SCROLLBAR = str.maketrans(dict.fromkeys("▁▂▃▄▅▆▇█▔", " "))
+
+_names = itertools.count()
+
+
+def _require(command: str) -> str:
+    path = shutil.which(command)
+    if path is None:
+        pytest.fail(f"`{command}` is not on PATH: the end-to-end test needs it "
+                    f"(install tmux; install techstance with pip install -e '.[test]')")
+    return path
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment without the caller's tmux client, so tmux never talks to an outer server."""
+    return {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+
+
+@dataclass
+class Tmux:
+    """One private tmux server (its own socket) running one session."""
+
+    tmux: str
+    socket: str
+    session: str
+    socket_path: str = ""
+
+    def run(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run([self.tmux, "-L", self.socket, *args], capture_output=True, text=True,
+                                env=_clean_env(), timeout=10)
+        if check and result.returncode != 0:
+            pytest.fail(f"tmux {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
+        return result.stdout
+
+    def start(self, config: Path, command: list[str]) -> None:
+        # remain-on-exit comes from the config file, so it is set before the command can exit.
+        self.run("-f", str(config), "new-session", "-d", "-s", self.session, "-x", str(WIDTH),
+                 "-y", str(HEIGHT), shlex.join(command))
+        self.socket_path = self.run("display-message", "-p", "-t", self.session, "#{socket_path}").strip()
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.session)
+
+    def pane_state(self) -> tuple[bool, str]:
+        """(dead, how it ended) of the session's pane: "status N", "signal N", or "" until tmux knows.
+
+        tmux marks the pane dead when the terminal closes, which can come before it reaps the
+        process and learns the exit status.
+        """
+        dead, status, signal = self.run("display-message", "-p", "-t", self.session,
+                                        "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}").strip().split("|")
+        return dead == "1", f"status {status}" if status else f"signal {signal}" if signal else ""
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", self.session, *keys)
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+        if self.socket_path:  # tmux 3.3 leaves the socket file behind
+            Path(self.socket_path).unlink(missing_ok=True)
+
+    def wait_for(self, what: str, ready: Callable[[str], bool]) -> str:
+        """Poll the screen until `ready(screen)`; fail with the last screen if the deadline or the app ends."""
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            screen = self.screen()
+            if ready(screen):
+                return screen
+            dead, status = self.pane_state()
+            if dead or time.monotonic() > deadline:
+                why = f"the app exited ({status or 'status unknown'})" if dead else f"not within {DEADLINE:.0f} s"
+                pytest.fail(f"waiting for {what}: {why}; the screen was:\n{screen}")
+            time.sleep(POLL)
+
+    def wait_exit(self) -> str:
+        """Poll until the pane's process has exited and been reaped; return how it ended."""
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            dead, status = self.pane_state()
+            if dead and status:
+                return status
+            if time.monotonic() > deadline:
+                pytest.fail(f"the app did not exit within {DEADLINE:.0f} s; the screen was:\n{self.screen()}")
+            time.sleep(POLL)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    name = f"techstance-e2e-{os.getpid()}-{next(_names)}"
+    session = Tmux(_require("tmux"), socket=name, session=name)
+    try:
+        yield session
+    finally:
+        session.kill()
+
+
+def box(screen: str, title: str) -> str:
+    """The text inside the bordered pane whose title starts with `title`, lines joined by spaces.
+
+    Joining undoes the app's word wrap, so a phrase is found wherever the pane breaks it. Assumes
+    one cell per character, which holds for the characters this app draws.
+    """
+    lines = screen.splitlines()
+    for top, line in enumerate(lines):
+        left = line.find(f"╭─ {title}")
+        if left < 0:
+            continue
+        right = line.index("╮", left)
+        inner: list[str] = []
+        for row in lines[top + 1:]:
+            if row[left:left + 1] == "╰":
+                break
+            inner.append(row[left + 1:right].translate(SCROLLBAR))
+        return re.sub(r"\s+", " ", " ".join(inner)).strip()
+    return ""
+
+
+def _build(tmp_path: Path) -> Path:
+    db = tmp_path / "t.db"
+    result = subprocess.run([_require("techstance"), "build", "--db", str(db)], capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_dashboard_in_a_real_terminal_moves_selection_and_quits_cleanly(tmp_path: Path, tmux: Tmux) -> None:
+    db = _build(tmp_path)
+    config = tmp_path / "tmux.conf"
+    config.write_text("set-option -g remain-on-exit on\n")
+    tmux.start(config, ["env", "TERM=xterm-256color", "TEXTUAL_ANIMATIONS=none",
+                        _require("techstance"), "--db", str(db)])
+
+    tmux.wait_for("the map legend and the Decision pane",
+                  lambda s: "disputed" in s and "Decision" in s)
+    tmux.wait_for(f"'{UK_TITLE}' at start", lambda s: UK_TITLE in s)
+
+    tmux.keys("Left")
+    moved = tmux.wait_for("the selection to leave the United Kingdom",
+                          lambda s: UK_TITLE not in s and "╭─ Decision · " in s)
+    assert "Traceback" not in moved
+
+    tmux.keys("Right")
+    tmux.wait_for(f"'{UK_TITLE}' again", lambda s: UK_TITLE in s)
+    screen = tmux.wait_for("the UK's conditions in the Decision pane",
+                           lambda s: "at most 35% of the periphery" in box(s, "Decision ·"))
+    decision = box(screen, "Decision ·")
+    assert "excluded from the core" in decision, screen
+    assert "at most 35% of the periphery" in decision, screen
+
+    tmux.keys("q")
+    status = tmux.wait_exit()
+    after = tmux.screen()
+    assert status == "status 0", f"the app ended with {status}; the screen was:\n{after}"
+    assert "Traceback" not in after and "Error" not in after, after
+
+
+def test_missing_database_is_one_error_line_and_is_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    env = {**_clean_env(), "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"}
+    result = subprocess.run([_require("techstance"), "--db", str(missing)], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, env=env, timeout=60)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("techstance: error: ") and "no such database" in lines[0], result.stderr
+    assert result.stdout == ""
+    assert not missing.exists()
+    assert list(tmp_path.iterdir()) == []
