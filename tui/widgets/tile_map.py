@@ -187,10 +187,12 @@ class TileMap(Widget, can_focus=True):
 
     # ----- rendering -----
     def _style(self, tile: CountryTile, selected: bool) -> Style:
+        # Not partial: the tile's translucent background is blended with the pane's, and
+        # `color: auto` resolved against the result, so text stays readable in every theme.
         name = f"tile--{tile.stance or 'none'}"
-        style = self.get_component_rich_style(name, partial=True)
+        style = self.get_component_rich_style(name)
         if not self.shown(tile):
-            style = self.get_component_rich_style("tile--filtered", partial=True)
+            style = self.get_component_rich_style("tile--filtered")
         if selected:
             style += self.get_component_rich_style("tile--selected", partial=True)
         return style
