@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from textual.geometry import Region
 
 from tests.conftest import make_app, press, settle
@@ -245,3 +246,41 @@ async def test_topic_switch_appears_with_a_second_topic(seed_db: Path, tmp_path:
         assert isinstance(dashboard, Dashboard) and dashboard.topic == "tiktok-apps"
         tiles = {t.country.code: t.stance for t in dashboard.query_one(TileMap).tiles}
         assert tiles["CA"] == "ban" and tiles["GB"] is None
+
+
+async def test_clicking_a_tile_selects_its_country(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        hit = next(h for h in tile_map._hits if h.code == "JP")
+        await pilot.click(TileMap, offset=(hit.x0 + 1 + tile_map.styles.gutter.left, hit.y + 1))
+        await settle(pilot)
+        assert tile_map.selected == "JP"
+        assert "Decision · Japan" in shown_text(app.screen.query_one(DecisionPane))
+
+
+async def test_command_palette_offers_the_same_actions_as_the_keys(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for expected in ("Search", "Filter", "Copy quote", "Zoom pane", "Help"):
+            assert expected in titles
+        assert "Topic" not in titles  # one topic: switching is off
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Filter")
+        await command.callback()
+        await settle(pilot)
+        assert app.screen.query_one(TileMap).stance_filter == "ban"
+
+
+async def test_no_color_picks_the_monochrome_theme(seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.theme == "techstance-mono"
+    chosen = app_for(seed_db, theme="high-contrast")
+    async with chosen.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert chosen.theme == "techstance-high-contrast"
