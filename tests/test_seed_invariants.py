@@ -88,7 +88,7 @@ def _wrong_type(records: Records) -> None:
 
 
 def _shared_tile(records: Records) -> None:
-    find(records, "NZ").update(tile_row=0, tile_col=4)
+    find(records, "NZ").update(tile_row=0, tile_col=3)
 
 
 def _unknown_stance(records: Records) -> None:
@@ -120,7 +120,7 @@ CASES = {
                       "quote 'liu-risks-incite-fear': field 'actor': unknown actor 'liu-xiao-ming'"),
     "wrong type": ("countries.toml", _wrong_type, "country 'GB': field 'tile_row': Input should be"),
     "two countries on one tile": ("countries.toml", _shared_tile,
-                                  "country 'NZ': field 'tile_col': tile (0, 4) is already taken by GB"),
+                                  "country 'NZ': field 'tile_col': tile (0, 3) is already taken by GB"),
     "unknown stance": ("decisions.toml", _unknown_stance,
                        "decision 'jp-5g-ban': field 'stance': Input should be 'ban', 'restrict'"),
 }

@@ -164,13 +164,12 @@ class DecisionPane(ClaimList):
             claims[key] = Claim(f"date: {date}", tuple(e for e in ev if e.claim_field == "date"),
                                 conditions)
         if current and conditions:
+            options.append(Option(Content.styled("Conditions", "bold"), disabled=True))
             for i, condition in enumerate(conditions):
                 key = f"{event.id}:condition:{i}"
                 n_cond = event.supporting_sources(f"condition:{i}")
-                prefix = "Conditions  " if i == 0 else "            "
                 options.append(Option(Content.assemble(
-                    (prefix, "bold"), ("• ", ""), literal(condition),
-                    (f"  ·  {_count(n_cond)}", "$text-muted")), id=key))
+                    ("• ", ""), literal(condition), (f"  ·  {_count(n_cond)}", "$text-muted")), id=key))
                 claims[key] = Claim(f"condition: {condition}",
                                     tuple(e for e in ev if e.claim_field == f"condition:{i}"),
                                     conditions)
