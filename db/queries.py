@@ -68,6 +68,13 @@ class Store:
         self.conn = conn
         self.conn.row_factory = sqlite3.Row
 
+    def replace_connection(self, conn: sqlite3.Connection) -> None:
+        """Read from a new connection (the file was replaced); the old one is closed."""
+        old, self.conn = self.conn, conn
+        conn.row_factory = sqlite3.Row
+        if old is not conn:
+            old.close()
+
     def _all(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 

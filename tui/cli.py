@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
     parser.add_argument("--theme", choices=sorted(THEMES),
                         help="colour theme (default: 'default', or 'mono' when NO_COLOR is set)")
+    kiosk = parser.add_argument_group("kiosk mode (read-only wall screen)")
+    kiosk.add_argument("--kiosk", action="store_true", help="run as a read-only kiosk that tours the map")
+    kiosk.add_argument("--kiosk-config", type=Path, metavar="FILE",
+                       help="kiosk settings (TOML; default: ~/.config/techstance/kiosk.toml if present)")
+    kiosk.add_argument("--interval", type=float, metavar="S", help="seconds per country on tour (0: still)")
+    kiosk.add_argument("--idle", type=float, metavar="S", help="seconds without input before the tour resumes")
+    kiosk.add_argument("--topic", metavar="ID", help="topic to show")
     parser.add_argument("--version", action="version", version=f"techstance {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("build", parents=[common, seeds],
@@ -142,6 +149,25 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
     return EXIT_OK
 
 
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    """Never builds or writes anything: a missing database is shown on screen and retried."""
+    from tui.kiosk.config import KioskConfigError, default_config_path, load_kiosk_config
+
+    config_path = args.kiosk_config
+    if config_path is None and default_config_path().is_file():
+        config_path = default_config_path()
+    overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic, "theme": args.theme}
+    try:
+        config = load_kiosk_config(config_path, overrides)
+    except KioskConfigError as err:
+        return _fail(str(err))
+    from tui.kiosk.app import KioskApp
+
+    app = KioskApp(args.db or default_database_path(), config)
+    app.run()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     seed_dir = getattr(args, "seeds", None) or bundled_seeds_dir()
@@ -152,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_build(seed_dir, args.db or default_database_path())
         if args.command == "locate":
             return cmd_locate(seed_dir, args.source, args.text)
+        if args.kiosk:
+            return cmd_kiosk(args)
         return cmd_dashboard(args.db, args.theme)
     except KeyboardInterrupt:
         return 130

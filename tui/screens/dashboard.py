@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from db.connection import DatabaseOpenError
 from db.queries import Store
 from db.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, SearchHit
 from tui.formatting import STANCE_ORDER, quote_citation
@@ -42,10 +45,11 @@ class Dashboard(Screen[None]):
     ]
     PANE_ORDER = ("#map", "#decision", "#quotes", "#sources")
 
-    def __init__(self, store: Store, topic: str | None = None) -> None:
-        super().__init__()
+    def __init__(self, store: Store, topic: str | None = None, *, kiosk: bool = False) -> None:
+        super().__init__(classes="-kiosk" if kiosk else "")
         self.store = store
         self.topic = topic
+        self.kiosk = kiosk
         self.topic_count = 0
         self.detail: CountryDetail | None = None
         self.pending_quote: str | None = None  # a quote to highlight once its country loads
@@ -59,7 +63,10 @@ class Dashboard(Screen[None]):
             yield DecisionPane(id="decision")
             yield SourcesPane(id="sources")
         yield Static(id="too-small")
-        yield Footer()
+        if self.kiosk:
+            yield Static(id="kiosk-status")
+        else:
+            yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#map", TileMap).border_title = "Map"
@@ -75,13 +82,29 @@ class Dashboard(Screen[None]):
     # ----- loading (in threads, so a slow disk never freezes the keys) -----
     @work(thread=True, exclusive=True, group="map")
     def load_map(self, select: str | None = None) -> None:
-        topics = self.store.topics()
-        if not topics:
-            self.app.call_from_thread(self.notify, "This database holds no topics.", severity="error")
+        try:
+            topics = self.store.topics()
+            if not topics:
+                self.app.call_from_thread(self.data_failed, "this database holds no topics")
+                return
+            topic = next((t for t in topics if t.id == self.topic), topics[0])
+            tiles = self.store.tiles(topic.id)
+        except (sqlite3.Error, DatabaseOpenError) as err:
+            self.app.call_from_thread(self.data_failed, str(err))
             return
-        topic = next((t for t in topics if t.id == self.topic), topics[0])
-        tiles = self.store.tiles(topic.id)
         self.app.call_from_thread(self._show_map, topic.id, topic.title, len(topics), tiles, select)
+
+    def data_failed(self, message: str) -> None:
+        """A read failed (locked, damaged, gone): keep what is shown and say so, never crash."""
+        handler = getattr(self.app, "data_failed", None)
+        if handler is not None:
+            handler(message)  # the kiosk shows it as stale data and retries
+        else:
+            self.notify(literal(f"Cannot read the database: {message}"), severity="error", timeout=6)
+
+    def reload(self) -> None:
+        """New data in the file: redraw everything, keeping the selected country."""
+        self.load_map(select=self.query_one(TileMap).selected)
 
     def _show_map(self, topic: str, title: str, topic_count: int, tiles: list[CountryTile],
                   select: str | None) -> None:
@@ -102,9 +125,13 @@ class Dashboard(Screen[None]):
     def load_country(self, code: str) -> None:
         if self.topic is None:
             return
-        detail = self.store.country_detail(self.topic, code)
-        quotes = self.store.quotes_about(self.topic, code, limit=QuotesPane.PAGE)
-        evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
+        try:
+            detail = self.store.country_detail(self.topic, code)
+            quotes = self.store.quotes_about(self.topic, code, limit=QuotesPane.PAGE)
+            evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
+        except (sqlite3.Error, DatabaseOpenError) as err:
+            self.app.call_from_thread(self.data_failed, str(err))
+            return
         self.app.call_from_thread(self._show_country, code, detail, quotes, evidence)
 
     def _show_country(self, code: str, detail: CountryDetail | None, quotes: list[QuoteItem],
@@ -133,8 +160,12 @@ class Dashboard(Screen[None]):
     def load_more_quotes(self, after: QuoteItem) -> None:
         if self.topic is None or after.country is None:
             return
-        quotes = self.store.quotes_about(self.topic, after.country, limit=QuotesPane.PAGE, after=after)
-        evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
+        try:
+            quotes = self.store.quotes_about(self.topic, after.country, limit=QuotesPane.PAGE, after=after)
+            evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
+        except (sqlite3.Error, DatabaseOpenError) as err:
+            self.app.call_from_thread(self.data_failed, str(err))
+            return
         self.app.call_from_thread(self.query_one(QuotesPane).append, quotes, evidence)
 
     @on(ClaimHighlighted)
@@ -233,10 +264,36 @@ class Dashboard(Screen[None]):
         self.app.copy_to_clipboard(quote_citation(quote))
         self.notify(literal(f"Copied quote by {quote.actor.name}."), timeout=3)
 
+    # A wall screen has no clipboard worth writing to.
+    KIOSK_OFF = frozenset({"copy_quote"})
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.kiosk and action in self.KIOSK_OFF:
+            return False
         if action == "switch_topic":
             return self.topic_count > 1
         return True
+
+    # ----- the kiosk's tour -----
+    def tour(self, wanted: list[str]) -> list[str]:
+        """The countries to cycle through: the configured ones, else all with a decision."""
+        tiles = self.query_one(TileMap).tiles
+        if wanted:
+            known = {t.country.code for t in tiles}
+            return [code for code in wanted if code in known]
+        return [t.country.code for t in tiles if t.stance is not None]
+
+    def show_country(self, code: str) -> None:
+        self.query_one(TileMap).selected = code
+
+    def reset_view(self) -> None:
+        """Back to the plain map: what a visitor left open is closed when they walk away."""
+        if self.maximized is not None:
+            self.minimize()
+        tile_map = self.query_one(TileMap)
+        tile_map.stance_filter = None
+        tile_map.border_title = "Map"
+        tile_map.focus()
 
     # ----- size -----
     def on_resize(self) -> None:

@@ -1,0 +1,54 @@
+"""Notice when another process changes or replaces the database, without a busy loop.
+
+`PRAGMA data_version` changes when any other connection commits; a new inode means the file
+was replaced (as `techstance build` does with its atomic rename), so the connection is reopened.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from db.connection import DatabaseOpenError, open_database
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise DatabaseOpenError(f"{path}: the database file has gone") from None
+    return st.st_dev, st.st_ino
+
+
+class DatabaseWatcher:
+    """Poll from a worker thread: a poll may wait on a writer's lock."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = Path(path)
+        self.conn = conn
+        self.identity = _identity(self.path)
+        self.version = self._data_version()
+
+    def _data_version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def poll(self) -> str:
+        """'same', 'changed' (new commits) or 'reopened' (a new file: use self.conn now).
+
+        Raises DatabaseOpenError or sqlite3.Error when the database cannot be read now;
+        the caller keeps showing the last good data and polls again.
+        """
+        identity = _identity(self.path)
+        if identity != self.identity:
+            conn = open_database(self.path)
+            self.conn, self.identity = conn, identity
+            self.version = self._data_version()
+            return "reopened"
+        # A cheap read proves the file is still readable (a lock or damage shows here).
+        self.conn.execute("SELECT count(*) FROM meta").fetchone()
+        version = self._data_version()
+        if version != self.version:
+            self.version = version
+            return "changed"
+        return "same"

@@ -1,0 +1,222 @@
+"""The kiosk app: the dashboard, read-only, touring by itself, with no way out for visitors.
+
+No binding is inherited from Textual's App (that drops ctrl+q, ctrl+c and ctrl+p), the
+database is opened read-only at the SQLite level with `query_only` on, and every key or click
+is seen here first so the tour pauses and the operator's exit sequence can be recognised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import events, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from db.connection import DatabaseOpenError, open_database
+from db.queries import Store
+from db.watch import DatabaseWatcher
+from tui.kiosk.attract import AttractLoop, next_in_tour
+from tui.kiosk.config import KioskConfig
+from tui.literal import literal
+from tui.screens.dashboard import Dashboard
+from tui.screens.help import HelpScreen
+from tui.themes import THEMES, choose_theme
+
+TICK = 0.25  # seconds between checks of the tour clock
+
+
+class KioskMessage(Screen[None]):
+    """Shown instead of the dashboard while the database cannot be opened."""
+
+    CSS_PATH = "kiosk.tcss"
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="kiosk-message")
+
+    def on_mount(self) -> None:
+        self.show(self.message)
+
+    def show(self, message: str) -> None:
+        self.message = message
+        self.query_one("#kiosk-message", Static).update(Content.assemble(
+            ("techstance", "bold"), "\n\n", literal("The data cannot be shown right now."), "\n",
+            literal(message, "$text-muted"), "\n\n", ("Trying again every few seconds.", "italic")))
+
+
+class KioskApp(App[None], inherit_bindings=False):
+    CSS_PATH = ["../app.tcss", "kiosk.tcss"]
+    TITLE = "techstance"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("question_mark,f1", "help", "Help")]
+
+    def __init__(self, db_path: Path, config: KioskConfig, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.config = config
+        self.now = now
+        self.loop = AttractLoop(config.interval, config.idle, clock)
+        self.store: Store | None = None
+        self.watcher: DatabaseWatcher | None = None
+        self.last_good: dt.datetime | None = None
+        self.stale: tuple[dt.datetime, str] | None = None
+        self.recent_keys: deque[tuple[str, str | None]] = deque(maxlen=max(1, len(config.operator_exit)))
+        self.operator_exited = False
+        if config.allow_quit:
+            self.bind("q,ctrl+q", "quit", description="Quit")
+        if config.allow_suspend:
+            self.bind("ctrl+z", "suspend_process", description="Suspend")
+        if config.allow_palette:
+            self.use_command_palette = True
+            self.bind("ctrl+p", "command_palette", description="Palette")
+
+    def on_mount(self) -> None:
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self.theme = choose_theme(self.config.theme).name
+        self.set_interval(TICK, self.tick)
+        self.set_interval(self.config.poll, self.poll_data)
+        self.try_open()
+
+    # ----- the database -----
+    def try_open(self) -> None:
+        try:
+            conn = open_database(self.db_path, readonly=True)
+            conn.execute("PRAGMA query_only = ON")
+            watcher = DatabaseWatcher(self.db_path, conn)
+        except (DatabaseOpenError, sqlite3.Error) as err:
+            message = str(err)
+            if isinstance(self.screen, KioskMessage):
+                self.screen.show(message)
+            else:
+                self.push_screen(KioskMessage(message))
+            return
+        self.store, self.watcher = Store(conn), watcher
+        self.last_good, self.stale = self.now(), None
+        dashboard = Dashboard(self.store, topic=self.config.topic, kiosk=True)
+        if isinstance(self.screen, KioskMessage):
+            self.switch_screen(dashboard)
+        else:
+            self.push_screen(dashboard)
+        self.call_after_refresh(self.update_status)
+
+    @work(thread=True, exclusive=True, group="poll")
+    def poll_data(self) -> None:
+        if self.watcher is None:
+            self.call_from_thread(self.try_open)
+            return
+        try:
+            result = self.watcher.poll()
+        except (DatabaseOpenError, sqlite3.Error) as err:
+            self.call_from_thread(self.data_failed, str(err))
+            return
+        self.call_from_thread(self.data_ok, result)
+
+    def data_ok(self, result: str) -> None:
+        assert self.store is not None and self.watcher is not None
+        if result == "reopened":
+            self.watcher.conn.execute("PRAGMA query_only = ON")
+            self.store.replace_connection(self.watcher.conn)
+        if result != "same" or self.stale is not None:
+            dashboard = self.dashboard()
+            if dashboard is not None:
+                dashboard.reload()
+        self.last_good, self.stale = self.now(), None
+        self.update_status()
+
+    def data_failed(self, message: str) -> None:
+        """Keep the last good data on screen, marked stale, and retry on the next poll."""
+        if self.stale is None:
+            self.stale = (self.now(), message)
+        self.update_status()
+
+    # ----- the tour -----
+    def dashboard(self) -> Dashboard | None:
+        return next((s for s in self.screen_stack if isinstance(s, Dashboard)), None)
+
+    def tick(self) -> None:
+        was = self.loop.state
+        if self.loop.due():
+            self.advance()
+        if self.loop.state != was:
+            self.update_status()
+
+    def advance(self) -> None:
+        dashboard = self.dashboard()
+        if dashboard is None:
+            return
+        while self.screen is not dashboard:
+            self.pop_screen()  # whatever a visitor left open
+        dashboard.reset_view()
+        tour = dashboard.tour(self.config.countries)
+        code = next_in_tour(tour, dashboard.query_one("#map").selected)  # type: ignore[attr-defined]
+        if code is not None:
+            dashboard.show_country(code)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.loop.on_input()
+            self._operator_key(event)
+            self.update_status()
+        elif isinstance(event, events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self.loop.on_input()
+            self.update_status()
+        await super().on_event(event)
+
+    def _operator_key(self, event: events.Key) -> None:
+        sequence = self.config.operator_exit
+        if not sequence:
+            return
+        # A sequence names keys ("ctrl+x", "escape") or characters ("!", "E").
+        self.recent_keys.append((event.key, event.character))
+        if len(self.recent_keys) == len(sequence) and all(
+                wanted in pressed for pressed, wanted in zip(self.recent_keys, sequence, strict=True)):
+            self.operator_exited = True
+            self.exit()
+
+    # ----- chrome -----
+    def status_text(self) -> Content:
+        state = self.loop.state
+        if state == "touring":
+            left = f"▶ Touring the map, a country every {self.config.interval:g} s. Press any key to explore."
+        elif state == "browsing":
+            left = f"Exploring. The tour resumes after {self.config.idle:g} s without a key."
+        else:
+            left = "Press any key to explore."
+        parts: list[tuple[str, str] | str] = [(left, "")]
+        if self.stale is not None:
+            since, reason = self.stale
+            shown = self.last_good.strftime("%H:%M:%S") if self.last_good else "never"
+            parts += ["   ", (f"STALE since {since:%H:%M:%S}: showing data from {shown}", "bold $error"),
+                      ("  ", ""), literal(f"({reason})", "$text-muted")]
+        elif self.last_good is not None:
+            parts += ["   ", (f"Data as of {self.last_good:%H:%M:%S}", "$text-muted")]
+        return Content.assemble(*parts)
+
+    def update_status(self) -> None:
+        dashboard = self.dashboard()
+        if dashboard is None:
+            return
+        try:
+            status = dashboard.query_one("#kiosk-status", Static)
+        except Exception:  # not composed yet
+            return
+        status.update(self.status_text())
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
