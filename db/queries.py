@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from typing import Any
 
 from db.read_models import (
@@ -67,16 +68,21 @@ class Store:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.conn.row_factory = sqlite3.Row
+        # Workers of overlapping loads share the connection; two threads running the same SQL
+        # would share one cached prepared statement ("another row available"), so one at a time.
+        self._lock = threading.Lock()
 
     def replace_connection(self, conn: sqlite3.Connection) -> None:
         """Read from a new connection (the file was replaced); the old one is closed."""
-        old, self.conn = self.conn, conn
         conn.row_factory = sqlite3.Row
+        with self._lock:
+            old, self.conn = self.conn, conn
         if old is not conn:
             old.close()
 
     def _all(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
 
     def topics(self, limit: int = 100) -> list[TopicInfo]:
         rows = self._all("SELECT id, title, description FROM topics ORDER BY id LIMIT ?", (limit,))

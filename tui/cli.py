@@ -64,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("build", parents=[common, seeds],
                    help="validate the seeds and (re)build the database atomically")
     sub.add_parser("check", parents=[seeds], help="validate the seeds without writing anything")
+    serve = sub.add_parser("serve", parents=[common],
+                           help="serve the read-only kiosk to web browsers (textual-serve)")
+    serve.add_argument("--kiosk", action="store_true", required=True,
+                       help="required: only the read-only kiosk is ever served")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="address browsers use to reach this server (needed with --host 0.0.0.0)")
+    serve.add_argument("--kiosk-config", type=Path, metavar="FILE", help="kiosk settings (TOML)")
+    serve.add_argument("--interval", type=float, metavar="S", help="seconds per country on tour")
+    serve.add_argument("--idle", type=float, metavar="S", help="seconds without input before the tour resumes")
     locate = sub.add_parser("locate", parents=[seeds],
                             help="print the [start, end) span of TEXT in a source, for curating")
     locate.add_argument("source", help="source id, as in seeds/sources.toml")
@@ -151,11 +162,9 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
     """Never builds or writes anything: a missing database is shown on screen and retried."""
-    from tui.kiosk.config import KioskConfigError, default_config_path, load_kiosk_config
+    from tui.kiosk.config import KioskConfigError, load_kiosk_config
 
-    config_path = args.kiosk_config
-    if config_path is None and default_config_path().is_file():
-        config_path = default_config_path()
+    config_path = _kiosk_config_path(args)
     overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic, "theme": args.theme}
     try:
         config = load_kiosk_config(config_path, overrides)
@@ -168,6 +177,50 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
+    """--kiosk-config, else the operator's default file if there is one."""
+    from tui.kiosk.config import default_config_path
+
+    if args.kiosk_config is not None:
+        return Path(args.kiosk_config)
+    return default_config_path() if default_config_path().is_file() else None
+
+
+def kiosk_command(args: argparse.Namespace) -> list[str]:
+    """The command each browser session runs: the kiosk, with the options given to serve."""
+    command = [sys.executable, "-m", "tui", "--kiosk", "--db", str(Path(args.db or default_database_path()).resolve())]
+    config_path = _kiosk_config_path(args)
+    if config_path is not None:
+        command += ["--kiosk-config", str(config_path.resolve())]
+    for option in ("interval", "idle"):
+        if getattr(args, option) is not None:
+            command += [f"--{option}", str(getattr(args, option))]
+    return command
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    from tui.kiosk.config import KioskConfigError, load_kiosk_config
+
+    try:  # refuse a bad configuration here, once, not in every browser session
+        load_kiosk_config(_kiosk_config_path(args), {"interval": args.interval, "idle": args.idle})
+    except KioskConfigError as err:
+        return _fail(str(err))
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        return _fail("serving needs textual-serve: pip install 'techstance[serve]'")
+    command = shlex.join(kiosk_command(args))
+    # The page tells the browser where to connect back: the listening address is no use for
+    # 0.0.0.0, and an IPv6 address needs brackets in a URL.
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    public_url = args.public_url or f"http://{host}:{args.port}"
+    print(f"serving the techstance kiosk on {public_url} (read-only); ctrl+c stops", file=sys.stderr)
+    Server(command, host=args.host, port=args.port, title="techstance kiosk", public_url=public_url).serve()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     seed_dir = getattr(args, "seeds", None) or bundled_seeds_dir()
@@ -176,6 +229,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_check(seed_dir)
         if args.command == "build":
             return cmd_build(seed_dir, args.db or default_database_path())
+        if args.command == "serve":
+            return cmd_serve(args)
         if args.command == "locate":
             return cmd_locate(seed_dir, args.source, args.text)
         if args.kiosk:

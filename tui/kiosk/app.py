@@ -32,6 +32,7 @@ from tui.screens.help import HelpScreen
 from tui.themes import THEMES, choose_theme
 
 TICK = 0.25  # seconds between checks of the tour clock
+BUSY_TIMEOUT_MS = 1000
 
 
 class KioskMessage(Screen[None]):
@@ -76,6 +77,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.stale: tuple[dt.datetime, str] | None = None
         self.recent_keys: deque[tuple[str, str | None]] = deque(maxlen=max(1, len(config.operator_exit)))
         self.operator_exited = False
+        self._last_input_event: events.Event | None = None
+        self.polling = False
+        self.shown_status: Content | None = None
         if config.allow_quit:
             self.bind("q,ctrl+q", "quit", description="Quit")
         if config.allow_suspend:
@@ -93,11 +97,18 @@ class KioskApp(App[None], inherit_bindings=False):
         self.try_open()
 
     # ----- the database -----
+    def _connect(self) -> sqlite3.Connection:
+        conn = open_database(self.db_path, readonly=True)
+        conn.execute("PRAGMA query_only = ON")
+        # Wait at most a second for a writer's lock, then show the data as stale.
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
     def try_open(self) -> None:
         try:
-            conn = open_database(self.db_path, readonly=True)
-            conn.execute("PRAGMA query_only = ON")
-            watcher = DatabaseWatcher(self.db_path, conn)
+            conn = self._connect()
+            # The watcher has a connection of its own: polls never queue behind page loads.
+            watcher = DatabaseWatcher(self.db_path, self._connect())
         except (DatabaseOpenError, sqlite3.Error) as err:
             message = str(err)
             if isinstance(self.screen, KioskMessage):
@@ -107,6 +118,7 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         self.store, self.watcher = Store(conn), watcher
         self.last_good, self.stale = self.now(), None
+        self.shown_status = None  # a new status line to fill
         dashboard = Dashboard(self.store, topic=self.config.topic, kiosk=True)
         if isinstance(self.screen, KioskMessage):
             self.switch_screen(dashboard)
@@ -114,23 +126,31 @@ class KioskApp(App[None], inherit_bindings=False):
             self.push_screen(dashboard)
         self.call_after_refresh(self.update_status)
 
-    @work(thread=True, exclusive=True, group="poll")
     def poll_data(self) -> None:
         if self.watcher is None:
-            self.call_from_thread(self.try_open)
-            return
+            self.try_open()
+        elif not self.polling:  # a poll waiting on a lock is not joined by another
+            self.polling = True
+            self._poll()
+
+    @work(thread=True, group="poll")
+    def _poll(self) -> None:
+        assert self.watcher is not None
         try:
             result = self.watcher.poll()
+            if result == "reopened":
+                self.watcher.conn.execute("PRAGMA query_only = ON")
+                self.watcher.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                assert self.store is not None
+                self.store.replace_connection(self._connect())
         except (DatabaseOpenError, sqlite3.Error) as err:
             self.call_from_thread(self.data_failed, str(err))
-            return
-        self.call_from_thread(self.data_ok, result)
+        else:
+            self.call_from_thread(self.data_ok, result)
+        finally:
+            self.polling = False
 
     def data_ok(self, result: str) -> None:
-        assert self.store is not None and self.watcher is not None
-        if result == "reopened":
-            self.watcher.conn.execute("PRAGMA query_only = ON")
-            self.store.replace_connection(self.watcher.conn)
         if result != "same" or self.stale is not None:
             dashboard = self.dashboard()
             if dashboard is not None:
@@ -168,6 +188,12 @@ class KioskApp(App[None], inherit_bindings=False):
             dashboard.show_country(code)
 
     async def on_event(self, event: events.Event) -> None:
+        # A key reaches the app twice (sent in, then bubbling back up): count it once.
+        if event is self._last_input_event:
+            await super().on_event(event)
+            return
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self._last_input_event = event
         if isinstance(event, events.Key):
             self.loop.on_input()
             self._operator_key(event)
@@ -192,9 +218,9 @@ class KioskApp(App[None], inherit_bindings=False):
     def status_text(self) -> Content:
         state = self.loop.state
         if state == "touring":
-            left = f"▶ Touring the map, a country every {self.config.interval:g} s. Press any key to explore."
+            left = f"▶ Touring: a country every {self.config.interval:g} s · any key to explore"
         elif state == "browsing":
-            left = f"Exploring. The tour resumes after {self.config.idle:g} s without a key."
+            left = f"Exploring · the tour resumes after {self.config.idle:g} s without a key"
         else:
             left = "Press any key to explore."
         parts: list[tuple[str, str] | str] = [(left, "")]
@@ -215,7 +241,10 @@ class KioskApp(App[None], inherit_bindings=False):
             status = dashboard.query_one("#kiosk-status", Static)
         except Exception:  # not composed yet
             return
-        status.update(self.status_text())
+        text = self.status_text()
+        if text != self.shown_status:  # every poll would otherwise repaint the line
+            self.shown_status = text
+            status.update(text)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

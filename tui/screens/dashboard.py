@@ -8,8 +8,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from db.connection import DatabaseOpenError
 from db.queries import Store
@@ -55,7 +56,7 @@ class Dashboard(Screen[None]):
         self.pending_quote: str | None = None  # a quote to highlight once its country loads
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="◐")
+        yield Static("techstance", id="title-bar")
         with Vertical(id="left"):
             yield TileMap(id="map")
             yield QuotesPane(id="quotes")
@@ -108,9 +109,11 @@ class Dashboard(Screen[None]):
 
     def _show_map(self, topic: str, title: str, topic_count: int, tiles: list[CountryTile],
                   select: str | None) -> None:
+        if not self.is_attached:
+            return  # the app is closing while this load finished
         self.topic, self.topic_count = topic, topic_count
         self.sub_title = title
-        self.app.sub_title = title
+        self.query_one("#title-bar", Static).update(title_bar(title))
         tile_map = self.query_one(TileMap)
         if select is None and tile_map.selected is None:
             select = latest_decided(tiles)
@@ -136,8 +139,8 @@ class Dashboard(Screen[None]):
 
     def _show_country(self, code: str, detail: CountryDetail | None, quotes: list[QuoteItem],
                       evidence: dict[str, list[EvidenceItem]]) -> None:
-        if code != self.query_one(TileMap).selected:
-            return  # the user has moved on; a newer load is coming
+        if not self.is_attached or code != self.query_one(TileMap).selected:
+            return  # closing, or the user has moved on and a newer load is coming
         focus_quote, self.pending_quote = self.pending_quote, None
         self.detail = detail
         decision = self.query_one(DecisionPane)
@@ -306,6 +309,11 @@ class Dashboard(Screen[None]):
             self.query_one("#too-small", Static).update(literal(
                 f"Terminal too small.\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT} "
                 f"(it is {self.size.width}×{self.size.height})."))
+
+
+def title_bar(subtitle: str) -> Content:
+    """The top line of every screen (Textual's Header races its own updates at exit)."""
+    return Content.assemble(("◐ techstance", "bold"), "  ", literal(subtitle, "$text-muted"))
 
 
 def latest_decided(tiles: list[CountryTile]) -> str | None:

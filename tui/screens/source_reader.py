@@ -7,12 +7,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from db.queries import Store
 from db.read_models import EvidenceItem, Excerpt, SourceDoc
 from tui.formatting import source_date, source_name, source_title
 from tui.literal import visible
+from tui.screens.dashboard import title_bar
 
 CURRENT_STYLE = "bold reverse"
 CITED_STYLE = "underline"
@@ -64,7 +65,7 @@ class SourceReader(Screen[None]):
         self.paragraphs: list[tuple[int, str, Static]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="◐")
+        yield Static("techstance", id="title-bar")
         yield Static(id="source-meta")
         with VerticalScroll(id="article"):
             pass
@@ -78,6 +79,7 @@ class SourceReader(Screen[None]):
             return
         ref = self.doc.ref
         self.sub_title = source_title(ref, fallback=source_name(ref))
+        self.query_one("#title-bar", Static).update(title_bar(f"Source · {self.sub_title}"))
         self.excerpt_list = self.store.excerpts(ref.id)
         if self.start_at is not None:
             self.index = next((i for i, ex in enumerate(self.excerpt_list)
