@@ -131,3 +131,12 @@ class Excerpt(ReadModel):
     start: int
     end: int
     claims: int
+
+
+class SearchResults(ReadModel):
+    """Hits grouped by kind. `more`: kinds with more matches than shown (shown unranked, in
+    stored order); `slow`: kinds whose search ran out of its time budget and was cut short."""
+
+    hits: list[SearchHit]
+    more: list[str] = []
+    slow: list[str] = []

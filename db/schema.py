@@ -24,19 +24,19 @@ FTS_COLUMNS: dict[str, list[str]] = {
     "actors": ["name", "role", "affiliation"],
 }
 
-# An undated event is placed at the earliest date a supporting source reports it: it had
-# happened by then. Ties go to the larger id so the choice is stable.
-CURRENT_POSITIONS_SQL = """
+# Latest first. An undated event is placed at the earliest date a supporting source reports
+# it: it had happened by then. Ties go to the larger id so the choice is stable. The view and
+# the query module's per-topic query share this order.
+LATEST_FIRST = """COALESCE(d.date, (
+                SELECT MIN(s.published) FROM evidence e JOIN sources s ON s.id = e.source
+                WHERE e.claim_table = 'decisions' AND e.claim_id = d.id AND e.role = 'supports'
+            )) DESC, d.id DESC"""
+
+CURRENT_POSITIONS_SQL = f"""
 CREATE VIEW current_positions AS
 WITH ranked AS (
     SELECT d.topic, d.country, d.stance, d.status, d.date, d.id AS decision,
-        ROW_NUMBER() OVER (
-            PARTITION BY d.topic, d.country
-            ORDER BY COALESCE(d.date, (
-                SELECT MIN(s.published) FROM evidence e JOIN sources s ON s.id = e.source
-                WHERE e.claim_table = 'decisions' AND e.claim_id = d.id AND e.role = 'supports'
-            )) DESC, d.id DESC
-        ) AS rank
+        ROW_NUMBER() OVER (PARTITION BY d.topic, d.country ORDER BY {LATEST_FIRST}) AS rank
     FROM decisions d
 )
 SELECT topic, country, stance, status, date, decision FROM ranked WHERE rank = 1
@@ -106,11 +106,49 @@ def create_tables(db: Database) -> None:
     db["quotes"].create_index(["source"])
     db["evidence"].create_index(["claim_table", "claim_id"])
     db["evidence"].create_index(["source", "start"])
+    # Disputes are rare: this finds them without reading every piece of evidence.
+    db["evidence"].create_index(["role", "claim_table", "claim_id"])
     db["actors"].create_index(["country"])
 
 
+# Prefix indexes for 1 to 3 letters: without them a one- or two-letter prefix merges the
+# document lists of every matching word (120 ms over 50,000 sources; 0.3 ms with them).
+FTS_PREFIXES = "1 2 3"
+
+
+def _identifier(name: str) -> str:
+    return f"[{name}]"
+
+
+def enable_search(db: Database, table: str, columns: list[str]) -> None:
+    """FTS5 laid out exactly as sqlite-utils' enable_fts(create_triggers=True) does (so
+    `sqlite-utils search` finds it), plus the prefix indexes, which enable_fts cannot add."""
+    fts = _identifier(f"{table}_fts")
+    cols = ", ".join(_identifier(c) for c in columns)
+    db.executescript(
+        f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {cols},\n    tokenize='porter',\n"
+        f"    prefix='{FTS_PREFIXES}',\n    content={_identifier(table)}\n)"
+    )
+    db[table].populate_fts(columns)
+    old = ", ".join(f"old.{_identifier(c)}" for c in columns)
+    new = ", ".join(f"new.{_identifier(c)}" for c in columns)
+    t = _identifier(table)
+    db.executescript(f"""
+        CREATE TRIGGER {_identifier(table + "_ai")} AFTER INSERT ON {t} BEGIN
+          INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+        END;
+        CREATE TRIGGER {_identifier(table + "_ad")} AFTER DELETE ON {t} BEGIN
+          INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES('delete', old.rowid, {old});
+        END;
+        CREATE TRIGGER {_identifier(table + "_au")} AFTER UPDATE ON {t} BEGIN
+          INSERT INTO {fts} ({fts}, rowid, {cols}) VALUES('delete', old.rowid, {old});
+          INSERT INTO {fts} (rowid, {cols}) VALUES (new.rowid, {new});
+        END;
+    """)
+
+
 def create_search_and_views(db: Database) -> None:
-    """Run after the rows are in: enabling FTS indexes the existing rows in one pass."""
+    """Run after the rows are in: the search index is filled in one pass."""
     for table, columns in FTS_COLUMNS.items():
-        db[table].enable_fts(columns, create_triggers=True, tokenize="porter")
+        enable_search(db, table, columns)
     db.execute(CURRENT_POSITIONS_SQL)

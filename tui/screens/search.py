@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.queries import MATCH_END, MATCH_START, Store
-from db.read_models import SearchHit
+from db.queries import MATCH_END, MATCH_START, SearchCancelled, Store
+from db.read_models import SearchHit, SearchResults
 from tui.literal import visible
 
 KIND_TITLES = {"quote": "Quotes", "decision": "Decisions", "source": "Sources", "actor": "People and bodies"}
@@ -43,6 +45,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.store = store
         self.initial = query
         self.hits: dict[str, SearchHit] = {}
+        self.generation = 0  # bumped per keystroke; an older search sees it and stops
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -61,6 +64,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
+        self.generation += 1
         self.run_search(event.value)
 
     @on(Input.Submitted)
@@ -71,15 +75,27 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
-        hits = self.store.search(text) if text.strip() else []
-        self.app.call_from_thread(self._show, text, hits)
+        generation = self.generation
+        try:
+            results = self.store.search(text, cancelled=lambda: self.generation != generation) \
+                if text.strip() else SearchResults(hits=[])
+        except SearchCancelled:
+            return  # the newer keystroke's search is already running
+        except sqlite3.Error as err:
+            self.app.call_from_thread(self._failed, str(err))
+            return
+        self.app.call_from_thread(self._show, text, results)
 
-    def _show(self, text: str, hits: list[SearchHit]) -> None:
-        if text != self.query_one(Input).value:
-            return  # a newer query is on its way
-        results = self.query_one(OptionList)
+    def _failed(self, message: str) -> None:
+        self.query_one("#search-status", Static).update(Content(visible(f"Search failed: {message}")))
+
+    def _show(self, text: str, results: SearchResults) -> None:
+        if not self.is_attached or text != self.query_one(Input).value:
+            return  # closed, or a newer query is on its way
+        hits = results.hits
+        listing = self.query_one(OptionList)
         status = self.query_one("#search-status", Static)
-        results.clear_options()
+        listing.clear_options()
         self.hits = {}
         if not text.strip():
             status.update("Type to search. Enter opens the first match, ↓ moves to the results.")
@@ -87,14 +103,20 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         if not hits:
             status.update(Content(visible(f"No match for “{text}”.")))
             return
-        status.update(Content(f"{len(hits)} match{'es' if len(hits) != 1 else ''}"))
+        shown = f"{len(hits)} match{'es' if len(hits) != 1 else ''}"
+        if results.more:
+            shown += " (the first of many: add a word to narrow)"
+        if results.slow:
+            slow = ", ".join(KIND_TITLES[k].lower() for k in results.slow)
+            shown += f"; {slow} not searched in time: add a word"
+        status.update(Content(visible(shown)))
         options: list[Option | None] = []
         for kind, title in KIND_TITLES.items():
             group = [h for h in hits if h.kind == kind]
             if not group:
                 continue
-            options.append(Option(Content.styled(f"{title} ({len(group)})", "bold $accent"),
-                                  disabled=True))
+            count = f"{len(group)}+" if kind in results.more else str(len(group))
+            options.append(Option(Content.styled(f"{title} ({count})", "bold $accent"), disabled=True))
             for hit in group:
                 key = f"{kind}:{hit.id}"
                 self.hits[key] = hit
@@ -102,8 +124,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
                 options.append(Option(Content.assemble(
                     (visible(hit.label), "bold"), (visible(where), "$text-muted"), "\n",
                     highlighted_snippet(hit.snippet)), id=key))
-        results.add_options(options)
-        results.highlighted = next(i for i, o in enumerate(options) if o is not None and not o.disabled)
+        listing.add_options(options)
+        listing.highlighted = next(i for i, o in enumerate(options) if o is not None and not o.disabled)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
