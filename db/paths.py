@@ -6,9 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from db.build import build_database
 from db.connection import DatabaseOpenError, OlderSchemaError, open_database
-from db.seeds import seeds_digest
 
 DB_ENV = "TECHSTANCE_DB"
 
@@ -35,6 +33,9 @@ def refresh_default_database(path: Path, seed_dir: Path) -> str | None:
     holding the user's own edits is never rebuilt, and a file that is not a techstance
     database is never overwritten: open_database reports it instead.
     """
+    from db.build import build_database  # the build's imports are only paid when building
+    from db.seeds import seeds_digest
+
     digest = seeds_digest(seed_dir)
     if path.exists():
         try:

@@ -277,7 +277,7 @@ class Store:
         if query is None:
             return SearchResults(hits=[])
         hits: list[SearchHit] = []
-        more: list[str] = []
+        counts: dict[str, int] = {}
         slow: list[str] = []
         snip = f"'{MATCH_START}', '{MATCH_END}', '…', 12"
         for kind, (fts, select, join) in _SEARCH_PLANS.items():
@@ -291,8 +291,8 @@ class Store:
             with self._lock:
                 self.conn.set_progress_handler(stop, 2000)
                 try:
-                    many = len(self.conn.execute(count_sql, (query,)).fetchall()) > RANK_LIMIT
-                    order = "" if many else "ORDER BY rank"
+                    count = len(self.conn.execute(count_sql, (query,)).fetchall())
+                    order = "" if count > RANK_LIMIT else "ORDER BY rank"
                     rows = self.conn.execute(f"{body} {order} LIMIT ?", (query, limit_per_kind)).fetchall()
                 except sqlite3.OperationalError as err:
                     if "interrupted" not in str(err):
@@ -303,11 +303,10 @@ class Store:
                     continue
                 finally:
                     self.conn.set_progress_handler(None, 0)
-            if many:
-                more.append(kind)
+            counts[kind] = count
             hits += [SearchHit(kind=kind, id=r["id"], label=r["label"], snippet=r["snippet"],
                                country=r["country"], topic=r["topic"]) for r in rows]
-        return SearchResults(hits=hits, more=more, slow=slow)
+        return SearchResults(hits=hits, counts=counts, slow=slow)
 
 
 class SearchCancelled(Exception):

@@ -134,9 +134,14 @@ class Excerpt(ReadModel):
 
 
 class SearchResults(ReadModel):
-    """Hits grouped by kind. `more`: kinds with more matches than shown (shown unranked, in
-    stored order); `slow`: kinds whose search ran out of its time budget and was cut short."""
+    """Hits grouped by kind. `counts`: matches per kind, counted up to RANK_LIMIT + 1 (more than
+    RANK_LIMIT are shown unranked, in stored order); `slow`: kinds whose search ran out of its
+    time budget and was cut short."""
 
     hits: list[SearchHit]
-    more: list[str] = []
+    counts: dict[str, int] = {}
     slow: list[str] = []
+
+    @property
+    def more(self) -> list[str]:
+        return [kind for kind, n in self.counts.items() if n > len([h for h in self.hits if h.kind == kind])]

@@ -6,7 +6,10 @@ changed: `PRAGMA user_version` is how every reader tells whether it understands 
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # readers import this module for its constants; only the build needs sqlite-utils
+    from sqlite_utils import Database
 
 SCHEMA_VERSION = 1
 # `PRAGMA application_id` marks a file as ours, so another application's SQLite file is

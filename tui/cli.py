@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from db.build import BuildError, build_database
+# Only what every command needs is imported here: the seed checks (pydantic models) and the
+# build (sqlite-utils) cost a quarter of a second that opening the dashboard does not need.
 from db.connection import DatabaseOpenError, open_database
-from db.paths import default_database_path, refresh_default_database
-from db.seeds import SeedError, bundled_seeds_dir, load_seeds
+from db.paths import default_database_path
 
 # The theme names only; tui.themes imports textual, which `check` and `build` do not need.
 THEMES = ("default", "high-contrast", "mono")
@@ -87,7 +87,10 @@ def _fail(message: str) -> int:
     return EXIT_FAILURE
 
 
-def _seed_problems(err: SeedError) -> int:
+def _seed_problems(err: Exception) -> int:
+    from db.seeds import SeedError
+
+    assert isinstance(err, SeedError)
     for problem in err.problems:
         print(problem, file=sys.stderr)
     count = len(err.problems)
@@ -95,6 +98,8 @@ def _seed_problems(err: SeedError) -> int:
 
 
 def cmd_check(seed_dir: Path) -> int:
+    from db.seeds import SeedError, load_seeds
+
     try:
         seeds = load_seeds(seed_dir)
     except SeedError as err:
@@ -107,6 +112,9 @@ def cmd_check(seed_dir: Path) -> int:
 
 
 def cmd_build(seed_dir: Path, db_path: Path) -> int:
+    from db.build import BuildError, build_database
+    from db.seeds import SeedError
+
     try:
         report = build_database(seed_dir, db_path)
     except SeedError as err:
@@ -118,6 +126,8 @@ def cmd_build(seed_dir: Path, db_path: Path) -> int:
 
 
 def cmd_locate(seed_dir: Path, source_id: str, text: str) -> int:
+    from db.seeds import SeedError, load_seeds
+
     try:
         seeds = load_seeds(seed_dir)
     except SeedError as err:
@@ -141,6 +151,10 @@ def cmd_locate(seed_dir: Path, source_id: str, text: str) -> int:
 
 def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
     if db_arg is None:
+        from db.build import BuildError
+        from db.paths import refresh_default_database
+        from db.seeds import SeedError, bundled_seeds_dir
+
         path = default_database_path()
         try:
             note = refresh_default_database(path, bundled_seeds_dir())
@@ -221,9 +235,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _bundled_seeds() -> Path:
+    import seeds
+
+    return Path(seeds.__file__).parent
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    seed_dir = getattr(args, "seeds", None) or bundled_seeds_dir()
+    seed_dir = getattr(args, "seeds", None) or _bundled_seeds()
     try:
         if args.command == "check":
             return cmd_check(seed_dir)

@@ -13,12 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.queries import MATCH_END, MATCH_START, SearchCancelled, Store
+from db.queries import MATCH_END, MATCH_START, RANK_LIMIT, SearchCancelled, Store
 from db.read_models import SearchHit, SearchResults
 from tui.literal import visible
 
 KIND_TITLES = {"quote": "Quotes", "decision": "Decisions", "source": "Sources", "actor": "People and bodies"}
 MATCH_STYLE = "bold reverse"
+SHOWN_PER_KIND = 8  # about a screenful in all; more would only cost time to draw
 
 
 def highlighted_snippet(snippet: str) -> Content:
@@ -77,7 +78,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     def run_search(self, text: str) -> None:
         generation = self.generation
         try:
-            results = self.store.search(text, cancelled=lambda: self.generation != generation) \
+            results = self.store.search(text, limit_per_kind=SHOWN_PER_KIND,
+                                        cancelled=lambda: self.generation != generation) \
                 if text.strip() else SearchResults(hits=[])
         except SearchCancelled:
             return  # the newer keystroke's search is already running
@@ -103,9 +105,11 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         if not hits:
             status.update(Content(visible(f"No match for “{text}”.")))
             return
-        shown = f"{len(hits)} match{'es' if len(hits) != 1 else ''}"
+        total = sum(results.counts.values())
+        capped = any(n > RANK_LIMIT for n in results.counts.values())
+        shown = f"{total}{'+' if capped else ''} match{'es' if total != 1 else ''}"
         if results.more:
-            shown += " (the first of many: add a word to narrow)"
+            shown += f", the first {SHOWN_PER_KIND} of each kind shown: add a word to narrow"
         if results.slow:
             slow = ", ".join(KIND_TITLES[k].lower() for k in results.slow)
             shown += f"; {slow} not searched in time: add a word"
@@ -115,7 +119,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             group = [h for h in hits if h.kind == kind]
             if not group:
                 continue
-            count = f"{len(group)}+" if kind in results.more else str(len(group))
+            n = results.counts.get(kind, len(group))
+            count = f"{RANK_LIMIT}+" if n > RANK_LIMIT else str(n)
             options.append(Option(Content.styled(f"{title} ({count})", "bold $accent"), disabled=True))
             for hit in group:
                 key = f"{kind}:{hit.id}"

@@ -1,0 +1,378 @@
+"""techstance's benchmark: figures and ratios against a bare Textual app measured in the same run.
+
+    python benchmarks/run.py            # full scale (builds benchmarks/results/scale-1.db once)
+    python benchmarks/run.py --quick    # scale 0.01, fewer repetitions
+
+Prints a table, then as its last line one JSON object with every figure, also written to
+benchmarks/results/latest.json. Nothing here is a test: it measures, it does not judge, but it
+prints each target beside its figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import pty
+import shutil
+import signal
+import sqlite3
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+from benchmarks.make_scale_db import make  # noqa: E402
+from db.build import build_database  # noqa: E402
+from db.connection import open_database  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+SIZE = (120, 36)
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"min": ordered[0], "median": statistics.median(ordered), "max": ordered[-1], "p95": p95}
+
+
+# ----- cold start and memory, in a pseudo-terminal -----
+def _drain(fd: int, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
+
+
+def first_frame(command: list[str], env: dict[str, str], timeout: float = 60) -> tuple[float, int]:
+    """Seconds from spawn to the app's first-frame marker, and peak RSS (KiB) at that moment."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ready = Path(tmp) / "ready"
+        master, slave = pty.openpty()
+        fcntl_winsize = struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0)
+        import fcntl
+
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, fcntl_winsize)
+        stop = threading.Event()
+        drainer = threading.Thread(target=_drain, args=(master, stop), daemon=True)
+        drainer.start()
+        full_env = {**os.environ, **env, "TECHSTANCE_READY_FILE": str(ready), "TERM": "xterm-256color"}
+        start = time.time()
+        proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=full_env,
+                                start_new_session=True, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + timeout
+            while not (ready.exists() and ready.read_text().strip()):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"no first frame from {command} (exit {proc.poll()})")
+                time.sleep(0.002)
+            elapsed = float(ready.read_text()) - start
+            rss = 0
+            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    rss = int(line.split()[1])
+            return elapsed, rss
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            stop.set()
+            os.close(slave)
+            os.close(master)
+
+
+def cold_starts(db: Path | None, runs: int) -> tuple[list[float], list[int]]:
+    if db is None:
+        command = [sys.executable, str(ROOT / "benchmarks" / "hello_app.py")]
+    else:
+        command = [sys.executable, "-m", "tui", "--db", str(db)]
+    first_frame(command, {})  # warm the file cache; not counted
+    times, rss = [], []
+    for _ in range(runs):
+        elapsed, peak = first_frame(command, {})
+        times.append(elapsed)
+        rss.append(peak)
+    return times, rss
+
+
+# ----- key to frame and search, inside the app -----
+async def _settle(pilot: Any) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _instrumented_app(db: Path) -> Any:
+    from textual import events
+
+    from tui.app import TechstanceApp
+
+    class Measured(TechstanceApp):
+        """Times each key from its arrival to the next painted frame."""
+
+        CSS_PATH = str(ROOT / "tui" / "app.tcss")  # relative paths resolve beside the subclass
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.frame_ms: list[float] = []
+            self._seen: object = None
+            self.key_at = 0.0
+
+        async def on_event(self, event: events.Event) -> None:
+            if isinstance(event, events.Key) and event is not self._seen:
+                self._seen = event
+                self.key_at = t0 = time.perf_counter()
+                self.call_after_refresh(lambda: self.frame_ms.append((time.perf_counter() - t0) * 1000))
+            await super().on_event(event)
+
+    return Measured(open_database(db), db_path=db)
+
+
+async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
+    from tui.screens.dashboard import Dashboard
+
+    app = _instrumented_app(db)
+    data_ms: list[float] = []
+    original = Dashboard._show_country
+
+    def timed_show(self: Dashboard, *args: Any) -> None:
+        original(self, *args)
+        t0 = app.key_at
+        app.call_after_refresh(lambda: data_ms.append((time.perf_counter() - t0) * 1000))
+
+    Dashboard._show_country = timed_show  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            app.frame_ms.clear()
+            data_ms.clear()
+            plan: list[str] = []
+            for _ in range(rounds):
+                plan += ["right", "down", "left", "up", "l", "j", "h", "k"]          # across the map
+            plan += ["tab", "tab"] + ["down"] * (2 * rounds) + ["up"] * rounds  # through quotes
+            for _ in range(rounds):
+                plan += ["enter", "n", "escape"]                                 # a source and back
+            plan += ["tab"] * (2 * rounds)                                       # between panes
+            for key in plan:
+                await pilot.press(key)
+                await _settle(pilot)
+            frames = list(app.frame_ms)
+    finally:
+        Dashboard._show_country = original  # type: ignore[method-assign]
+    return {"frame": frames, "data": data_ms}
+
+
+SEARCH_SHAPES = {
+    "rare word": None,  # filled from the database: a word found in only a few quotes
+    "common word": "government",
+    "two words": "security vendor",
+    "phrase": '"national policy"',
+    "one-letter prefix": "t",
+    "two-letter prefix": "go",
+}
+
+
+def _rare_word(db: Path) -> str:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        text = conn.execute("SELECT text FROM quotes ORDER BY rowid LIMIT 1 OFFSET 7").fetchone()[0]
+    finally:
+        conn.close()
+    words = [w.strip('.,"“”') for w in text.split()]
+    return max(words, key=len)
+
+
+async def search_latency(db: Path, repeats: int) -> dict[str, list[float]]:
+    from tui.screens.search import SearchScreen
+
+    shapes = dict(SEARCH_SHAPES)
+    shapes["rare word"] = _rare_word(db)
+    app = _instrumented_app(db)
+    shown: dict[str, float] = {}
+    original = SearchScreen._show
+
+    def timed_show(self: SearchScreen, text: str, results: Any) -> None:
+        original(self, text, results)
+        app.call_after_refresh(lambda: shown.__setitem__(text, time.perf_counter()))
+
+    SearchScreen._show = timed_show  # type: ignore[method-assign]
+    out: dict[str, list[float]] = {name: [] for name in shapes}
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            await pilot.press("slash")
+            await _settle(pilot)
+            search = app.screen
+            for _ in range(repeats):
+                for name, query in shapes.items():
+                    search.query_one("#search-input").value = ""
+                    await _settle(pilot)
+                    for char in query:
+                        await pilot.press(char)
+                    t0 = app.key_at  # the last keystroke
+                    deadline = time.monotonic() + 10
+                    while shown.get(query, 0) < t0 and time.monotonic() < deadline:
+                        await pilot.pause(0.001)
+                    out[name].append((shown.get(query, deadline) - t0) * 1000)
+    finally:
+        SearchScreen._show = original  # type: ignore[method-assign]
+    return out
+
+
+def run_async(coroutine: Any) -> Any:
+    import asyncio
+
+    return asyncio.run(coroutine)
+
+
+# ----- build -----
+def seed_builds(runs: int) -> list[float]:
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(runs):
+            t0 = time.perf_counter()
+            build_database(ROOT / "seeds", Path(tmp) / f"seed-{i}.db")
+            out.append(time.perf_counter() - t0)
+    return out
+
+
+def scale_database(scale: float, rebuild: bool) -> tuple[Path, dict[str, Any] | None]:
+    """The scale database for this scale, built once and reused while its schema is current."""
+    path = RESULTS / f"scale-{scale:g}.db"
+    if path.exists() and not rebuild:
+        try:
+            conn = open_database(path)
+            conn.close()
+            return path, None
+        except Exception:  # an older schema or a damaged file: build again
+            pass
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return path, make(scale, 1, path)
+
+
+# ----- report -----
+def table(rows: list[tuple[str, str, str]]) -> str:
+    width = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{a:<{width[0]}}  {b:>{width[1]}}  {c}" for a, b, c in rows)
+
+
+def fmt(values: dict[str, float], unit: str, scale: float = 1.0) -> str:
+    return (f"{values['median'] * scale:.1f} {unit} (min {values['min'] * scale:.1f}, "
+            f"max {values['max'] * scale:.1f}, p95 {values['p95'] * scale:.1f})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="scale 0.01 and fewer repetitions")
+    parser.add_argument("--scale", type=float, help="override the scale (default 1, or 0.01 with --quick)")
+    parser.add_argument("--rebuild", action="store_true", help="build the scale database again")
+    args = parser.parse_args()
+    scale = args.scale if args.scale is not None else (0.01 if args.quick else 1.0)
+    runs = 3 if args.quick else 7
+    rounds = 3 if args.quick else 8
+    progress: Callable[[str], None] = lambda m: print(f"… {m}", file=sys.stderr, flush=True)  # noqa: E731
+
+    with tempfile.TemporaryDirectory() as tmp:
+        seed_db = Path(tmp) / "seed.db"
+        build_database(ROOT / "seeds", seed_db)
+        progress("build times")
+        builds = seed_builds(runs)
+        progress(f"scale database ({scale:g})")
+        t0 = time.perf_counter()
+        scale_db, made = scale_database(scale, args.rebuild)
+        scale_prep_s = time.perf_counter() - t0
+        progress("cold starts: floor, seed, scale")
+        floor_t, floor_rss = cold_starts(None, runs)
+        seed_t, seed_rss = cold_starts(seed_db, runs)
+        scale_t, scale_rss = cold_starts(scale_db, runs)
+        progress("key to frame: seed")
+        keys_seed = run_async(key_latency(seed_db, rounds))
+        progress("key to frame: scale")
+        keys_scale = run_async(key_latency(scale_db, rounds))
+        progress("search at scale")
+        searches = run_async(search_latency(scale_db, 3 if args.quick else 10))
+
+    floor, seed, scl = spread(floor_t), spread(seed_t), spread(scale_t)
+    kf_seed, kf_scale = spread(keys_seed["frame"]), spread(keys_scale["frame"])
+    kd_seed, kd_scale = spread(keys_seed["data"]), spread(keys_scale["data"])
+    search_stats = {name: spread(values) for name, values in searches.items()}
+    worst = max(search_stats.items(), key=lambda item: item[1]["p95"])
+    build = spread(builds)
+    figures: dict[str, Any] = {
+        "scale": scale,
+        "quick": args.quick,
+        "cold_start_floor_s": round(floor["median"], 4),
+        "cold_start_seed_s": round(seed["median"], 4),
+        "cold_start_scale_s": round(scl["median"], 4),
+        "cold_start_seed_ratio": round(seed["median"] / floor["median"], 3),
+        "cold_start_scale_ratio": round(scl["median"] / seed["median"], 3),
+        "key_p50_ms_seed": round(kf_seed["median"], 2),
+        "key_p95_ms_seed": round(kf_seed["p95"], 2),
+        "key_p50_ms_scale": round(kf_scale["median"], 2),
+        "key_p95_ms_scale": round(kf_scale["p95"], 2),
+        "key_to_data_p95_ms_seed": round(kd_seed["p95"], 2),
+        "key_to_data_p95_ms_scale": round(kd_scale["p95"], 2),
+        "search_p95_ms_scale": round(worst[1]["p95"], 2),
+        "search_worst_shape": worst[0],
+        "search_p95_ms_by_shape": {k: round(v["p95"], 2) for k, v in search_stats.items()},
+        "search_p50_ms_by_shape": {k: round(v["median"], 2) for k, v in search_stats.items()},
+        "rss_floor_kib": max(floor_rss),
+        "rss_seed_kib": max(seed_rss),
+        "rss_scale_kib": max(scale_rss),
+        "rss_scale_ratio": round(max(scale_rss) / max(seed_rss), 3),
+        "build_seed_s": round(build["median"], 4),
+        "scale_db_bytes": scale_db.stat().st_size,
+        "scale_build": made,
+        "scale_prep_s": round(scale_prep_s, 1),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                   f"SQLite {sqlite3.sqlite_version}",
+    }
+    rows = [
+        ("figure", "value", "target"),
+        ("cold start, hello-world floor", fmt(floor, "ms", 1000), ""),
+        ("cold start, seed database", fmt(seed, "ms", 1000), ""),
+        ("cold start, scale database", fmt(scl, "ms", 1000), ""),
+        ("  seed / floor", f"{figures['cold_start_seed_ratio']:.2f}x", "≤ 2.0x"),
+        ("  scale / seed", f"{figures['cold_start_scale_ratio']:.2f}x", "≤ 1.2x"),
+        ("key to frame, seed", f"p50 {kf_seed['median']:.1f} ms, p95 {kf_seed['p95']:.1f} ms", "p95 ≤ 16 ms"),
+        ("key to frame, scale", f"p50 {kf_scale['median']:.1f} ms, p95 {kf_scale['p95']:.1f} ms", "p95 ≤ 33 ms"),
+        ("key to data shown, seed", f"p95 {kd_seed['p95']:.1f} ms", "(information)"),
+        ("key to data shown, scale", f"p95 {kd_scale['p95']:.1f} ms", "(information)"),
+    ]
+    for name, stats in search_stats.items():
+        rows.append((f"search at scale: {name}", f"p50 {stats['median']:.1f} ms, p95 {stats['p95']:.1f} ms",
+                     "p95 ≤ 50 ms"))
+    rows += [
+        ("peak RSS floor / seed / scale",
+         f"{max(floor_rss) / 1024:.0f} / {max(seed_rss) / 1024:.0f} / {max(scale_rss) / 1024:.0f} MiB", ""),
+        ("  scale / seed", f"{figures['rss_scale_ratio']:.2f}x", "≤ 1.3x"),
+        ("seed build", fmt(build, "ms", 1000), "≤ 300 ms"),
+    ]
+    if made:
+        rows.append(("scale build", f"{made['build_s']} s, {made['build_rows_per_s']} rows/s", ""))
+    print(f"techstance benchmark, scale {scale:g}{' (quick)' if args.quick else ''}; {figures['machine']}")
+    print(table(rows))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(figures, sort_keys=True)
+    (RESULTS / "latest.json").write_text(line + "\n")
+    print(line)
+
+
+if __name__ == "__main__":
+    if shutil.which("python3") is None:
+        sys.exit("python3 is needed")
+    main()
