@@ -35,9 +35,9 @@ from db.quote_extraction import ProposedQuote, extract_quotes  # noqa: E402
 
 SEEDS = REPO / "seeds"
 OVERLAP = 0.8
-_IGNORED = frozenset("the and for with from mr mrs ms dr sir".split())
+_IGNORED = frozenset(["the", "and", "for", "with", "from", "mr", "mrs", "ms", "dr", "sir"])
 _ANONYMOUS = re.compile(
-    r"\b(?:sources?|officials?|insiders?|aides?|person|people|familiar|diplomats?|spokes(?:man|woman|person))\b",
+    r"\b(?:sources?|officials?|insiders?|aides?|person|people|familiar|diplomats?|anonymous|unnamed)\b",
     re.IGNORECASE,
 )
 
@@ -100,8 +100,9 @@ def main() -> int:
     actors = {a["id"]: a for a in tomllib.loads((SEEDS / "actors.toml").read_text(encoding="utf-8"))["actor"]}
     quotes = tomllib.loads((SEEDS / "quotes.toml").read_text(encoding="utf-8"))["quote"]
 
-    totals = {"proposed": 0, "curated": 0, "matched": 0, "with_speaker": 0, "speaker_correct": 0}
+    totals = {"proposed": 0, "curated": 0, "matched": 0, "exact": 0, "with_speaker": 0, "speaker_correct": 0}
     per_article: dict[str, dict[str, object]] = {}
+    matches: list[str] = []
     misses: list[str] = []
     false_positives: list[str] = []
     speaker_errors: list[str] = []
@@ -122,9 +123,13 @@ def main() -> int:
         matched_p = {i for i, _ in pairs}
         matched_c = {j for _, j in pairs}
         with_speaker = sum(1 for i, _ in pairs if proposals[i].speaker is not None)
+        exact = sum(1 for i, j in pairs if (proposals[i].start, proposals[i].end) == (curated[j].start, curated[j].end))
         correct = 0
-        for i, j in pairs:
-            if speaker_matches(proposals[i].speaker, curated[j]):
+        for i, j in sorted(pairs, key=lambda pair: curated[pair[1]].start):
+            ok = speaker_matches(proposals[i].speaker, curated[j])
+            matches.append(f"{'ok ' if ok else 'BAD'} {source['id']}: {curated[j].id}: {proposals[i].speaker!r} "
+                           f"({proposals[i].cue!r}) for {curated[j].actor_name!r}")
+            if ok:
                 correct += 1
             else:
                 speaker_errors.append(
@@ -143,13 +148,14 @@ def main() -> int:
             "proposed": len(proposals),
             "curated": len(curated),
             "matched": len(pairs),
+            "exact_spans": exact,
             "span_precision": ratio(len(pairs), len(proposals)),
             "span_recall": ratio(len(pairs), len(curated)),
             "speaker_precision": ratio(correct, with_speaker),
             "speaker_recall": ratio(correct, len(pairs)),
         }
         for key, value in (("proposed", len(proposals)), ("curated", len(curated)), ("matched", len(pairs)),
-                           ("with_speaker", with_speaker), ("speaker_correct", correct)):
+                           ("exact", exact), ("with_speaker", with_speaker), ("speaker_correct", correct)):
             totals[key] += value
 
     print(f"{'article':36} {'prop':>4} {'cur':>4} {'match':>5} {'span P':>7} {'span R':>7} {'spk P':>6} {'spk R':>6}")
@@ -161,6 +167,7 @@ def main() -> int:
         "proposed": totals["proposed"],
         "curated": totals["curated"],
         "matched": totals["matched"],
+        "exact_spans": totals["exact"],
         "span_precision": ratio(totals["matched"], totals["proposed"]),
         "span_recall": ratio(totals["matched"], totals["curated"]),
         "speaker_precision": ratio(totals["speaker_correct"], totals["with_speaker"]),
@@ -171,8 +178,10 @@ def main() -> int:
     print(f"{'OVERALL':36} {overall['proposed']:>4} {overall['curated']:>4} {overall['matched']:>5} "
           f"{overall['span_precision']!s:>7} {overall['span_recall']!s:>7} "
           f"{overall['speaker_precision']!s:>6} {overall['speaker_recall']!s:>6}")
-    print(f"(span match: overlap >= {OVERLAP:.0%} of the longer span; speakers among matched spans)")
-    for title, rows in (("Missed curated quotes", misses), ("False positives", false_positives),
+    print(f"(span match: overlap >= {OVERLAP:.0%} of the longer span, {totals['exact']} of {totals['matched']} "
+          "matches exact to the character; speakers among matched spans)")
+    for title, rows in (("Matched quotes: proposed speaker (cue) for curated actor", matches),
+                        ("Missed curated quotes", misses), ("False positives", false_positives),
                         ("Wrong or missing speakers", speaker_errors)):
         print(f"\n{title}: {len(rows)}")
         for row in rows:

@@ -52,18 +52,29 @@ def _source_ref(row: sqlite3.Row) -> SourceRef:
     )
 
 
-def fts_query(text: str) -> str | None:
-    """Turn what a user typed into a safe FTS5 query: every word quoted, the last a prefix.
+# Prefix indexes cover up to this many letters; a longer prefix of a common word merges every
+# matching word's document list (90 ms over 50,000 sources), so the whole word is tried first.
+INDEXED_PREFIX = 3
 
-    Quoting each token means FTS syntax typed by the user (quotes, parentheses, AND, a lone *)
-    is searched for as words instead of raising a syntax error.
-    """
+
+def fts_queries(text: str) -> list[str]:
+    """What a user typed as safe FTS5 queries, cheapest first: every word quoted, the last
+    also as a prefix. Quoting each token means FTS syntax typed by the user (quotes,
+    parentheses, AND, a lone *) is searched for as words instead of raising a syntax error."""
     words = re.findall(r"\w+", text)
     if not words:
-        return None
+        return []
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    prefix = " ".join([*quoted[:-1], quoted[-1] + "*"])
+    if len(words[-1]) <= INDEXED_PREFIX:
+        return [prefix]
+    return [" ".join(quoted), prefix]
+
+
+def fts_query(text: str) -> str | None:
+    """The prefix form of fts_queries (what matches as the user types)."""
+    queries = fts_queries(text)
+    return queries[-1] if queries else None
 
 
 class Store:
@@ -273,8 +284,8 @@ class Store:
         each kind gets `budget_s` of SQLite time and is cut short past it. `cancelled` is polled
         while SQLite works, so a newer keystroke stops an older search (SearchCancelled).
         """
-        query = fts_query(text)
-        if query is None:
+        queries = fts_queries(text)
+        if not queries:
             return SearchResults(hits=[])
         hits: list[SearchHit] = []
         counts: dict[str, int] = {}
@@ -288,24 +299,30 @@ class Store:
             def stop(deadline: float = deadline) -> int:
                 return 1 if (cancelled is not None and cancelled()) or time.monotonic() > deadline else 0
 
+            found: dict[str, sqlite3.Row] = {}
+            count = 0
             with self._lock:
                 self.conn.set_progress_handler(stop, 2000)
                 try:
-                    count = len(self.conn.execute(count_sql, (query,)).fetchall())
-                    order = "" if count > RANK_LIMIT else "ORDER BY rank"
-                    rows = self.conn.execute(f"{body} {order} LIMIT ?", (query, limit_per_kind)).fetchall()
+                    for query in queries:  # the whole word first; its prefix only if that is not enough
+                        count = max(count, len(self.conn.execute(count_sql, (query,)).fetchall()))
+                        order = "" if count > RANK_LIMIT else "ORDER BY rank"
+                        for row in self.conn.execute(f"{body} {order} LIMIT ?", (query, limit_per_kind)):
+                            found.setdefault(row["id"], row)
+                        if len(found) >= limit_per_kind:
+                            break
                 except sqlite3.OperationalError as err:
                     if "interrupted" not in str(err):
                         raise
                     if cancelled is not None and cancelled():
                         raise SearchCancelled from None
                     slow.append(kind)
-                    continue
                 finally:
                     self.conn.set_progress_handler(None, 0)
-            counts[kind] = count
+            counts[kind] = max(count, len(found))
             hits += [SearchHit(kind=kind, id=r["id"], label=r["label"], snippet=r["snippet"],
-                               country=r["country"], topic=r["topic"]) for r in rows]
+                               country=r["country"], topic=r["topic"])
+                     for r in list(found.values())[:limit_per_kind]]
         return SearchResults(hits=hits, counts=counts, slow=slow)
 
 
