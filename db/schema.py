@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # readers import this module for its constants; only the build needs sqlite-utils
     from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: edits and proposed_quotes tables
 # `PRAGMA application_id` marks a file as ours, so another application's SQLite file is
 # recognised as "not a techstance database" rather than misread. "TSTC" in ASCII.
 APPLICATION_ID = 0x54535443
 
-TABLES = ("topics", "countries", "sources", "actors", "decisions", "quotes", "evidence", "meta")
+TABLES = ("topics", "countries", "sources", "actors", "decisions", "quotes", "evidence", "meta", "edits",
+          "proposed_quotes")
 
 # Full-text search, the sqlite-utils way (`<table>_fts`, kept in sync by triggers), so that
 # `sqlite-utils search DB quotes WORD` works as well as the app's own search.
@@ -102,6 +103,19 @@ def create_tables(db: Database) -> None:
         strict=True,
     )
     db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
+    # The audit log of every change made after the build: what, when, the row before and after.
+    db["edits"].create(
+        {"id": int, "at": str, "action": str, "record_table": str, "record_id": str, "before": str,
+         "after": str, "note": str},
+        pk="id", not_null={"at", "action", "record_table", "record_id"}, strict=True,
+    )
+    # Quotations found in imported articles, waiting for review; accepting one makes a quote.
+    db["proposed_quotes"].create(
+        {"id": str, "source": str, "start": int, "end": int, "text": str, "speaker": str,
+         "speaker_start": int, "speaker_end": int, "cue": str, "status": str, "quote": str},
+        pk="id", not_null={"source", "start", "end", "text", "status"},
+        foreign_keys=[("source", "sources", "id")], strict=True,
+    )
 
     db["decisions"].create_index(["topic", "country", "date"])
     db["quotes"].create_index(["topic", "country", "id"])
@@ -112,6 +126,8 @@ def create_tables(db: Database) -> None:
     # Disputes are rare: this finds them without reading every piece of evidence.
     db["evidence"].create_index(["role", "claim_table", "claim_id"])
     db["actors"].create_index(["country"])
+    db["proposed_quotes"].create_index(["source", "status", "start"])
+    db["edits"].create_index(["record_table", "record_id"])
 
 
 # Prefix indexes for 1 to 3 letters: without them a one- or two-letter prefix merges the
