@@ -119,8 +119,8 @@ def test_default_database_with_edits_is_never_rebuilt(tmp_path: Path, seed_copy:
     path = tmp_path / "techstance.db"
     refresh_default_database(path, seed_copy)
     conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE edits (id INTEGER PRIMARY KEY, what TEXT)")
-    conn.execute("INSERT INTO edits (what) VALUES ('an analyst added a quote')")
+    conn.execute("INSERT INTO edits (at, action, record_table, record_id, note) "
+                 "VALUES ('2026-11-21T09:00:00', 'insert', 'quotes', 'new-quote', 'an analyst added a quote')")
     conn.commit()
     conn.close()
     before = path.read_bytes()
