@@ -53,7 +53,7 @@ def evidence_id(claim_table: str, claim_id: str, item: Evidence) -> str:
     return "ev-" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def _evidence_row(claim_table: str, claim_id: str, item: Evidence) -> dict[str, object]:
+def evidence_row(claim_table: str, claim_id: str, item: Evidence) -> dict[str, object]:
     return {
         "id": evidence_id(claim_table, claim_id, item),
         "claim_table": claim_table,
@@ -88,14 +88,14 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
         row["date_inferred"] = int(d.date_inferred)
         row["conditions"] = json.dumps(d.conditions, ensure_ascii=False)
         decisions.append(row)
-        evidence += [_evidence_row("decisions", d.id, e) for e in d.evidence]
+        evidence += [evidence_row("decisions", d.id, e) for e in d.evidence]
     db["decisions"].insert_all(decisions)
     quotes = []
     for q in seeds.quotes:
         quotes.append(q.model_dump(exclude={"evidence"}))
         own = Evidence(claim="quote", source=q.source, start=q.start, end=q.end, excerpt=q.text)
-        evidence.append(_evidence_row("quotes", q.id, own))
-        evidence += [_evidence_row("quotes", q.id, e) for e in q.evidence]
+        evidence.append(evidence_row("quotes", q.id, own))
+        evidence += [evidence_row("quotes", q.id, e) for e in q.evidence]
     db["quotes"].insert_all(quotes)
     db["evidence"].insert_all(evidence)
     db["meta"].insert_all(

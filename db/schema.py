@@ -111,7 +111,7 @@ def create_tables(db: Database) -> None:
     )
     # Quotations found in imported articles, waiting for review; accepting one makes a quote.
     db["proposed_quotes"].create(
-        {"id": str, "source": str, "start": int, "end": int, "text": str, "speaker": str,
+        {"id": str, "source": str, "topic": str, "start": int, "end": int, "text": str, "speaker": str,
          "speaker_start": int, "speaker_end": int, "cue": str, "status": str, "quote": str},
         pk="id", not_null={"source", "start", "end", "text", "status"},
         foreign_keys=[("source", "sources", "id")], strict=True,

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from db.models import Actor, Country, Decision, Evidence, FieldError, Quote, Source, Topic
+from db.validation import decision_claim_problems, span_problem
 
 # file name -> (array name, model); the order is the order records are checked and built in.
 SEED_FILES: dict[str, tuple[str, type[BaseModel]]] = {
@@ -207,20 +208,9 @@ class _Checker:
         text = self.texts.get(source)
         if text is None:
             return  # the unknown or broken source is reported on its own
-        if end > len(text):
-            self.add(name, record, fld,
-                     f"span [{start}, {end}) lies outside source '{source}' "
-                     f"({len(text)} characters)")
-            return
-        found = text[start:end]
-        if found == expected:
-            return
-        elsewhere = text.find(expected)
-        hint = f"; the {what} is found at [{elsewhere}, {elsewhere + len(expected)})" \
-            if elsewhere >= 0 else f"; the {what} is not found verbatim anywhere in the source"
-        self.add(name, record, fld,
-                 f"{what} does not match source '{source}' at [{start}, {end}): "
-                 f"source has {_clip(found)}, {what} is {_clip(expected)}{hint}")
+        problem = span_problem(text, source, start, end, expected, what)
+        if problem:
+            self.add(name, record, fld, problem)
 
     def evidence(self, name: str, record: str, prefix: str, items: list[Evidence],
                  sources: set[str]) -> None:
@@ -236,11 +226,6 @@ class _Checker:
                 continue
             self.span(name, record, f"{fld}.excerpt", item.source, item.start, item.end,
                       item.excerpt, "excerpt")
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    return repr(shown)
 
 
 def load_seeds(seed_dir: Path) -> SeedSet:
@@ -288,21 +273,8 @@ def load_seeds(seed_dir: Path) -> SeedSet:
         if dec.country not in countries:
             check.add(name, record, "country", f"unknown country '{dec.country}'")
         check.evidence(name, record, "evidence", dec.evidence, sources)
-        claims = Counter(e.claim for e in dec.evidence if e.role == "supports")
-        if not claims["decision"]:
-            check.add(name, record, "evidence",
-                      "decision has no evidence (needs a [[decision.evidence]] with "
-                      "claim = 'decision' and role = 'supports')")
-        if dec.date is not None and not claims["date"]:
-            check.add(name, record, "date", f"date {dec.date} has no evidence (claim = 'date')")
-        for i, condition in enumerate(dec.conditions):
-            if not claims[f"condition:{i}"]:
-                check.add(name, record, f"conditions[{i}]",
-                          f"condition {condition!r} has no evidence (claim = 'condition:{i}')")
-        for i, item in enumerate(dec.evidence):
-            if item.claim.startswith("condition:") and int(item.claim[10:]) >= len(dec.conditions):
-                check.add(name, record, f"evidence[{i}].claim",
-                          f"'{item.claim}' but the decision has {len(dec.conditions)} condition(s)")
+        for fld, message in decision_claim_problems(dec):
+            check.add(name, record, fld, message)
 
     for record, quote in loaded["quotes.toml"]:
         assert isinstance(quote, Quote)

@@ -75,6 +75,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--kiosk-config", type=Path, metavar="FILE", help="kiosk settings (TOML)")
     serve.add_argument("--interval", type=float, metavar="S", help="seconds per country on tour")
     serve.add_argument("--idle", type=float, metavar="S", help="seconds without input before the tour resumes")
+    imp = sub.add_parser("import", parents=[common],
+                         help="store articles as sources and propose their quotations for review")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="UTF-8 text files, one article each")
+    imp.add_argument("--outlet", help="the outlet that published them")
+    imp.add_argument("--title", help="the title (for a single file)")
+    imp.add_argument("--date", metavar="YYYY-MM-DD", help="publication date (YYYY-MM-DD or YYYY-MM)")
+    imp.add_argument("--topic", metavar="ID", help="the topic the proposed quotes are about")
+    hist = sub.add_parser("history", parents=[common], help="list the changes made to the database, newest first")
+    hist.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     locate = sub.add_parser("locate", parents=[seeds],
                             help="print the [start, end) span of TEXT in a source, for curating")
     locate.add_argument("source", help="source id, as in seeds/sources.toml")
@@ -235,6 +244,67 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _editable(db_arg: Path | None) -> tuple[object, Path] | int:
+    """A read-write connection to --db or the default database (built if missing)."""
+    from db.edits import open_for_editing
+
+    path = db_arg or default_database_path()
+    if db_arg is None and not path.exists():
+        from db.paths import refresh_default_database
+
+        refresh_default_database(path, _bundled_seeds())
+    try:
+        return open_for_editing(path), path
+    except DatabaseOpenError as err:
+        return _fail(str(err))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from db.importer import ImportError_, import_article
+
+    opened = _editable(args.db)
+    if isinstance(opened, int):
+        return opened
+    conn, _ = opened
+    if args.title and len(args.files) > 1:
+        return _fail("--title names one article; give one FILE with it")
+    stored = proposed = failed = 0
+    for n, path in enumerate(args.files, 1):
+        prefix = f"[{n}/{len(args.files)}] " if len(args.files) > 1 else ""
+        try:
+            result = import_article(conn, path, outlet=args.outlet, title=args.title, date=args.date,  # type: ignore[arg-type]
+                                    topic=args.topic)
+        except ImportError_ as err:
+            failed += 1
+            print(f"{prefix}techstance: error: {err}", file=sys.stderr)
+            continue
+        if result.stored:
+            stored += 1
+            proposed += result.proposals
+            print(f"{prefix}{path}: stored as source '{result.source_id}', {result.proposals} quotation(s) proposed")
+        else:
+            print(f"{prefix}{path}: already stored as source '{result.source_id}'; nothing changed")
+    print(f"{stored} article(s) stored, {proposed} quotation(s) proposed for review"
+          + (f", {failed} file(s) refused" if failed else ""))
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from db.edits import history
+
+    path = args.db or default_database_path()
+    try:
+        conn = open_database(path)
+    except DatabaseOpenError as err:
+        return _fail(str(err))
+    records = history(conn, limit=max(1, args.limit))
+    if not records:
+        print("no changes since the database was built")
+    for r in records:
+        print(f"{r.at}  {r.action:<7} {r.record_table}/{r.record_id}" + (f"  ({r.note})" if r.note else ""))
+    return EXIT_OK
+
+
 def _bundled_seeds() -> Path:
     import seeds
 
@@ -251,6 +321,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_build(seed_dir, args.db or default_database_path())
         if args.command == "serve":
             return cmd_serve(args)
+        if args.command == "import":
+            return cmd_import(args)
+        if args.command == "history":
+            return cmd_history(args)
         if args.command == "locate":
             return cmd_locate(seed_dir, args.source, args.text)
         if args.kiosk:

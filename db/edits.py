@@ -1,0 +1,247 @@
+"""Changes to a built database: validated by the seed models, one transaction each, audited.
+
+Every change is checked against the data already there (references, spans against the stored
+source text, the same evidence rules as the build), written in one transaction together with
+its row in `edits` (when, what, before, after), or not written at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from db.build import evidence_row
+from db.connection import open_database
+from db.models import Decision, Evidence, Quote
+from db.read_models import ReadModel
+from db.validation import decision_claim_problems, span_problem
+
+
+class EditError(Exception):
+    """The change was refused; nothing was written. `problems` are (field, message) pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" if field else message for field, message in problems))
+
+
+class EditRecord(ReadModel):
+    id: int
+    at: str
+    action: str
+    record_table: str
+    record_id: str
+    before: str | None
+    after: str | None
+    note: str | None
+
+
+def open_for_editing(path: Path) -> sqlite3.Connection:
+    """A read-write connection to an existing techstance database (never creates one)."""
+    return open_database(path, readonly=False)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def validate(model_class: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+    """The seed model, or EditError naming each bad field."""
+    try:
+        return model_class.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            field = ".".join(str(p) for p in error["loc"])
+            cause = error.get("ctx", {}).get("error")
+            if getattr(cause, "field", None):
+                field = f"{field}.{cause.field}" if field else cause.field
+            problems.append((field, error["msg"].removeprefix("Value error, ")))
+        raise EditError(problems) from None
+
+
+class _Checks:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.problems: list[tuple[str, str]] = []
+        self._texts: dict[str, str | None] = {}
+
+    def exists(self, table: str, key: str, value: str | None, field: str, what: str) -> None:
+        if value is None:
+            return
+        row = self.conn.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", (value,)).fetchone()
+        if row is None:
+            self.problems.append((field, f"unknown {what} '{value}'"))
+
+    def new_id(self, table: str, value: str) -> None:
+        if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (value,)).fetchone():
+            self.problems.append(("id", f"id '{value}' is already taken"))
+
+    def text(self, source: str) -> str | None:
+        if source not in self._texts:
+            row = self.conn.execute("SELECT text FROM sources WHERE id = ?", (source,)).fetchone()
+            self._texts[source] = row[0] if row else None
+        return self._texts[source]
+
+    def span(self, field: str, source: str, start: int, end: int, expected: str, what: str) -> None:
+        text = self.text(source)
+        if text is None:
+            self.problems.append((field, f"unknown source '{source}'"))
+            return
+        problem = span_problem(text, source, start, end, expected, what)
+        if problem:
+            self.problems.append((field, problem))
+
+    def evidence(self, items: list[Evidence]) -> None:
+        for i, item in enumerate(items):
+            self.span(f"evidence[{i}].excerpt", item.source, item.start, item.end, item.excerpt, "excerpt")
+
+    def done(self) -> None:
+        if self.problems:
+            raise EditError(self.problems)
+
+
+def _record(conn: sqlite3.Connection, action: str, table: str, record_id: str, before: Any, after: Any,
+            note: str) -> None:
+    conn.execute(
+        'INSERT INTO edits (at, action, record_table, record_id, "before", "after", note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        (_now(), action, table, record_id,
+         None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+         None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True), note or None),
+    )
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    columns = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join("?" for _ in row)
+    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+
+
+def add_decision(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") -> Decision:
+    """Add one decision event with its evidence; EditError (nothing written) when it is invalid."""
+    decision = validate(Decision, data)
+    assert isinstance(decision, Decision)
+    checks = _Checks(conn)
+    checks.new_id("decisions", decision.id)
+    checks.exists("topics", "id", decision.topic, "topic", "topic")
+    checks.exists("countries", "code", decision.country, "country", "country")
+    checks.evidence(decision.evidence)
+    checks.problems += decision_claim_problems(decision)
+    checks.done()
+    row = decision.model_dump(exclude={"evidence"})
+    row["date_inferred"] = int(decision.date_inferred)
+    row["conditions"] = json.dumps(decision.conditions, ensure_ascii=False)
+    with conn:
+        _insert(conn, "decisions", row)
+        for item in decision.evidence:
+            _insert(conn, "evidence", evidence_row("decisions", decision.id, item))
+        _record(conn, "insert", "decisions", decision.id, None, decision.model_dump(), note)
+    return decision
+
+
+def add_quote(conn: sqlite3.Connection, data: dict[str, Any], note: str = "",
+              also: Callable[[sqlite3.Connection], None] | None = None) -> Quote:
+    """Add one quote (its own span is its first evidence); `also` runs in the same transaction."""
+    quote = validate(Quote, data)
+    assert isinstance(quote, Quote)
+    checks = _Checks(conn)
+    checks.new_id("quotes", quote.id)
+    checks.exists("topics", "id", quote.topic, "topic", "topic")
+    checks.exists("actors", "id", quote.actor, "actor", "actor")
+    checks.exists("countries", "code", quote.country, "country", "country")
+    checks.span("text", quote.source, quote.start, quote.end, quote.text, "quote text")
+    checks.evidence(quote.evidence)
+    checks.done()
+    with conn:
+        _insert(conn, "quotes", quote.model_dump(exclude={"evidence"}))
+        own = Evidence(claim="quote", source=quote.source, start=quote.start, end=quote.end, excerpt=quote.text)
+        for item in [own, *quote.evidence]:
+            _insert(conn, "evidence", evidence_row("quotes", quote.id, item))
+        _record(conn, "insert", "quotes", quote.id, None, quote.model_dump(), note)
+        if also is not None:
+            also(conn)
+    return quote
+
+
+def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, Any], note: str = "") -> Quote:
+    """Change a quote's speaker, country, date or span; the new span must match the source."""
+    row = conn.execute('SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end" '
+                       "FROM quotes WHERE id = ?", (quote_id,)).fetchone()
+    if row is None:
+        raise EditError([("id", f"no quote '{quote_id}'")])
+    keys = ("id", "topic", "actor", "country", "text", "said_on", "said_on_precision", "source", "start", "end")
+    before = dict(zip(keys, row, strict=True))
+    if "id" in changes and changes["id"] != quote_id:
+        raise EditError([("id", "a quote's id cannot change")])
+    quote = validate(Quote, {**before, **changes})
+    assert isinstance(quote, Quote)
+    checks = _Checks(conn)
+    checks.exists("actors", "id", quote.actor, "actor", "actor")
+    checks.exists("countries", "code", quote.country, "country", "country")
+    checks.span("text", quote.source, quote.start, quote.end, quote.text, "quote text")
+    checks.done()
+    after = quote.model_dump(exclude={"evidence"})
+    with conn:
+        assignments = ", ".join(f'"{k}" = ?' for k in after if k != "id")
+        conn.execute(f"UPDATE quotes SET {assignments} WHERE id = ?",
+                     [v for k, v in after.items() if k != "id"] + [quote_id])
+        # The quote's own evidence follows its span.
+        conn.execute("DELETE FROM evidence WHERE claim_table = 'quotes' AND claim_id = ? AND claim_field = 'quote' "
+                     'AND source = ? AND start = ? AND "end" = ?',
+                     (quote_id, before["source"], before["start"], before["end"]))
+        own = Evidence(claim="quote", source=quote.source, start=quote.start, end=quote.end, excerpt=quote.text)
+        conn.execute("INSERT OR IGNORE INTO evidence (id, claim_table, claim_id, claim_field, source, start, \"end\", "
+                     "excerpt, role) VALUES (:id, :claim_table, :claim_id, :claim_field, :source, :start, :end, "
+                     ":excerpt, :role)", evidence_row("quotes", quote_id, own))
+        _record(conn, "update", "quotes", quote_id, before, after, note)
+    return quote
+
+
+def accept_proposal(conn: sqlite3.Connection, proposal_id: str, *, quote_id: str, actor: str,
+                    country: str | None, topic: str | None = None, start: int | None = None,
+                    end: int | None = None, note: str = "") -> Quote:
+    """Turn a proposed quotation into a quote (with its span, optionally corrected)."""
+    row = conn.execute('SELECT source, topic, start, "end", status FROM proposed_quotes WHERE id = ?',
+                       (proposal_id,)).fetchone()
+    if row is None:
+        raise EditError([("proposal", f"no proposed quote '{proposal_id}'")])
+    source, proposed_topic, p_start, p_end, status = row
+    if status != "proposed":
+        raise EditError([("proposal", f"proposal '{proposal_id}' is already {status}")])
+    start = p_start if start is None else start
+    end = p_end if end is None else end
+    text = conn.execute("SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
+                        (start + 1, max(0, end - start), source)).fetchone()[0]
+
+    def mark(c: sqlite3.Connection) -> None:
+        c.execute("UPDATE proposed_quotes SET status = 'accepted', quote = ? WHERE id = ?", (quote_id, proposal_id))
+
+    return add_quote(conn, {"id": quote_id, "topic": topic or proposed_topic, "actor": actor, "country": country,
+                            "text": text, "source": source, "start": start, "end": end},
+                     note=note or f"accepted {proposal_id}", also=mark)
+
+
+def reject_proposal(conn: sqlite3.Connection, proposal_id: str, note: str = "") -> None:
+    with conn:
+        changed = conn.execute("UPDATE proposed_quotes SET status = 'rejected' WHERE id = ? AND status = 'proposed'",
+                               (proposal_id,)).rowcount
+        if not changed:
+            raise EditError([("proposal", f"no open proposal '{proposal_id}'")])
+        _record(conn, "reject", "proposed_quotes", proposal_id, None, None, note)
+
+
+def history(conn: sqlite3.Connection, limit: int = 100, before_id: int | None = None) -> list[EditRecord]:
+    """The newest edits first; pass the last id seen as `before_id` for the next page."""
+    rows = conn.execute(
+        'SELECT id, at, action, record_table, record_id, "before", "after", note FROM edits '
+        "WHERE id < ? ORDER BY id DESC LIMIT ?",
+        (before_id if before_id is not None else 2**62, limit),
+    ).fetchall()
+    keys = ("id", "at", "action", "record_table", "record_id", "before", "after", "note")
+    return [EditRecord(**dict(zip(keys, r, strict=True))) for r in rows]

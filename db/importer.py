@@ -1,0 +1,101 @@
+"""Import articles: store each verbatim as a source and propose its quotations for review.
+
+The same text twice is recognised by its SHA-256 and not stored again. Each file is one
+transaction: it is stored with all its proposals, or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.models import check_partial_date
+from db.quote_extraction import extract_quotes
+
+MAX_BYTES = 2_000_000  # far beyond any news article; a bigger file is not an article
+
+
+class ImportError_(Exception):  # noqa: N801 - ImportError is a builtin
+    """One line naming the file; nothing was stored for it."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    source_id: str
+    stored: bool  # False: the same text was already there
+    proposals: int
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].strip("-") or "article"
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportError_(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportError_(f"{path}: is a directory, not an article") from None
+    except OSError as err:
+        raise ImportError_(f"{path}: cannot read: {err.strerror or err}") from None
+    if len(raw) > MAX_BYTES:
+        raise ImportError_(f"{path}: {len(raw):,} bytes is too large for an article (limit {MAX_BYTES:,})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ImportError_(f"{path}: not UTF-8 text (bad byte at offset {err.start})") from None
+    if not text.strip():
+        raise ImportError_(f"{path}: the file is empty")
+    return text
+
+
+def import_article(conn: sqlite3.Connection, path: Path, *, outlet: str | None = None, title: str | None = None,
+                   date: str | None = None, topic: str | None = None) -> ImportResult:
+    path = Path(path)
+    text = _read(path)
+    raw = text.encode("utf-8")
+    digest = hashlib.sha256(raw).hexdigest()
+    known = conn.execute("SELECT id FROM sources WHERE sha256 = ?", (digest,)).fetchone()
+    if known:
+        return ImportResult(path, known[0], stored=False, proposals=0)
+    precision = "unknown"
+    if date:
+        precision = "day" if len(date) == 10 else "month"
+        try:
+            check_partial_date(date, precision)
+        except ValueError as err:
+            raise ImportError_(f"{path}: --date: {err}") from None
+    if topic is not None and conn.execute("SELECT 1 FROM topics WHERE id = ?", (topic,)).fetchone() is None:
+        raise ImportError_(f"{path}: --topic: unknown topic '{topic}'")
+    source_id = f"{_slug(title or path.stem)}-{digest[:8]}"
+    proposals = extract_quotes(text)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    with conn:
+        conn.execute(
+            "INSERT INTO sources (id, outlet, title, published, date_precision, date_inferred, seed_file, text, "
+            "sha256, notes) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+            (source_id, outlet, title, date, precision, f"{source_id}.txt", text, digest,
+             f"Imported from {path.name}."),
+        )
+        for i, p in enumerate(proposals):
+            conn.execute(
+                'INSERT INTO proposed_quotes (id, source, topic, start, "end", text, speaker, speaker_start, '
+                "speaker_end, cue, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed')",
+                (f"{source_id}-q{i + 1:03d}", source_id, topic, p.start, p.end, p.text, p.speaker,
+                 p.speaker_start, p.speaker_end, p.cue),
+            )
+        conn.execute(
+            'INSERT INTO edits (at, action, record_table, record_id, "before", "after", note) '
+            "VALUES (?, 'import', 'sources', ?, NULL, ?, ?)",
+            (now, source_id, json.dumps({"file": path.name, "sha256": digest, "proposals": len(proposals)}),
+             f"imported {path.name}"),
+        )
+    return ImportResult(path, source_id, stored=True, proposals=len(proposals))

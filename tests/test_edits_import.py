@@ -1,0 +1,173 @@
+"""Changes after the build: validated like the seeds, all-or-nothing, and audited."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.edits import (
+    EditError,
+    accept_proposal,
+    add_decision,
+    correct_quote,
+    history,
+    open_for_editing,
+    reject_proposal,
+)
+from db.importer import MAX_BYTES, ImportError_, import_article
+from db.queries import Store
+
+ARTICLE = ('Ministers met on Monday.\n\n"We will not allow this vendor anywhere near our networks," the minister, '
+           'Jane Doe, said. She added: "The decision is final and it applies from today."\n\nA so-called '
+           '"high-risk vendor" list was published.\n')
+
+
+@pytest.fixture
+def db(seed_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "edit.db"
+    path.write_bytes(seed_db.read_bytes())
+    return path
+
+
+@pytest.fixture
+def conn(db: Path) -> sqlite3.Connection:
+    return open_for_editing(db)
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("sources", "decisions", "quotes", "evidence", "edits", "proposed_quotes")}
+
+
+def article(tmp_path: Path, text: str = ARTICLE, name: str = "article.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ----- import -----
+def test_import_stores_the_text_verbatim_and_proposes_its_quotes(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    result = import_article(conn, article(tmp_path), outlet="Wire", title="Vendor ruled out", date="2026-11-20",
+                            topic="huawei-5g")
+    assert result.stored and result.proposals == 2
+    text, published = conn.execute("SELECT text, published FROM sources WHERE id = ?", (result.source_id,)).fetchone()
+    assert text == ARTICLE and published == "2026-11-20"
+    rows = conn.execute('SELECT start, "end", text, speaker FROM proposed_quotes ORDER BY start').fetchall()
+    assert [r[3] for r in rows] == ["Jane Doe", "Jane Doe"]
+    assert all(ARTICLE[s:e] == t for s, e, t, _ in rows)
+    assert "high-risk vendor" not in " ".join(r[2] for r in rows)  # a scare quote is not a quotation
+
+
+def test_the_same_text_twice_is_stored_once(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    first = import_article(conn, article(tmp_path))
+    before = counts(conn)
+    again = import_article(conn, article(tmp_path, name="copy.txt"))
+    assert not again.stored and again.source_id == first.source_id and counts(conn) == before
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xff\xfe not utf-8 \xff", "not UTF-8 text"),
+    (b"", "the file is empty"),
+    (b" \n\t\n", "the file is empty"),
+    (b"x" * (MAX_BYTES + 1), "too large for an article"),
+])
+def test_bad_files_are_refused_and_nothing_is_stored(conn: sqlite3.Connection, tmp_path: Path, content: bytes,
+                                                     message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    before = counts(conn)
+    with pytest.raises(ImportError_, match=message):
+        import_article(conn, path)
+    assert counts(conn) == before
+
+
+def test_import_command_reports_each_file_and_fails_if_any_was_refused(db: Path, tmp_path: Path) -> None:
+    good = article(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "tui", "import", "--db", str(db), str(good),
+                             str(tmp_path / "missing.txt")], capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "[1/2]" in result.stdout and "2 quotation(s) proposed" in result.stdout
+    assert "missing.txt: no such file" in result.stderr
+    history_out = subprocess.run([sys.executable, "-m", "tui", "history", "--db", str(db)],
+                                 capture_output=True, text=True, check=True).stdout
+    assert "import  sources/" in history_out
+
+
+# ----- accepting and rejecting proposals -----
+def test_accepting_a_proposal_makes_a_quote_with_evidence(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    result = import_article(conn, article(tmp_path), topic="huawei-5g")
+    first, second = [r[0] for r in conn.execute("SELECT id FROM proposed_quotes ORDER BY start")]
+    quote = accept_proposal(conn, first, quote_id="doe-not-anywhere-near", actor="dominic-raab", country="GB")
+    assert quote.text == "We will not allow this vendor anywhere near our networks"
+    assert conn.execute("SELECT count(*) FROM evidence WHERE claim_id = 'doe-not-anywhere-near'").fetchone()[0] == 1
+    assert conn.execute("SELECT status, quote FROM proposed_quotes WHERE id = ?", (first,)).fetchone() == \
+        ("accepted", "doe-not-anywhere-near")
+    with pytest.raises(EditError, match="already accepted"):
+        accept_proposal(conn, first, quote_id="again", actor="dominic-raab", country="GB")
+    reject_proposal(conn, second)
+    assert [e.action for e in history(conn)][:3] == ["reject", "insert", "import"]
+    found = Store(conn).quotes_about("huawei-5g", "GB", limit=100)
+    assert any(q.id == "doe-not-anywhere-near" and q.source.id == result.source_id for q in found)
+
+
+# ----- decisions -----
+def _cn_decision(**changes: object) -> dict[str, object]:
+    excerpt = "Huawei has rejected the allegations, saying it operates independently of the ruling party of China."
+    data: dict[str, object] = {
+        "id": "cn-test-position", "topic": "huawei-5g", "country": "CN", "stance": "allow", "status": "reported",
+        "summary": "Huawei says it operates independently of the ruling party.",
+        "evidence": [{"claim": "decision", "source": "pompeo-relationship-not-at-risk", "start": 1322,
+                      "end": 1322 + len(excerpt), "excerpt": excerpt}],
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_valid_decision_appears_on_the_map_and_in_the_audit_log(conn: sqlite3.Connection) -> None:
+    text = conn.execute("SELECT text FROM sources WHERE id = 'pompeo-relationship-not-at-risk'").fetchone()[0]
+    data = _cn_decision()
+    start = text.index(data["evidence"][0]["excerpt"])  # type: ignore[index]
+    data["evidence"][0].update(start=start, end=start + len(data["evidence"][0]["excerpt"]))  # type: ignore[index]
+    add_decision(conn, data, note="test")
+    tiles = {t.country.code: t for t in Store(conn).tiles("huawei-5g")}
+    assert tiles["CN"].stance == "allow"
+    last = history(conn)[0]
+    assert (last.action, last.record_table, last.record_id, last.note) == ("insert", "decisions",
+                                                                             "cn-test-position", "test")
+    assert conn.execute("SELECT count(*) FROM decisions_fts WHERE decisions_fts MATCH 'independently'").fetchone()[0]
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"stance": "banned"}, "stance"),
+    ({"country": "XX"}, "country"),
+    ({"date": "2020-02-30", "date_precision": "day"}, "date"),
+    ({"id": "gb-2020-01-28-limited-role"}, "id"),
+    ({"evidence": []}, "evidence"),
+])
+def test_an_invalid_decision_is_refused_and_nothing_changes(db: Path, conn: sqlite3.Connection,
+                                                            changes: dict[str, object], field: str) -> None:
+    before = counts(conn)
+    with pytest.raises(EditError) as caught:
+        add_decision(conn, _cn_decision(**changes))
+    assert any(f.startswith(field) for f, _ in caught.value.problems), caught.value.problems
+    assert counts(conn) == before
+
+
+def test_a_decision_whose_excerpt_does_not_match_is_refused(conn: sqlite3.Connection) -> None:
+    with pytest.raises(EditError, match="excerpt does not match"):
+        add_decision(conn, _cn_decision())  # the span in _cn_decision is deliberately off
+
+
+# ----- correcting quotes -----
+def test_correct_a_quote_speaker_and_refuse_a_bad_span(conn: sqlite3.Connection) -> None:
+    quote = correct_quote(conn, "liu-risks-incite-fear", {"actor": "victor-zhang"}, note="wrong speaker")
+    assert quote.actor == "victor-zhang"
+    entry = history(conn)[0]
+    assert entry.action == "update" and '"actor": "liu-xiaoming"' in (entry.before or "")
+    with pytest.raises(EditError, match="quote text does not match"):
+        correct_quote(conn, "liu-risks-incite-fear", {"start": 5, "end": 5 + len(quote.text)})
+    assert conn.execute("SELECT actor FROM quotes WHERE id = 'liu-risks-incite-fear'").fetchone()[0] == "victor-zhang"
