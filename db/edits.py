@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from db.build import evidence_row
 from db.connection import open_database
-from db.models import Decision, Evidence, Quote
+from db.models import Actor, Decision, Evidence, Quote
 from db.read_models import ReadModel
 from db.validation import decision_claim_problems, span_problem
 
@@ -201,6 +201,39 @@ def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, An
                      ":excerpt, :role)", evidence_row("quotes", quote_id, own))
         _record(conn, "update", "quotes", quote_id, before, after, note)
     return quote
+
+
+def add_actor(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") -> Actor:
+    """Add a speaker (a person, body, company, anonymous source or document)."""
+    actor = validate(Actor, data)
+    assert isinstance(actor, Actor)
+    checks = _Checks(conn)
+    checks.new_id("actors", actor.id)
+    checks.exists("countries", "code", actor.country, "country", "country")
+    checks.done()
+    with conn:
+        _insert(conn, "actors", actor.model_dump())
+        _record(conn, "insert", "actors", actor.id, None, actor.model_dump(), note)
+    return actor
+
+
+class Proposal(ReadModel):
+    id: str
+    source: str
+    topic: str | None
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    cue: str | None
+
+
+def open_proposals(conn: sqlite3.Connection, limit: int = 200) -> list[Proposal]:
+    """Proposed quotations waiting for review, by source and position."""
+    rows = conn.execute('SELECT id, source, topic, start, "end", text, speaker, cue FROM proposed_quotes '
+                        "WHERE status = 'proposed' ORDER BY source, start LIMIT ?", (limit,)).fetchall()
+    keys = ("id", "source", "topic", "start", "end", "text", "speaker", "cue")
+    return [Proposal(**dict(zip(keys, r, strict=True))) for r in rows]
 
 
 def accept_proposal(conn: sqlite3.Connection, proposal_id: str, *, quote_id: str, actor: str,

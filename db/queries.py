@@ -149,6 +149,16 @@ class Store:
             ))
         return tiles
 
+    def countries(self, limit: int = MAX_COUNTRIES) -> list[CountryInfo]:
+        rows = self._all("SELECT code, name, region, tile_row, tile_col FROM countries ORDER BY name LIMIT ?",
+                         (limit,))
+        return [CountryInfo(**dict(r)) for r in rows]
+
+    def actors(self, limit: int = 2000) -> list[ActorInfo]:
+        rows = self._all("SELECT id, name, kind, role, affiliation, country FROM actors ORDER BY name, id LIMIT ?",
+                         (limit,))
+        return [ActorInfo(**dict(r)) for r in rows]
+
     def country(self, code: str) -> CountryInfo | None:
         rows = self._all(
             "SELECT code, name, region, tile_row, tile_col FROM countries WHERE code = ?", (code,)
@@ -188,15 +198,13 @@ class Store:
         info = self.country(code)
         if info is None:
             return None
-        current = self._all(
-            "SELECT decision FROM current_positions WHERE topic = ? AND country = ?", (topic, code)
-        )
+        # Latest first, in the order the current_positions view uses: the first is the current one.
         rows = self._all(
-            """
-            SELECT id, topic, country, stance, status, date, date_precision, date_inferred,
-                   summary, conditions
-            FROM decisions WHERE topic = ? AND country = ?
-            ORDER BY COALESCE(date, '') DESC, id DESC
+            f"""
+            SELECT d.id, d.topic, d.country, d.stance, d.status, d.date, d.date_precision,
+                   d.date_inferred, d.summary, d.conditions
+            FROM decisions d WHERE topic = ? AND country = ?
+            ORDER BY {LATEST_FIRST}
             LIMIT ?
             """,
             (topic, code, limit),
@@ -211,10 +219,7 @@ class Store:
             )
             for r in rows
         ]
-        current_id = current[0]["decision"] if current else None
-        now = next((e for e in events if e.id == current_id), None)
-        return CountryDetail(country=info, current=now,
-                             timeline=[e for e in events if e.id != current_id])
+        return CountryDetail(country=info, current=events[0] if events else None, timeline=events[1:])
 
     def quotes_about(self, topic: str, code: str, limit: int = 50,
                      after: QuoteItem | None = None) -> list[QuoteItem]:

@@ -171,3 +171,56 @@ def test_correct_a_quote_speaker_and_refuse_a_bad_span(conn: sqlite3.Connection)
     with pytest.raises(EditError, match="quote text does not match"):
         correct_quote(conn, "liu-risks-incite-fear", {"start": 5, "end": 5 + len(quote.text)})
     assert conn.execute("SELECT actor FROM quotes WHERE id = 'liu-risks-incite-fear'").fetchone()[0] == "victor-zhang"
+
+
+# ----- reviewing in the app -----
+async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: Path) -> None:
+    from textual.widgets import Input, Select
+
+    from tests.conftest import settle
+    from tui.app import TechstanceApp
+    from tui.screens.review import AcceptForm, ReviewScreen
+    from tui.widgets.claim_panes import QuotesPane
+
+    conn = open_for_editing(db)
+    import_article(conn, article(tmp_path), title="Vendor ruled out", topic="huawei-5g")
+    conn.close()
+    from db.connection import open_database
+
+    app = TechstanceApp(open_database(db), db_path=db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 2
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AcceptForm)
+        await pilot.click("#accept")  # no country chosen: refused, explained, nothing written
+        await settle(pilot)
+        assert isinstance(app.screen, AcceptForm) and "Choose the country" in str(
+            form.query_one("#accept-error").render())
+        form.query_one("#country", Select).value = "GB"
+        form.query_one("#quote-id", Input).value = "warner-disappointed"  # taken: refused by the edit layer
+        await pilot.click("#accept")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 2
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#country", Select).value = "GB"
+        await pilot.click("#accept")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 1
+        await pilot.press("x")
+        await settle(pilot)
+        assert not app.screen.proposals
+        await pilot.press("escape")
+        await settle(pilot)
+        await settle(pilot)  # the map reloads, then the country's panes
+        quotes = app.screen.query_one(QuotesPane)
+        assert any(q.actor.name == "Jane Doe" for q in quotes.quotes.values())
+    check = sqlite3.connect(db)
+    assert check.execute("SELECT count(*) FROM quotes WHERE actor = 'jane-doe'").fetchone()[0] == 1
+    assert check.execute("SELECT status FROM proposed_quotes ORDER BY start").fetchall() == [("accepted",),
+                                                                                            ("rejected",)]

@@ -31,6 +31,19 @@ class TechstanceApp(App[None]):
         self.store = Store(conn)
         self.db_path = db_path
         self.requested_theme = theme
+        self._editor: sqlite3.Connection | None = None
+
+    def editor(self) -> sqlite3.Connection | None:
+        """A read-write connection for edits, opened on first use; the dashboard reads read-only."""
+        if self._editor is None and self.db_path is not None:
+            from db.connection import DatabaseOpenError
+            from db.edits import open_for_editing
+
+            try:
+                self._editor = open_for_editing(self.db_path)
+            except DatabaseOpenError as err:
+                self.notify(str(err), severity="error", timeout=8)
+        return self._editor
 
     def on_mount(self) -> None:
         for theme in THEMES.values():

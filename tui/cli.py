@@ -82,6 +82,15 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--title", help="the title (for a single file)")
     imp.add_argument("--date", metavar="YYYY-MM-DD", help="publication date (YYYY-MM-DD or YYYY-MM)")
     imp.add_argument("--topic", metavar="ID", help="the topic the proposed quotes are about")
+    exp = sub.add_parser("export", parents=[common],
+                         help="write the current positions with their citations (csv, json or markdown)")
+    exp.add_argument("--format", choices=("csv", "json", "markdown"), default="markdown", help="default: markdown")
+    exp.add_argument("--topic", metavar="ID", help="topic (default: the first)")
+    exp.add_argument("--as-of", metavar="YYYY-MM-DD", help="the positions as they stood on that date")
+    exp.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    exps = sub.add_parser("export-seeds", parents=[common],
+                          help="write the database back out as seed files that `build` turns into the same data")
+    exps.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
     hist = sub.add_parser("history", parents=[common], help="list the changes made to the database, newest first")
     hist.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     locate = sub.add_parser("locate", parents=[seeds],
@@ -289,6 +298,38 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if failed else EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from db.export import export_positions
+
+    try:
+        conn = open_database(args.db or default_database_path())
+        text = export_positions(conn, args.format, topic=args.topic, as_of=args.as_of)
+    except (DatabaseOpenError, ValueError) as err:
+        return _fail(str(err))
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        return _fail(f"cannot write {args.output}: {err.strerror or err}")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export_seeds(args: argparse.Namespace) -> int:
+    from db.export import export_seeds
+
+    try:
+        conn = open_database(args.db or default_database_path())
+        counts = export_seeds(conn, args.folder)
+    except (DatabaseOpenError, ValueError, OSError) as err:
+        return _fail(str(err))
+    print(f"wrote {args.folder}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
+    print(f"rebuild with: techstance build --seeds {args.folder} --db NEW.db", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from db.edits import history
 
@@ -323,6 +364,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_serve(args)
         if args.command == "import":
             return cmd_import(args)
+        if args.command == "export":
+            return cmd_export(args)
+        if args.command == "export-seeds":
+            return cmd_export_seeds(args)
         if args.command == "history":
             return cmd_history(args)
         if args.command == "locate":

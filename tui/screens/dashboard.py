@@ -40,6 +40,7 @@ class Dashboard(Screen[None]):
         Binding("f", "filter", "Filter"),
         Binding("t", "switch_topic", "Topic"),
         Binding("y", "copy_quote", "Copy quote"),
+        Binding("R", "review", "Review imports"),
         Binding("z", "zoom", "Zoom pane"),
         Binding("escape", "back", "Back", show=False),
         # Panes in reading order (map, decision, quotes, sources), not in layout order.
@@ -239,6 +240,15 @@ class Dashboard(Screen[None]):
     def action_open_country(self) -> None:
         self.query_one(DecisionPane).focus()
 
+    def action_review(self) -> None:
+        from tui.screens.review import ReviewScreen
+
+        editor = getattr(self.app, "editor", lambda: None)()
+        if editor is None:
+            self.notify("This database cannot be edited here.", severity="error", timeout=5)
+            return
+        self.app.push_screen(ReviewScreen(self.store, editor), lambda _: self.reload())
+
     def action_cycle_pane(self, step: int) -> None:
         panes = [self.query_one(selector) for selector in self.PANE_ORDER]
         current = panes.index(self.focused) if self.focused in panes else -step
@@ -271,7 +281,7 @@ class Dashboard(Screen[None]):
         self.notify(literal(f"Copied quote by {quote.actor.name}."), timeout=3)
 
     # A wall screen has no clipboard worth writing to.
-    KIOSK_OFF = frozenset({"copy_quote"})
+    KIOSK_OFF = frozenset({"copy_quote", "review"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.kiosk and action in self.KIOSK_OFF:
