@@ -62,7 +62,12 @@ def validate(model_class: type[BaseModel], data: dict[str, Any]) -> BaseModel:
             cause = error.get("ctx", {}).get("error")
             if getattr(cause, "field", None):
                 field = f"{field}.{cause.field}" if field else cause.field
-            problems.append((field, error["msg"].removeprefix("Value error, ")))
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "string_pattern_mismatch" and field in ("id", "topic", "actor", "source"):
+                message = "use lowercase letters, digits and single hyphens, e.g. gb-2026-11-ban"
+            elif error["type"] == "string_pattern_mismatch" and field == "country":
+                message = "an ISO 3166 two-letter code in capitals, e.g. GB"
+            problems.append((field, message))
         raise EditError(problems) from None
 
 

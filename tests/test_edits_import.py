@@ -224,3 +224,56 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
     assert check.execute("SELECT count(*) FROM quotes WHERE actor = 'jane-doe'").fetchone()[0] == 1
     assert check.execute("SELECT status FROM proposed_quotes ORDER BY start").fetchall() == [("accepted",),
                                                                                             ("rejected",)]
+
+
+async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
+    from textual.widgets import Input, Select
+
+    from db.connection import open_database
+    from tests.conftest import settle
+    from tui.app import TechstanceApp
+    from tui.screens.editing import AddDecisionForm
+    from tui.screens.source_reader import SourceReader
+    from tui.widgets.tile_map import TileMap
+
+    app = TechstanceApp(open_database(db), db_path=db)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # the UK decision's first source, in the reader
+        await settle(pilot)
+        assert isinstance(app.screen, SourceReader)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#find", Input).value = "Beijing made it clear"
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, SourceReader)
+        excerpt = reader.current_excerpt()
+        assert excerpt is not None and reader.doc is not None
+        assert reader.doc.text[excerpt.start:excerpt.end] == "Beijing made it clear"
+        await pilot.press("d")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AddDecisionForm)
+        before = counts(open_for_editing(db))
+        form.query_one("#country", Select).value = "CN"
+        form.query_one("#decision-id", Input).value = "cn-warning"
+        await pilot.click("#save")  # no stance, status or summary yet: explained, nothing saved
+        await settle(pilot)
+        assert isinstance(app.screen, AddDecisionForm)
+        assert "stance" in str(form.query_one("#form-error").render())
+        assert counts(open_for_editing(db)) == before
+        form.query_one("#stance", Select).value = "undecided"
+        form.query_one("#status", Select).value = "reported"
+        form.query_one("#summary", Input).value = "Beijing warned of repercussions of an outright ban."
+        await pilot.click("#save")
+        await settle(pilot)
+        assert isinstance(app.screen, SourceReader)
+        await pilot.press("escape")
+        await settle(pilot)
+        await settle(pilot)
+        tiles = {t.country.code: t for t in app.screen.query_one(TileMap).tiles}
+        assert tiles["CN"].stance == "undecided"
+    last = history(open_for_editing(db))[0]
+    assert (last.action, last.record_id) == ("insert", "cn-warning")

@@ -187,7 +187,7 @@ class Dashboard(Screen[None]):
     def _open_evidence(self, event: OpenEvidence) -> None:
         from tui.screens.source_reader import SourceReader
 
-        self.app.push_screen(SourceReader(self.store, event.evidence))
+        self.app.push_screen(SourceReader(self.store, event.evidence, country=self.query_one(TileMap).selected))
 
     # ----- actions -----
     def action_search(self) -> None:

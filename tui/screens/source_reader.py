@@ -51,11 +51,14 @@ class SourceReader(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("n", "next_excerpt", "Next excerpt"),
         Binding("N", "previous_excerpt", "Previous excerpt"),
+        Binding("s", "select_text", "Select text"),
+        Binding("d", "new_decision", "New decision citing it"),
     ]
 
     def __init__(self, store: Store, evidence: EvidenceItem | None, *,
-                 source_id: str | None = None) -> None:
+                 source_id: str | None = None, country: str | None = None) -> None:
         super().__init__()
+        self.country = country  # the country selected on the map, for a new decision
         self.store = store
         self.source_id = evidence.source.id if evidence else source_id
         self.start_at = (evidence.start, evidence.end) if evidence else None
@@ -146,6 +149,48 @@ class SourceReader(Screen[None]):
         else:
             self.index = (self.index + delta) % len(self.excerpt_list)
         self._paint()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Editing exists only where the app can edit (never in the kiosk).
+        if action in ("select_text", "new_decision"):
+            return hasattr(self.app, "editor")
+        return True
+
+    def current_excerpt(self) -> Excerpt | None:
+        return self.excerpt_list[self.index] if self.index is not None and self.excerpt_list else None
+
+    def action_select_text(self) -> None:
+        from tui.screens.editing import FindText
+
+        def found(text: str | None) -> None:
+            if not text or self.doc is None:
+                return
+            after = self.current_excerpt()
+            at = self.doc.text.find(text, after.start + 1 if after else 0)
+            if at < 0:
+                at = self.doc.text.find(text)
+            if at < 0:
+                self.notify("Not found in this article (the text must match exactly).", severity="warning")
+                return
+            span = Excerpt(start=at, end=at + len(text), claims=0)
+            if span not in self.excerpt_list:
+                self.excerpt_list.append(span)
+                self.excerpt_list.sort(key=lambda ex: (ex.start, ex.end))
+            self.index = self.excerpt_list.index(span)
+            self._paint()
+
+        self.app.push_screen(FindText(), found)
+
+    def action_new_decision(self) -> None:
+        from tui.screens.editing import AddDecisionForm
+
+        span = self.current_excerpt()
+        if span is None or self.doc is None:
+            self.notify("Choose an excerpt first: n / N, or s to select text.", severity="warning")
+            return
+        excerpt = self.doc.text[span.start:span.end]
+        self.app.push_screen(AddDecisionForm(self.store, self.doc.ref.id, span.start, span.end, excerpt,
+                                             country=self.country))
 
     def action_next_excerpt(self) -> None:
         self._step(1)

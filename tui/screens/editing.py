@@ -1,0 +1,115 @@
+"""Forms for editing (never in kiosk): find a span in an article, add a decision citing it."""
+
+from __future__ import annotations
+
+import re
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from db.edits import EditError, add_decision
+from db.models import STANCES, STATUSES
+from db.queries import Store
+from tui.literal import literal, visible
+
+
+class FindText(ModalScreen[str | None]):
+    """Type or paste the exact words to cite; the reader marks them."""
+
+    CSS_PATH = "editing.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Label("Exact text to cite (paste from the article)")
+            yield Input(id="find")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _date_precision(date: str) -> str:
+    if not date:
+        return "unknown"
+    return "day" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else "month"
+
+
+class AddDecisionForm(ModalScreen[bool]):
+    """A decision event for a country; its event, date and conditions all cite the chosen span."""
+
+    CSS_PATH = "editing.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, store: Store, source: str, start: int, end: int, excerpt: str,
+                 country: str | None = None) -> None:
+        super().__init__()
+        self.store, self.source, self.start, self.end, self.excerpt = store, source, start, end, excerpt
+        self.country = country
+
+    def compose(self) -> ComposeResult:
+        countries = [(visible(c.name), c.code) for c in self.store.countries()]
+        topics = [(visible(t.title), t.id) for t in self.store.topics()]
+        with Vertical(classes="form"):
+            yield Static(Content.assemble(("New decision citing", "bold"), "\n", literal(f"“{self.excerpt}”")))
+            with Horizontal(classes="row"):
+                yield Select(countries, id="country", prompt="country",
+                             value=self.country if self.country in {c for _, c in countries} else Select.NULL)
+                yield Select(topics, id="topic", allow_blank=False, value=topics[0][1])
+            with Horizontal(classes="row"):
+                yield Select([(s, s) for s in STANCES], id="stance", prompt="stance")
+                yield Select([(s, s) for s in STATUSES], id="status", prompt="status")
+                yield Input(placeholder="date: YYYY-MM-DD, YYYY-MM or empty", id="date")
+            yield Input(placeholder="one-line summary", id="summary")
+            yield Input(placeholder="conditions, separated by ;", id="conditions")
+            yield Input(placeholder="id (a slug, e.g. gb-2026-11-ban)", id="decision-id")
+            yield Static(id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def _value(self, selector: str) -> str | None:
+        widget = self.query_one(selector)
+        value = widget.value  # type: ignore[attr-defined]
+        return None if value is Select.NULL or value == "" else str(value)
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        date = (self._value("#date") or "").strip()
+        conditions = [c.strip() for c in (self._value("#conditions") or "").split(";") if c.strip()]
+        evidence = {"source": self.source, "start": self.start, "end": self.end, "excerpt": self.excerpt}
+        claims = ["decision"] + (["date"] if date else []) + [f"condition:{i}" for i in range(len(conditions))]
+        data = {
+            "id": (self._value("#decision-id") or "").strip(), "topic": self._value("#topic"),
+            "country": self._value("#country"), "stance": self._value("#stance"), "status": self._value("#status"),
+            "date": date or None, "date_precision": _date_precision(date), "summary": self._value("#summary"),
+            "conditions": conditions, "evidence": [{**evidence, "claim": claim} for claim in claims],
+        }
+        editor = self.app.editor()  # type: ignore[attr-defined]
+        if editor is None:
+            return
+        try:
+            add_decision(editor, {k: v for k, v in data.items() if v is not None}, note="added in the source reader")
+        except EditError as err:
+            lines = [f"{field or 'decision'}: {message}" for field, message in err.problems]
+            self.query_one("#form-error", Static).update(literal("\n".join(lines)))
+            return
+        self.notify(literal(f"Saved decision '{data['id']}'."), timeout=3)
+        from tui.screens.dashboard import Dashboard
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, Dashboard):
+                screen.reload()  # the map and panes show the new event when the reader closes
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
