@@ -203,6 +203,7 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
             form.query_one("#accept-error").render())
         form.query_one("#country", Select).value = "GB"
         form.query_one("#quote-id", Input).value = "warner-disappointed"  # taken: refused by the edit layer
+        await pilot.pause(0.6)  # not a double click
         await pilot.click("#accept")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 2
@@ -267,6 +268,7 @@ async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
         form.query_one("#stance", Select).value = "undecided"
         form.query_one("#status", Select).value = "reported"
         form.query_one("#summary", Input).value = "Beijing warned of repercussions of an outright ban."
+        await pilot.pause(0.6)  # not a double click
         await pilot.click("#save")
         await settle(pilot)
         assert isinstance(app.screen, SourceReader)
@@ -277,3 +279,41 @@ async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
         assert tiles["CN"].stance == "undecided"
     last = history(open_for_editing(db))[0]
     assert (last.action, last.record_id) == ("insert", "cn-warning")
+
+
+async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
+    from textual.widgets import Input, Select
+
+    from db.connection import open_database
+    from tests.conftest import settle
+    from tui.app import TechstanceApp
+    from tui.screens.editing import CorrectQuoteForm
+    from tui.widgets.claim_panes import QuotesPane
+
+    app = TechstanceApp(open_database(db), db_path=db)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        quote = app.screen.query_one(QuotesPane).highlighted_quote()
+        assert quote is not None
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CorrectQuoteForm)
+        form.query_one("#start", Input).value = "999999"  # a span outside the article: refused
+        await pilot.click("#save")
+        await settle(pilot)
+        assert isinstance(app.screen, CorrectQuoteForm)
+        assert "text" in str(form.query_one("#form-error").render())
+        form.query_one("#start", Input).value = str(quote.start)
+        form.query_one("#actor", Select).value = "dominic-raab"
+        form.query_one("#note", Input).value = "speaker misread"
+        await pilot.pause(0.6)  # two clicks within half a second would make a double click
+        await pilot.click("#save")
+        await settle(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, CorrectQuoteForm), str(form.query_one("#form-error").render())
+        changed = app.screen.query_one(QuotesPane).quotes[quote.id]
+        assert changed.actor.id == "dominic-raab"
+    last = history(open_for_editing(db))[0]
+    assert (last.action, last.record_id, last.note) == ("update", quote.id, "speaker misread")

@@ -41,6 +41,7 @@ class Dashboard(Screen[None]):
         Binding("t", "switch_topic", "Topic"),
         Binding("y", "copy_quote", "Copy quote"),
         Binding("R", "review", "Review imports"),
+        Binding("e", "correct_quote", "Correct quote", show=False),
         Binding("z", "zoom", "Zoom pane"),
         Binding("escape", "back", "Back", show=False),
         # Panes in reading order (map, decision, quotes, sources), not in layout order.
@@ -240,6 +241,15 @@ class Dashboard(Screen[None]):
     def action_open_country(self) -> None:
         self.query_one(DecisionPane).focus()
 
+    def action_correct_quote(self) -> None:
+        from tui.screens.editing import CorrectQuoteForm
+
+        quote = self.query_one(QuotesPane).highlighted_quote()
+        if quote is None or getattr(self.app, "editor", lambda: None)() is None:
+            self.notify("Highlight a quote in the quotes pane first.", timeout=3)
+            return
+        self.app.push_screen(CorrectQuoteForm(self.store, quote), lambda saved: saved and self.reload())
+
     def action_review(self) -> None:
         from tui.screens.review import ReviewScreen
 
@@ -281,7 +291,7 @@ class Dashboard(Screen[None]):
         self.notify(literal(f"Copied quote by {quote.actor.name}."), timeout=3)
 
     # A wall screen has no clipboard worth writing to.
-    KIOSK_OFF = frozenset({"copy_quote", "review"})
+    KIOSK_OFF = frozenset({"copy_quote", "review", "correct_quote"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.kiosk and action in self.KIOSK_OFF:

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from db.edits import EditError, add_decision
 from db.models import STANCES, STATUSES
 from db.queries import Store
+from db.read_models import QuoteItem
 from tui.literal import literal, visible
 
 
@@ -108,6 +109,70 @@ class AddDecisionForm(ModalScreen[bool]):
         for screen in self.app.screen_stack:
             if isinstance(screen, Dashboard):
                 screen.reload()  # the map and panes show the new event when the reader closes
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class CorrectQuoteForm(ModalScreen[bool]):
+    """Correct who said a quote, what it is about, or its words' span (the words must match)."""
+
+    CSS_PATH = "editing.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, store: Store, quote: QuoteItem) -> None:
+        super().__init__()
+        self.store = store
+        self.quote = quote
+
+    def compose(self) -> ComposeResult:
+        q = self.quote
+        actors = [(visible(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in self.store.actors()]
+        countries = [(visible(c.name), c.code) for c in self.store.countries()]
+        with Vertical(classes="form"):
+            yield Static(Content.assemble(("Correct quote", "bold"), "\n", literal(f"“{q.text}”")))
+            yield Label("Speaker")
+            yield Select(actors, id="actor", allow_blank=False, value=q.actor.id)
+            yield Label("About (country or body)")
+            yield Select(countries, id="country", prompt="none", value=q.country or Select.NULL)
+            with Horizontal(classes="row"):
+                yield Input(str(q.start), id="start", placeholder="start")
+                yield Input(str(q.end), id="end", placeholder="end")
+            yield Input(placeholder="why (kept in the history)", id="note")
+            yield Static(id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        from db.edits import correct_quote
+
+        changes: dict[str, object] = {"actor": str(self.query_one("#actor", Select).value)}
+        country = self.query_one("#country", Select).value
+        changes["country"] = None if country is Select.NULL else str(country)
+        try:
+            start = int(self.query_one("#start", Input).value)
+            end = int(self.query_one("#end", Input).value)
+        except ValueError:
+            self.query_one("#form-error", Static).update("start and end are character positions (numbers).")
+            return
+        if (start, end) != (self.quote.start, self.quote.end):
+            doc = self.store.source(self.quote.source.id)
+            text = doc.text[start:end] if doc and 0 <= start < end <= len(doc.text) else ""
+            changes.update(start=start, end=end, text=text)
+        editor = self.app.editor()  # type: ignore[attr-defined]
+        if editor is None:
+            return
+        try:
+            correct_quote(editor, self.quote.id, changes, note=self.query_one("#note", Input).value)
+        except EditError as err:
+            lines = [f"{field or 'quote'}: {message}" for field, message in err.problems]
+            self.query_one("#form-error", Static).update(literal("\n".join(lines)))
+            return
+        self.notify(literal(f"Corrected quote '{self.quote.id}'."), timeout=3)
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
