@@ -317,3 +317,36 @@ async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
         assert changed.actor.id == "dominic-raab"
     last = history(open_for_editing(db))[0]
     assert (last.action, last.record_id, last.note) == ("update", quote.id, "speaker misread")
+
+
+async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
+    from textual.widgets import Input, Select
+
+    from db.connection import open_database
+    from tests.conftest import settle
+    from tui.app import TechstanceApp
+    from tui.screens.editing import AddQuoteForm
+    from tui.screens.source_reader import SourceReader
+
+    app = TechstanceApp(open_database(db), db_path=db)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter", "s")
+        await settle(pilot)
+        app.screen.query_one("#find", Input).value = "more advanced"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SourceReader)
+        await pilot.press("Q")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AddQuoteForm)
+        form.query_one("#actor", Select).value = "ren-zhengfei"
+        form.query_one("#quote-id", Input).value = "ren-more-advanced"
+        await pilot.click("#save")
+        await settle(pilot)
+        assert isinstance(app.screen, SourceReader)
+    conn = open_for_editing(db)
+    row = conn.execute("SELECT text, actor, country FROM quotes WHERE id = 'ren-more-advanced'").fetchone()
+    assert row == ("more advanced", "ren-zhengfei", "GB")
+    assert history(conn)[0].record_id == "ren-more-advanced"

@@ -178,3 +178,66 @@ class CorrectQuoteForm(ModalScreen[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class AddQuoteForm(ModalScreen[bool]):
+    """A direct quotation the curators missed: the selected words, who said them, about what."""
+
+    CSS_PATH = "editing.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, store: Store, source: str, start: int, end: int, text: str,
+                 country: str | None = None) -> None:
+        super().__init__()
+        self.store, self.source, self.start, self.end, self.text = store, source, start, end, text
+        self.country = country
+
+    def compose(self) -> ComposeResult:
+        actors = [(visible(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in self.store.actors()]
+        countries = [(visible(c.name), c.code) for c in self.store.countries()]
+        topics = [(visible(t.title), t.id) for t in self.store.topics()]
+        with Vertical(classes="form"):
+            yield Static(Content.assemble(("New quote", "bold"), "\n", literal(f"“{self.text}”")))
+            yield Label("Speaker")
+            yield Select(actors, id="actor", prompt="who said it")
+            with Horizontal(classes="row"):
+                yield Select(countries, id="country", prompt="about (country or body)",
+                             value=self.country if self.country in {c for _, c in countries} else Select.NULL)
+                yield Select(topics, id="topic", allow_blank=False, value=topics[0][1])
+            yield Input(placeholder="id (a slug, e.g. raab-targeted-approach)", id="quote-id")
+            yield Static(id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        from db.edits import add_quote
+
+        def value(selector: str) -> str | None:
+            raw = self.query_one(selector).value  # type: ignore[attr-defined]
+            return None if raw is Select.NULL or raw == "" else str(raw).strip()
+
+        data = {"id": value("#quote-id"), "topic": value("#topic"), "actor": value("#actor"),
+                "country": value("#country"), "text": self.text, "source": self.source,
+                "start": self.start, "end": self.end}
+        editor = self.app.editor()  # type: ignore[attr-defined]
+        if editor is None:
+            return
+        try:
+            add_quote(editor, {k: v for k, v in data.items() if v is not None}, note="added in the source reader")
+        except EditError as err:
+            lines = [f"{field or 'quote'}: {message}" for field, message in err.problems]
+            self.query_one("#form-error", Static).update(literal("\n".join(lines)))
+            return
+        self.notify(literal(f"Saved quote '{data['id']}'."), timeout=3)
+        from tui.screens.dashboard import Dashboard
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, Dashboard):
+                screen.reload()
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -53,6 +53,7 @@ class SourceReader(Screen[None]):
         Binding("N", "previous_excerpt", "Previous excerpt"),
         Binding("s", "select_text", "Select text"),
         Binding("d", "new_decision", "New decision citing it"),
+        Binding("Q", "new_quote", "New quote from it"),
     ]
 
     def __init__(self, store: Store, evidence: EvidenceItem | None, *,
@@ -152,7 +153,7 @@ class SourceReader(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Editing exists only where the app can edit (never in the kiosk).
-        if action in ("select_text", "new_decision"):
+        if action in ("select_text", "new_decision", "new_quote"):
             return hasattr(self.app, "editor")
         return True
 
@@ -191,6 +192,16 @@ class SourceReader(Screen[None]):
         excerpt = self.doc.text[span.start:span.end]
         self.app.push_screen(AddDecisionForm(self.store, self.doc.ref.id, span.start, span.end, excerpt,
                                              country=self.country))
+
+    def action_new_quote(self) -> None:
+        from tui.screens.editing import AddQuoteForm
+
+        span = self.current_excerpt()
+        if span is None or self.doc is None:
+            self.notify("Choose the words first: s to select text.", severity="warning")
+            return
+        self.app.push_screen(AddQuoteForm(self.store, self.doc.ref.id, span.start, span.end,
+                                          self.doc.text[span.start:span.end], country=self.country))
 
     def action_next_excerpt(self) -> None:
         self._step(1)
