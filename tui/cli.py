@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 # Only what every command needs is imported here: the seed checks (pydantic models) and the
@@ -25,11 +24,20 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 
 
-def _version() -> str:
-    try:
-        return version("techstance")
-    except PackageNotFoundError:
-        return "unknown"
+class _Version(argparse.Action):
+    """--version, looked up only when asked (importlib.metadata costs 20 ms at every start)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("techstance")
+        except PackageNotFoundError:
+            found = "unknown"
+        parser.exit(message=f"techstance {found}\n")
 
 
 DB_HELP = "database file (default: $TECHSTANCE_DB, else techstance.db in the user data directory)"
@@ -59,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     kiosk.add_argument("--interval", type=float, metavar="S", help="seconds per country on tour (0: still)")
     kiosk.add_argument("--idle", type=float, metavar="S", help="seconds without input before the tour resumes")
     kiosk.add_argument("--topic", metavar="ID", help="topic to show")
-    parser.add_argument("--version", action="version", version=f"techstance {_version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("build", parents=[common, seeds],
                    help="validate the seeds and (re)build the database atomically")
