@@ -103,8 +103,13 @@ class _Checks:
         if problem:
             self.problems.append((field, problem))
 
-    def evidence(self, items: list[Evidence]) -> None:
+    def evidence(self, items: list[Evidence], own: Evidence | None = None) -> None:
+        seen = {(own.claim, own.source, own.start, own.end, own.role)} if own else set()
         for i, item in enumerate(items):
+            key = (item.claim, item.source, item.start, item.end, item.role)
+            if key in seen:
+                self.problems.append((f"evidence[{i}]", "the same evidence is listed twice"))
+            seen.add(key)
             self.span(f"evidence[{i}].excerpt", item.source, item.start, item.end, item.excerpt, "excerpt")
 
     def done(self) -> None:
@@ -161,11 +166,11 @@ def add_quote(conn: sqlite3.Connection, data: dict[str, Any], note: str = "",
     checks.exists("actors", "id", quote.actor, "actor", "actor")
     checks.exists("countries", "code", quote.country, "country", "country")
     checks.span("text", quote.source, quote.start, quote.end, quote.text, "quote text")
-    checks.evidence(quote.evidence)
+    own = Evidence(claim="quote", source=quote.source, start=quote.start, end=quote.end, excerpt=quote.text)
+    checks.evidence(quote.evidence, own=own)
     checks.done()
     with conn:
         _insert(conn, "quotes", quote.model_dump(exclude={"evidence"}))
-        own = Evidence(claim="quote", source=quote.source, start=quote.start, end=quote.end, excerpt=quote.text)
         for item in [own, *quote.evidence]:
             _insert(conn, "evidence", evidence_row("quotes", quote.id, item))
         _record(conn, "insert", "quotes", quote.id, None, quote.model_dump(), note)
@@ -187,8 +192,10 @@ def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, An
     quote = validate(Quote, {**before, **changes})
     assert isinstance(quote, Quote)
     checks = _Checks(conn)
+    checks.exists("topics", "id", quote.topic, "topic", "topic")
     checks.exists("actors", "id", quote.actor, "actor", "actor")
     checks.exists("countries", "code", quote.country, "country", "country")
+    checks.exists("sources", "id", quote.source, "source", "source")
     checks.span("text", quote.source, quote.start, quote.end, quote.text, "quote text")
     checks.done()
     after = quote.model_dump(exclude={"evidence"})
@@ -258,7 +265,11 @@ def accept_proposal(conn: sqlite3.Connection, proposal_id: str, *, quote_id: str
                         (start + 1, max(0, end - start), source)).fetchone()[0]
 
     def mark(c: sqlite3.Connection) -> None:
-        c.execute("UPDATE proposed_quotes SET status = 'accepted', quote = ? WHERE id = ?", (quote_id, proposal_id))
+        # Checked again inside the transaction: two reviewers must not both accept one proposal.
+        changed = c.execute("UPDATE proposed_quotes SET status = 'accepted', quote = ? "
+                            "WHERE id = ? AND status = 'proposed'", (quote_id, proposal_id)).rowcount
+        if not changed:
+            raise EditError([("proposal", f"proposal '{proposal_id}' was reviewed meanwhile")])
 
     return add_quote(conn, {"id": quote_id, "topic": topic or proposed_topic, "actor": actor, "country": country,
                             "text": text, "source": source, "start": start, "end": end},

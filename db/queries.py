@@ -34,7 +34,7 @@ MATCH_END = "\ue001"
 
 MAX_COUNTRIES = 1000
 MAX_TIMELINE = 100
-MAX_EVIDENCE = 200
+MAX_EVIDENCE_PER_CLAIM = 50
 
 _SOURCE_FIELDS = ("id", "outlet", "title", "published", "date_precision", "date_inferred")
 # Source columns under an s_ prefix, so they can sit beside another table's columns.
@@ -166,22 +166,26 @@ class Store:
         return CountryInfo(**dict(rows[0])) if rows else None
 
     def evidence_for(self, claim_table: str, claim_ids: list[str],
-                     limit: int = MAX_EVIDENCE) -> dict[str, list[EvidenceItem]]:
-        """Evidence for several claims at once, in a stable order: claim, role, source, start."""
+                     per_claim: int = MAX_EVIDENCE_PER_CLAIM) -> dict[str, list[EvidenceItem]]:
+        """Evidence for several claims at once, at most `per_claim` each (so one claim with many
+        excerpts cannot crowd out another), in a stable order: role, field, source date, start."""
         out: dict[str, list[EvidenceItem]] = {cid: [] for cid in claim_ids}
         if not claim_ids:
             return out
         marks = ",".join("?" * len(claim_ids))
         rows = self._all(
             f"""
-            SELECT e.id, e.claim_table, e.claim_id, e.claim_field, e.role, e.start, e."end",
-                   e.excerpt, {_SOURCE_COLUMNS}
-            FROM evidence e JOIN sources s ON s.id = e.source
-            WHERE e.claim_table = ? AND e.claim_id IN ({marks})
-            ORDER BY e.claim_id, e.role DESC, e.claim_field, s.published, s.id, e.start
-            LIMIT ?
+            SELECT * FROM (
+                SELECT e.id, e.claim_table, e.claim_id, e.claim_field, e.role, e.start, e."end", e.excerpt,
+                       {_SOURCE_COLUMNS},
+                       ROW_NUMBER() OVER (PARTITION BY e.claim_id
+                                          ORDER BY e.role DESC, e.claim_field, s.published, s.id, e.start) AS n
+                FROM evidence e JOIN sources s ON s.id = e.source
+                WHERE e.claim_table = ? AND e.claim_id IN ({marks})
+            ) WHERE n <= ?
+            ORDER BY claim_id, n
             """,
-            (claim_table, *claim_ids, limit),
+            (claim_table, *claim_ids, per_claim),
         )
         for r in rows:
             out[r["claim_id"]].append(
@@ -230,9 +234,11 @@ class Store:
         cursor = ""
         params: dict[str, Any] = {"topic": topic, "code": code, "limit": limit}
         if after is not None:
+            # The id settles ties: two quotes may start at the same place in one source.
             cursor = """AND (COALESCE(s.published, '') < :pub OR (COALESCE(s.published, '') = :pub
-                         AND (q.source > :src OR (q.source = :src AND q.start > :start))))"""
-            params.update(pub=after.source.published or "", src=after.source.id, start=after.start)
+                         AND (q.source > :src OR (q.source = :src AND (q.start > :start
+                              OR (q.start = :start AND q.id > :id))))))"""
+            params.update(pub=after.source.published or "", src=after.source.id, start=after.start, id=after.id)
         rows = self._all(
             f"""
             SELECT q.id, q.topic, q.country, q.text, q.said_on, q.start, q."end",
@@ -241,7 +247,7 @@ class Store:
                    {_SOURCE_COLUMNS}
             FROM quotes q JOIN actors a ON a.id = q.actor JOIN sources s ON s.id = q.source
             WHERE q.topic = :topic AND q.country = :code {cursor}
-            ORDER BY COALESCE(s.published, '') DESC, q.source, q.start
+            ORDER BY COALESCE(s.published, '') DESC, q.source, q.start, q.id
             LIMIT :limit
             """,
             params,

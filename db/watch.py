@@ -42,7 +42,8 @@ class DatabaseWatcher:
         identity = _identity(self.path)
         if identity != self.identity:
             conn = open_database(self.path)
-            self.conn, self.identity = conn, identity
+            old, self.conn, self.identity = self.conn, conn, identity
+            old.close()  # else every rebuild would keep a descriptor (and the deleted file) open
             self.version = self._data_version()
             return "reopened"
         # A cheap read proves the file is still readable (a lock or damage shows here).

@@ -350,3 +350,85 @@ async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
     row = conn.execute("SELECT text, actor, country FROM quotes WHERE id = 'ren-more-advanced'").fetchone()
     assert row == ("more advanced", "ren-zhengfei", "GB")
     assert history(conn)[0].record_id == "ren-more-advanced"
+
+
+# ----- regressions found in review -----
+def test_quotes_starting_at_the_same_place_are_all_paged(conn: sqlite3.Connection) -> None:
+    start = conn.execute("SELECT start FROM quotes WHERE id = 'downing-street-like-minded'").fetchone()[0]
+    text = conn.execute("SELECT substr(text, ?, 20) FROM sources WHERE id = 'uk-limited-role-us-reaction'",
+                        (start + 1,)).fetchone()[0]
+    conn.execute("INSERT INTO quotes VALUES ('zz-shorter', 'huawei-5g', 'downing-street', 'GB', ?, NULL, "
+                 "'unknown', 'uk-limited-role-us-reaction', ?, ?)", (text, start, start + 20))
+    conn.commit()
+    store = Store(conn)
+    everything = [q.id for q in store.quotes_about("huawei-5g", "GB", limit=100)]
+    paged: list[str] = []
+    after = None
+    while True:
+        page = store.quotes_about("huawei-5g", "GB", limit=1, after=after)
+        if not page:
+            break
+        paged.append(page[0].id)
+        after = page[0]
+    assert paged == everything and "zz-shorter" in paged
+
+
+def test_correcting_a_quote_to_an_unknown_topic_is_an_edit_error(conn: sqlite3.Connection) -> None:
+    with pytest.raises(EditError, match="unknown topic"):
+        correct_quote(conn, "liu-risks-incite-fear", {"topic": "no-such-topic"})
+
+
+def test_a_proposal_reviewed_meanwhile_is_not_accepted_again(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    import_article(conn, article(tmp_path), topic="huawei-5g")
+    first = conn.execute("SELECT id FROM proposed_quotes ORDER BY start").fetchone()[0]
+    other = sqlite3.connect(conn.execute("PRAGMA database_list").fetchone()[2])
+    other.execute("UPDATE proposed_quotes SET status = 'rejected' WHERE id = ?", (first,))  # another reviewer
+    other.commit()
+    before = counts(conn)
+    with pytest.raises(EditError, match="already rejected"):
+        accept_proposal(conn, first, quote_id="late", actor="dominic-raab", country="GB")
+    assert counts(conn) == before
+
+
+def test_cli_shows_control_characters_in_file_names_instead_of_sending_them(db: Path, tmp_path: Path) -> None:
+    name = "evil\x1b]0;PWNED\x07.txt"
+    article(tmp_path, name=name)
+    result = subprocess.run([sys.executable, "-m", "tui", "import", "--db", str(db), str(tmp_path / name)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "\x1b" not in result.stdout and "\\x1b]0;PWNED\\x07" in result.stdout
+    history_out = subprocess.run([sys.executable, "-m", "tui", "history", "--db", str(db)],
+                                 capture_output=True, text=True, check=True).stdout
+    assert "\x1b" not in history_out and "\x07" not in history_out
+
+
+def test_import_into_a_locked_database_is_one_line(db: Path, tmp_path: Path) -> None:
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = subprocess.run([sys.executable, "-m", "tui", "import", "--db", str(db), str(article(tmp_path))],
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "database is locked" in result.stderr
+
+
+def test_the_watcher_closes_the_connection_of_a_replaced_file(seed_db: Path, tmp_path: Path) -> None:
+    import os
+
+    from db.connection import open_database
+    from db.watch import DatabaseWatcher
+
+    path = tmp_path / "watched.db"
+    path.write_bytes(seed_db.read_bytes())
+    watcher = DatabaseWatcher(path, open_database(path))
+    fds = []
+    for i in range(4):
+        replacement = tmp_path / f"new-{i}.db"
+        replacement.write_bytes(seed_db.read_bytes())
+        os.replace(replacement, path)
+        assert watcher.poll() == "reopened"
+        fds.append(len(os.listdir("/proc/self/fd")))
+    assert fds[-1] == fds[0]

@@ -8,6 +8,7 @@ quick.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,8 +109,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(text: object) -> str:
+    """File names, ids and notes as printable text: a control character in a file name must
+    not reach the terminal as a command (the same rule as the app's literal text)."""
+    import re as _re
+
+    return _re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
 def _fail(message: str) -> int:
-    print(f"techstance: error: {message}", file=sys.stderr)
+    print(f"techstance: error: {_shown(message)}", file=sys.stderr)
     return EXIT_FAILURE
 
 
@@ -266,14 +275,16 @@ def _editable(db_arg: Path | None) -> tuple[object, Path] | int:
     from db.edits import open_for_editing
 
     path = db_arg or default_database_path()
-    if db_arg is None and not path.exists():
-        from db.paths import refresh_default_database
-
-        refresh_default_database(path, _bundled_seeds())
     try:
+        if db_arg is None and not path.exists():
+            from db.paths import refresh_default_database
+
+            refresh_default_database(path, _bundled_seeds())
         return open_for_editing(path), path
-    except DatabaseOpenError as err:
+    except (DatabaseOpenError, sqlite3.Error) as err:
         return _fail(str(err))
+    except Exception as err:  # SeedError or BuildError from building the default database
+        return _fail(f"cannot build the default database {path}: {err}")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -291,16 +302,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             result = import_article(conn, path, outlet=args.outlet, title=args.title, date=args.date,  # type: ignore[arg-type]
                                     topic=args.topic)
-        except ImportError_ as err:
+        except (ImportError_, sqlite3.Error) as err:
             failed += 1
-            print(f"{prefix}techstance: error: {err}", file=sys.stderr)
+            message = str(err) if isinstance(err, ImportError_) else f"{path}: {err}"
+            print(f"{prefix}techstance: error: {_shown(message)}", file=sys.stderr)
             continue
+        shown = _shown(path)
         if result.stored:
             stored += 1
             proposed += result.proposals
-            print(f"{prefix}{path}: stored as source '{result.source_id}', {result.proposals} quotation(s) proposed")
+            print(f"{prefix}{shown}: stored as source '{_shown(result.source_id)}', "
+                  f"{result.proposals} quotation(s) proposed")
         else:
-            print(f"{prefix}{path}: already stored as source '{result.source_id}'; nothing changed")
+            print(f"{prefix}{shown}: already stored as source '{_shown(result.source_id)}'; nothing changed")
     print(f"{stored} article(s) stored, {proposed} quotation(s) proposed for review"
           + (f", {failed} file(s) refused" if failed else ""))
     return EXIT_FAILURE if failed else EXIT_OK
@@ -312,7 +326,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         conn = open_database(args.db or default_database_path())
         text = export_positions(conn, args.format, topic=args.topic, as_of=args.as_of)
-    except (DatabaseOpenError, ValueError) as err:
+    except (DatabaseOpenError, ValueError, sqlite3.Error) as err:
         return _fail(str(err))
     if args.output is None:
         sys.stdout.write(text)
@@ -331,7 +345,7 @@ def cmd_export_seeds(args: argparse.Namespace) -> int:
     try:
         conn = open_database(args.db or default_database_path())
         counts = export_seeds(conn, args.folder)
-    except (DatabaseOpenError, ValueError, OSError) as err:
+    except (DatabaseOpenError, ValueError, OSError, sqlite3.Error) as err:
         return _fail(str(err))
     print(f"wrote {args.folder}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
     print(f"rebuild with: techstance build --seeds {args.folder} --db NEW.db", file=sys.stderr)
@@ -346,11 +360,15 @@ def cmd_history(args: argparse.Namespace) -> int:
         conn = open_database(path)
     except DatabaseOpenError as err:
         return _fail(str(err))
-    records = history(conn, limit=max(1, args.limit))
+    try:
+        records = history(conn, limit=max(1, args.limit))
+    except sqlite3.Error as err:
+        return _fail(f"{path}: {err}")
     if not records:
         print("no changes since the database was built")
     for r in records:
-        print(f"{r.at}  {r.action:<7} {r.record_table}/{r.record_id}" + (f"  ({r.note})" if r.note else ""))
+        line = f"{r.at}  {r.action:<7} {r.record_table}/{r.record_id}" + (f"  ({r.note})" if r.note else "")
+        print(_shown(line))
     return EXIT_OK
 
 

@@ -142,7 +142,11 @@ class KioskApp(App[None], inherit_bindings=False):
                 self.watcher.conn.execute("PRAGMA query_only = ON")
                 self.watcher.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 assert self.store is not None
-                self.store.replace_connection(self._connect())
+                try:
+                    self.store.replace_connection(self._connect())
+                except (DatabaseOpenError, sqlite3.Error):
+                    self.watcher.identity = (-1, -1)  # try the switch again on the next poll
+                    raise
         except (DatabaseOpenError, sqlite3.Error) as err:
             self.call_from_thread(self.data_failed, str(err))
         else:
