@@ -1,0 +1,69 @@
+"""Soak: the kiosk's tour run for 10,000 country changes on a controlled clock.
+
+Memory and open file handles must stay flat: a wall screen runs for weeks. The figures are
+printed (pytest -s) so the battery's report can quote them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+from pathlib import Path
+
+from tests.conftest import settle
+from tui.kiosk.app import KioskApp
+from tui.kiosk.config import KioskConfig
+from tui.widgets.tile_map import TileMap
+
+CHANGES = 10_000
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+async def test_ten_thousand_tour_steps_keep_memory_and_handles_flat(seed_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "soak.db"
+    db.write_bytes(seed_db.read_bytes())
+    before = (db.read_bytes(), db.stat().st_mtime_ns)
+    clock = Clock()
+    app = KioskApp(db, KioskConfig(interval=12, poll=5), clock=clock, now=lambda: dt.datetime(2026, 11, 21))
+    seen: set[str] = set()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        tile_map = app.dashboard().query_one(TileMap)  # type: ignore[union-attr]
+        samples: list[tuple[int, int, int]] = []
+        for step in range(1, CHANGES + 1):
+            clock.t += 12
+            app.tick()
+            seen.add(tile_map.selected or "")
+            if step % 250 == 0:
+                await settle(pilot)
+                gc.collect()
+                samples.append((step, rss_kib(), open_fds()))
+        await settle(pilot)
+        assert app.is_running
+    warm = samples[len(samples) // 5]  # after the first fifth: caches and pools have filled
+    last = samples[-1]
+    print(f"\nsoak: {CHANGES} tour steps; RSS {warm[1]} KiB at step {warm[0]} -> {last[1]} KiB at step {last[0]}; "
+          f"open files {warm[2]} -> {last[2]}; countries visited {len(seen)}")
+    assert len(seen) == 8  # every country with a decision, over and over
+    assert last[2] <= warm[2]
+    assert last[1] - warm[1] < 20 * 1024, f"RSS grew by {last[1] - warm[1]} KiB"
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == before
