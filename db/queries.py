@@ -33,6 +33,8 @@ MATCH_START = "\ue000"
 MATCH_END = "\ue001"
 
 MAX_COUNTRIES = 1000
+TRANSIENT_RETRIES = 3
+TRANSIENT_ERRORS = frozenset({"database disk image is malformed", "attempt to write a readonly database"})
 MAX_TIMELINE = 100
 MAX_EVIDENCE_PER_CLAIM = 50
 
@@ -96,8 +98,18 @@ class Store:
             old.close()
 
     def _all(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+        for attempt in range(TRANSIENT_RETRIES + 1):
+            try:
+                with self._lock:
+                    return self.conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as err:
+                # A read-only connection (mode=ro: the kiosk, the dashboard) can catch another
+                # process's rollback-journal commit half done and report these; a moment later the
+                # same read succeeds. Real damage fails every time and is reported.
+                if str(err) not in TRANSIENT_ERRORS or attempt == TRANSIENT_RETRIES:
+                    raise
+                time.sleep(0.02 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def topics(self, limit: int = 100) -> list[TopicInfo]:
         rows = self._all("SELECT id, title, description FROM topics ORDER BY id LIMIT ?", (limit,))
@@ -312,24 +324,34 @@ class Store:
 
             found: dict[str, sqlite3.Row] = {}
             count = 0
-            with self._lock:
-                self.conn.set_progress_handler(stop, 2000)
-                try:
-                    for query in queries:  # the whole word first; its prefix only if that is not enough
-                        count = max(count, len(self.conn.execute(count_sql, (query,)).fetchall()))
-                        order = "" if count > RANK_LIMIT else "ORDER BY rank"
-                        for row in self.conn.execute(f"{body} {order} LIMIT ?", (query, limit_per_kind)):
-                            found.setdefault(row["id"], row)
-                        if len(found) >= limit_per_kind:
+            for attempt in range(TRANSIENT_RETRIES + 1):
+                with self._lock:
+                    self.conn.set_progress_handler(stop, 2000)
+                    try:
+                        for query in queries:  # the whole word first; its prefix only if that is not enough
+                            count = max(count, len(self.conn.execute(count_sql, (query,)).fetchall()))
+                            order = "" if count > RANK_LIMIT else "ORDER BY rank"
+                            for row in self.conn.execute(f"{body} {order} LIMIT ?", (query, limit_per_kind)):
+                                found.setdefault(row["id"], row)
+                            if len(found) >= limit_per_kind:
+                                break
+                        break
+                    except sqlite3.OperationalError as err:
+                        if "interrupted" in str(err):
+                            if cancelled is not None and cancelled():
+                                raise SearchCancelled from None
+                            slow.append(kind)
                             break
-                except sqlite3.OperationalError as err:
-                    if "interrupted" not in str(err):
-                        raise
-                    if cancelled is not None and cancelled():
-                        raise SearchCancelled from None
-                    slow.append(kind)
-                finally:
-                    self.conn.set_progress_handler(None, 0)
+                        if str(err) not in TRANSIENT_ERRORS or attempt == TRANSIENT_RETRIES:
+                            raise
+                    except sqlite3.DatabaseError as err:
+                        if str(err) not in TRANSIENT_ERRORS or attempt == TRANSIENT_RETRIES:
+                            raise
+                    finally:
+                        self.conn.set_progress_handler(None, 0)
+                found.clear()
+                count = 0
+                time.sleep(0.02 * (attempt + 1))  # another process's commit was half done: read again
             counts[kind] = max(count, len(found))
             hits += [SearchHit(kind=kind, id=r["id"], label=r["label"], snippet=r["snippet"],
                                country=r["country"], topic=r["topic"])

@@ -13,6 +13,11 @@ from pathlib import Path
 from db.connection import DatabaseOpenError, open_database
 
 
+def file_identity(path: Path) -> tuple[int, int]:
+    """(device, inode): changes when the file is replaced, not when it is written to."""
+    return _identity(path)
+
+
 def _identity(path: Path) -> tuple[int, int]:
     try:
         st = os.stat(path)

@@ -7,14 +7,18 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from db.queries import Store
+from db.watch import DatabaseWatcher, file_identity
 from tui.screens.dashboard import Dashboard
 from tui.screens.help import HelpScreen
 from tui.themes import THEMES, choose_theme
+
+POLL_SECONDS = 2.0  # how soon a change by another process (an import, a kiosk operator) shows
 
 
 class TechstanceApp(App[None]):
@@ -32,17 +36,32 @@ class TechstanceApp(App[None]):
         self.db_path = db_path
         self.requested_theme = theme
         self._editor: sqlite3.Connection | None = None
+        self._editor_identity: tuple[int, int] | None = None
+        self.watcher: DatabaseWatcher | None = None
+        self._polling = False
 
     def editor(self) -> sqlite3.Connection | None:
-        """A read-write connection for edits, opened on first use; the dashboard reads read-only."""
-        if self._editor is None and self.db_path is not None:
-            from db.connection import DatabaseOpenError
-            from db.edits import open_for_editing
+        """A read-write connection for edits, opened on first use; the dashboard reads read-only.
 
-            try:
+        If the file was replaced since (a `techstance build`), the connection is reopened: an
+        edit written to the old, unlinked file would be lost without a word.
+        """
+        if self.db_path is None:
+            return None
+        from db.connection import DatabaseOpenError
+        from db.edits import open_for_editing
+
+        try:
+            identity = file_identity(self.db_path)
+            if self._editor is not None and identity != self._editor_identity:
+                self._editor.close()
+                self._editor = None
+            if self._editor is None:
                 self._editor = open_for_editing(self.db_path)
-            except DatabaseOpenError as err:
-                self.notify(str(err), severity="error", timeout=8)
+                self._editor_identity = identity
+        except (DatabaseOpenError, OSError) as err:
+            self.notify(str(err), severity="error", timeout=8)
+            self._editor = None
         return self._editor
 
     def on_mount(self) -> None:
@@ -50,6 +69,51 @@ class TechstanceApp(App[None]):
             self.register_theme(theme)
         self.theme = choose_theme(self.requested_theme).name
         self.push_screen(Dashboard(self.store))
+        if self.db_path is not None:
+            self._start_watching()
+            self.set_interval(POLL_SECONDS, self.poll_data)
+
+    def _start_watching(self) -> None:
+        """The baseline is the data on screen now: a change after this moment must show."""
+        from db.connection import DatabaseOpenError, open_database
+
+        assert self.db_path is not None
+        try:
+            self.watcher = DatabaseWatcher(self.db_path, open_database(self.db_path))
+        except (DatabaseOpenError, sqlite3.Error):
+            self.watcher = None  # retried by the next poll
+
+    # ----- another process changed or replaced the file: show it (as the kiosk does) -----
+    def poll_data(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self._poll()
+
+    @work(thread=True, group="poll")
+    def _poll(self) -> None:
+        from db.connection import DatabaseOpenError, open_database
+        from db.watch import DatabaseWatcher
+
+        assert self.db_path is not None
+        try:
+            if self.watcher is None:
+                self.watcher = DatabaseWatcher(self.db_path, open_database(self.db_path))
+                self.call_from_thread(self._data_changed)  # whatever happened meanwhile
+                return
+            result = self.watcher.poll()
+            if result == "reopened":
+                self.store.replace_connection(open_database(self.db_path))
+            if result != "same":
+                self.call_from_thread(self._data_changed)
+        except (DatabaseOpenError, sqlite3.Error):
+            return  # shown when a read fails; the next poll tries again
+        finally:
+            self._polling = False
+
+    def _data_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, Dashboard):
+                screen.reload()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
