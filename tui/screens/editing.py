@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +18,27 @@ from db.models import STANCES, STATUSES
 from db.queries import Store
 from db.read_models import QuoteItem
 from tui.literal import literal, visible
+
+
+def save(form: ModalScreen[bool], add: Callable[..., object], data: dict[str, object], what: str) -> None:
+    """Write one new record through the edit layer: on refusal list each field's problem on the form
+    and save nothing; on success redraw the dashboard under the open screens and close the form."""
+    editor = form.app.editor()  # type: ignore[attr-defined]
+    if editor is None:
+        return
+    try:
+        add(editor, {k: v for k, v in data.items() if v is not None}, note="added in the source reader")
+    except EditError as err:
+        lines = [f"{field or what}: {message}" for field, message in err.problems]
+        form.query_one("#form-error", Static).update(literal("\n".join(lines)))
+        return
+    form.notify(literal(f"Saved {what} '{data['id']}'."), timeout=3)
+    from tui.screens.dashboard import Dashboard
+
+    for screen in form.app.screen_stack:
+        if isinstance(screen, Dashboard):
+            screen.reload()  # the map and panes show it when the reader closes
+    form.dismiss(True)
 
 
 class FindText(ModalScreen[str | None]):
@@ -94,22 +116,7 @@ class AddDecisionForm(ModalScreen[bool]):
             "date": date or None, "date_precision": _date_precision(date), "summary": self._value("#summary"),
             "conditions": conditions, "evidence": [{**evidence, "claim": claim} for claim in claims],
         }
-        editor = self.app.editor()  # type: ignore[attr-defined]
-        if editor is None:
-            return
-        try:
-            add_decision(editor, {k: v for k, v in data.items() if v is not None}, note="added in the source reader")
-        except EditError as err:
-            lines = [f"{field or 'decision'}: {message}" for field, message in err.problems]
-            self.query_one("#form-error", Static).update(literal("\n".join(lines)))
-            return
-        self.notify(literal(f"Saved decision '{data['id']}'."), timeout=3)
-        from tui.screens.dashboard import Dashboard
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, Dashboard):
-                screen.reload()  # the map and panes show the new event when the reader closes
-        self.dismiss(True)
+        save(self, add_decision, data, "decision")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -221,22 +228,7 @@ class AddQuoteForm(ModalScreen[bool]):
         data = {"id": value("#quote-id"), "topic": value("#topic"), "actor": value("#actor"),
                 "country": value("#country"), "text": self.text, "source": self.source,
                 "start": self.start, "end": self.end}
-        editor = self.app.editor()  # type: ignore[attr-defined]
-        if editor is None:
-            return
-        try:
-            add_quote(editor, {k: v for k, v in data.items() if v is not None}, note="added in the source reader")
-        except EditError as err:
-            lines = [f"{field or 'quote'}: {message}" for field, message in err.problems]
-            self.query_one("#form-error", Static).update(literal("\n".join(lines)))
-            return
-        self.notify(literal(f"Saved quote '{data['id']}'."), timeout=3)
-        from tui.screens.dashboard import Dashboard
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, Dashboard):
-                screen.reload()
-        self.dismiss(True)
+        save(self, add_quote, data, "quote")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
