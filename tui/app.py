@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from db.queries import Store
 from db.watch import DatabaseWatcher, file_identity
+from tui.literal import literal
 from tui.screens.dashboard import Dashboard
 from tui.screens.help import HelpScreen
 from tui.themes import THEMES, choose_theme
@@ -60,7 +61,7 @@ class TechstanceApp(App[None]):
                 self._editor = open_for_editing(self.db_path)
                 self._editor_identity = identity
         except (DatabaseOpenError, OSError) as err:
-            self.notify(str(err), severity="error", timeout=8)
+            self.notify(literal(str(err)), severity="error", timeout=8)  # a path may hold "[" or controls
             self._editor = None
         return self._editor
 
@@ -102,7 +103,11 @@ class TechstanceApp(App[None]):
                 return
             result = self.watcher.poll()
             if result == "reopened":
-                self.store.replace_connection(open_database(self.db_path))
+                try:
+                    self.store.replace_connection(open_database(self.db_path))
+                except (DatabaseOpenError, sqlite3.Error):
+                    self.watcher.identity = (-1, -1)  # switch the reads over on the next poll
+                    raise
             if result != "same":
                 self.call_from_thread(self._data_changed)
         except (DatabaseOpenError, sqlite3.Error):
