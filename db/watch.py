@@ -15,10 +15,6 @@ from db.connection import DatabaseOpenError, open_database
 
 def file_identity(path: Path) -> tuple[int, int]:
     """(device, inode): changes when the file is replaced, not when it is written to."""
-    return _identity(path)
-
-
-def _identity(path: Path) -> tuple[int, int]:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -32,7 +28,7 @@ class DatabaseWatcher:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = Path(path)
         self.conn = conn
-        self.identity = _identity(self.path)
+        self.identity = file_identity(self.path)
         self.version = self._data_version()
 
     def _data_version(self) -> int:
@@ -44,7 +40,7 @@ class DatabaseWatcher:
         Raises DatabaseOpenError or sqlite3.Error when the database cannot be read now;
         the caller keeps showing the last good data and polls again.
         """
-        identity = _identity(self.path)
+        identity = file_identity(self.path)
         if identity != self.identity:
             conn = open_database(self.path)
             old, self.conn, self.identity = self.conn, conn, identity

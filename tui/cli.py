@@ -17,6 +17,7 @@ from pathlib import Path
 # build (sqlite-utils) cost a quarter of a second that opening the dashboard does not need.
 from db.connection import DatabaseOpenError, open_database
 from db.paths import default_database_path
+from tui.visible import visible
 
 # The theme names only; tui.themes imports textual, which `check` and `build` do not need.
 THEMES = ("default", "high-contrast", "mono")
@@ -112,9 +113,7 @@ def _parser() -> argparse.ArgumentParser:
 def _shown(text: object) -> str:
     """File names, ids and notes as printable text: a control character in a file name must
     not reach the terminal as a command (the same rule as the app's literal text)."""
-    import re as _re
-
-    return _re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    return visible(str(text))
 
 
 def _fail(message: str) -> int:

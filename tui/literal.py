@@ -8,18 +8,12 @@ visible escapes such as `\\x1b` instead, and never dropped.
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.content import Content
 
-# C0 and C1 controls except newline and tab, which carry layout, plus DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from tui.visible import visible
 
-
-def visible(text: str) -> str:
-    """Replace terminal control characters by a printable escape, keeping everything else."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+__all__ = ["literal", "literal_rich", "visible"]
 
 
 def literal(text: str, style: str = "") -> Content:

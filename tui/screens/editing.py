@@ -60,6 +60,18 @@ class FindText(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def actor_options(store: Store) -> list[tuple[str, str]]:
+    return [(visible(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in store.actors()]
+
+
+def country_options(store: Store) -> list[tuple[str, str]]:
+    return [(visible(c.name), c.code) for c in store.countries()]
+
+
+def topic_options(store: Store) -> list[tuple[str, str]]:
+    return [(visible(t.title), t.id) for t in store.topics()]
+
+
 def _date_precision(date: str) -> str:
     if not date:
         return "unknown"
@@ -79,8 +91,8 @@ class AddDecisionForm(ModalScreen[bool]):
         self.country = country
 
     def compose(self) -> ComposeResult:
-        countries = [(visible(c.name), c.code) for c in self.store.countries()]
-        topics = [(visible(t.title), t.id) for t in self.store.topics()]
+        countries = country_options(self.store)
+        topics = topic_options(self.store)
         with Vertical(classes="form"):
             yield Static(Content.assemble(("New decision citing", "bold"), "\n", literal(f"“{self.excerpt}”")))
             with Horizontal(classes="row"):
@@ -136,8 +148,8 @@ class CorrectQuoteForm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         q = self.quote
-        actors = [(visible(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in self.store.actors()]
-        countries = [(visible(c.name), c.code) for c in self.store.countries()]
+        actors = actor_options(self.store)
+        countries = country_options(self.store)
         with Vertical(classes="form"):
             yield Static(Content.assemble(("Correct quote", "bold"), "\n", literal(f"“{q.text}”")))
             yield Label("Speaker")
@@ -200,9 +212,9 @@ class AddQuoteForm(ModalScreen[bool]):
         self.country = country
 
     def compose(self) -> ComposeResult:
-        actors = [(visible(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in self.store.actors()]
-        countries = [(visible(c.name), c.code) for c in self.store.countries()]
-        topics = [(visible(t.title), t.id) for t in self.store.topics()]
+        actors = actor_options(self.store)
+        countries = country_options(self.store)
+        topics = topic_options(self.store)
         with Vertical(classes="form"):
             yield Static(Content.assemble(("New quote", "bold"), "\n", literal(f"“{self.text}”")))
             yield Label("Speaker")

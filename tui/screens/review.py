@@ -19,6 +19,7 @@ from db.queries import Store
 from db.read_models import Excerpt
 from tui.literal import literal, visible
 from tui.screens.dashboard import title_bar
+from tui.screens.editing import actor_options, country_options, topic_options
 from tui.screens.source_reader import paragraph_content
 
 NEW_ACTOR = "__new__"
@@ -41,11 +42,11 @@ class AcceptForm(ModalScreen[dict[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         p = self.proposal
-        actors = [(visible(f"{a.name}" + (f" ({a.role})" if a.role else "")), a.id) for a in self.store.actors()]
+        actors = actor_options(self.store)
         if p.speaker:
             actors.insert(0, (visible(f"New person: {p.speaker}"), NEW_ACTOR))
-        countries = [(visible(c.name), c.code) for c in self.store.countries()]
-        topics = [(visible(t.title), t.id) for t in self.store.topics()]
+        countries = country_options(self.store)
+        topics = topic_options(self.store)
         with Vertical(id="accept-box"):
             yield Static(Content.assemble(("Accept quotation", "bold"), "\n", literal(f"“{p.text}”")))
             yield Label("Speaker")
