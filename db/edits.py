@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from db.build import evidence_row
 from db.connection import open_database
 from db.models import Actor, Decision, Evidence, Quote
-from db.read_models import ReadModel
+from db.read_models import read_model
 from db.validation import decision_claim_problems, span_problem
 
 
@@ -31,7 +31,8 @@ class EditError(Exception):
         super().__init__("; ".join(f"{field}: {message}" if field else message for field, message in problems))
 
 
-class EditRecord(ReadModel):
+@read_model
+class EditRecord:
     id: int
     at: str
     action: str
@@ -229,7 +230,8 @@ def add_actor(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") ->
     return actor
 
 
-class Proposal(ReadModel):
+@read_model
+class Proposal:
     id: str
     source: str
     topic: str | None
