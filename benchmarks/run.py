@@ -11,10 +11,13 @@ prints each target beside its figure.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import platform
 import pty
+import re
+import select
 import shutil
 import signal
 import sqlite3
@@ -24,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import termios
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -49,60 +51,74 @@ def spread(values: list[float]) -> dict[str, float]:
 
 
 # ----- cold start and memory, in a pseudo-terminal -----
-def _drain(fd: int, stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            if not os.read(fd, 65536):
-                return
-        except OSError:
-            return
+SGR = re.compile(rb"\x1b\[[0-9;:]*m")  # colours and styles may split a run of text
 
 
-def first_frame(command: list[str], env: dict[str, str], timeout: float = 60) -> tuple[float, int]:
-    """Seconds from spawn to the app's first-frame marker, and peak RSS (KiB) at that moment."""
-    with tempfile.TemporaryDirectory() as tmp:
-        ready = Path(tmp) / "ready"
-        master, slave = pty.openpty()
-        fcntl_winsize = struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0)
-        import fcntl
+def first_frame(command: list[str], needles: list[str], timeout: float = 60) -> tuple[float, int]:
+    """Seconds from spawn until every needle has been written to the terminal (the first frame
+    that shows them), and peak RSS (KiB) at that moment. The screen is read, not a marker."""
+    wanted = [n.encode() for n in needles]
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    start = time.time()
+    proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env,
+                            start_new_session=True, cwd=ROOT)
+    try:
+        seen = b""
+        deadline = time.monotonic() + timeout
+        while True:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{command}: no frame showing {needles} (exit {proc.poll()})")
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # the program ended
+                raise RuntimeError(f"{command} ended before showing {needles}") from None
+            now = time.time()
+            seen = seen[-4096:] + SGR.sub(b"", chunk)  # a needle may straddle two reads
+            wanted = [w for w in wanted if w not in seen]
+            if not wanted:
+                rss = 0
+                for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        rss = int(line.split()[1])
+                return now - start, rss
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        os.close(slave)
+        os.close(master)
 
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, fcntl_winsize)
-        stop = threading.Event()
-        drainer = threading.Thread(target=_drain, args=(master, stop), daemon=True)
-        drainer.start()
-        full_env = {**os.environ, **env, "TECHSTANCE_READY_FILE": str(ready), "TERM": "xterm-256color"}
-        start = time.time()
-        proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=full_env,
-                                start_new_session=True, cwd=ROOT)
-        try:
-            deadline = time.monotonic() + timeout
-            while not (ready.exists() and ready.read_text().strip()):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"no first frame from {command} (exit {proc.poll()})")
-                time.sleep(0.002)
-            elapsed = float(ready.read_text()) - start
-            rss = 0
-            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    rss = int(line.split()[1])
-            return elapsed, rss
-        finally:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            stop.set()
-            os.close(slave)
-            os.close(master)
+
+def opening_needles(db: Path) -> list[str]:
+    """What the dashboard's first frame must show: the opened country's decision pane title,
+    the first quote's speaker and the footer."""
+    from db.opening import read_opening
+
+    opening = read_opening(db)
+    assert opening is not None and opening.view is not None and opening.view.detail is not None, db
+    opening.watcher.conn.close()
+    view = opening.view
+    needles = [f"Decision · {view.detail.country.name}", "? Help"]
+    if view.quotes:
+        needles.append(view.quotes[0].actor.name)
+    return needles
 
 
 def cold_starts(db: Path | None, runs: int) -> tuple[list[float], list[int]]:
     if db is None:
         command = [sys.executable, str(ROOT / "benchmarks" / "hello_app.py")]
+        needles = ["Hello, world"]
     else:
         command = [sys.executable, "-m", "tui", "--db", str(db)]
-    first_frame(command, {})  # warm the file cache; not counted
+        needles = opening_needles(db)
+    first_frame(command, needles)  # warm the file cache; not counted
     times, rss = [], []
     for _ in range(runs):
-        elapsed, peak = first_frame(command, {})
+        elapsed, peak = first_frame(command, needles)
         times.append(elapsed)
         rss.append(peak)
     return times, rss
@@ -119,12 +135,12 @@ async def _settle(pilot: Any) -> None:
 def _instrumented_app(db: Path) -> Any:
     from textual import events
 
-    from tui.app import TechstanceApp
+    from tui.app import APP_CSS, TechstanceApp
 
     class Measured(TechstanceApp):
         """Times each key from its arrival to the next painted frame."""
 
-        CSS_PATH = str(ROOT / "tui" / "app.tcss")  # relative paths resolve beside the subclass
+        CSS_PATH = APP_CSS  # relative paths would resolve beside this subclass
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)

@@ -27,8 +27,10 @@ def _uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path.resolve()))}?mode={mode}"
 
 
-def open_database(path: Path, *, readonly: bool = True) -> sqlite3.Connection:
+def open_database(path: Path, *, readonly: bool = True, busy_timeout: float = 5.0) -> sqlite3.Connection:
     """Return a connection to the techstance database at `path`, checked and ready.
+
+    `busy_timeout`: seconds to wait for another program's write lock before giving up.
 
     Raises DatabaseOpenError (one line, naming the file) when the file is missing, not
     readable, not SQLite, another application's SQLite file, or of another schema version.
@@ -44,7 +46,7 @@ def open_database(path: Path, *, readonly: bool = True) -> sqlite3.Connection:
         raise DatabaseOpenError(f"{path}: the file is empty, not a techstance database")
     try:
         conn = sqlite3.connect(_uri(path, "ro" if readonly else "rw"), uri=True,
-                               check_same_thread=False)
+                               check_same_thread=False, timeout=busy_timeout)
     except sqlite3.Error as err:
         raise DatabaseOpenError(f"{path}: cannot open: {err}") from None
     try:

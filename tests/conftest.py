@@ -73,7 +73,11 @@ async def press(pilot: object, *keys: str) -> None:
         await settle(pilot)
 
 
-def make_app(db: Path, theme: str | None = None) -> object:
+def make_app(db: Path, theme: str | None = None, opening: bool = True) -> object:
+    """The app as `techstance --db` starts it: the opening view read first (opening=False: the
+    path a reload takes, every pane loaded by workers)."""
+    from db.opening import read_opening
     from tui.app import TechstanceApp
 
-    return TechstanceApp(open_database(db), db_path=db, theme=theme)
+    return TechstanceApp(open_database(db), db_path=db, theme=theme,
+                         opening=read_opening(db) if opening else None)

@@ -29,14 +29,15 @@ def shown_text(widget: object) -> str:
     return "\n".join(line.text for line in lines)
 
 
-def app_for(db: Path, theme: str | None = None) -> TechstanceApp:
-    app = make_app(db, theme)
+def app_for(db: Path, theme: str | None = None, opening: bool = True) -> TechstanceApp:
+    app = make_app(db, theme, opening)
     assert isinstance(app, TechstanceApp)
     return app
 
 
-async def test_opens_on_the_latest_decision_with_its_conditions(seed_db: Path) -> None:
-    app = app_for(seed_db)
+@pytest.mark.parametrize("opening", [True, False], ids=["opening-view", "loaded-by-workers"])
+async def test_opens_on_the_latest_decision_with_its_conditions(seed_db: Path, opening: bool) -> None:
+    app = app_for(seed_db, opening=opening)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, Dashboard)

@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from db.opening import Opening
 from db.queries import Store
 from db.watch import DatabaseWatcher, file_identity
 from tui.literal import literal
@@ -19,11 +20,16 @@ from tui.screens.dashboard import Dashboard
 from tui.screens.help import HelpScreen
 from tui.themes import THEMES, choose_theme
 
+# The dashboard is the default screen, and Textual does not load a default screen's own CSS_PATH
+# before its first frame (that frame came out unstyled: panes stacked, the too-small notice
+# shown), so the app reads it with its own; Textual skips a file it has read already.
+APP_CSS = [str(Path(__file__).with_name("app.tcss")), str(Path(__file__).parent / "screens" / "dashboard.tcss")]
+
 POLL_SECONDS = 2.0  # how soon a change by another process (an import, a kiosk operator) shows
 
 
 class TechstanceApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = APP_CSS
     TITLE = "techstance"
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help"),
@@ -31,8 +37,10 @@ class TechstanceApp(App[None]):
     ]
 
     def __init__(self, conn: sqlite3.Connection, db_path: Path | None = None,
-                 theme: str | None = None) -> None:
+                 theme: str | None = None, opening: Opening | None = None) -> None:
+        """`opening`: the first view, read from db_path by db.opening.read_opening."""
         super().__init__()
+        self.opening = opening
         self.store = Store(conn)
         self.db_path = db_path
         self.requested_theme = theme
@@ -40,6 +48,10 @@ class TechstanceApp(App[None]):
         self._editor_identity: tuple[int, int] | None = None
         self.watcher: DatabaseWatcher | None = None
         self._polling = False
+        # Chosen before the stylesheet is first parsed: changing it in on_mount parsed it twice.
+        for look in THEMES.values():
+            self.register_theme(look)
+        self.theme = choose_theme(theme).name
 
     def editor(self) -> sqlite3.Connection | None:
         """A read-write connection for edits, opened on first use; the dashboard reads read-only.
@@ -65,13 +77,15 @@ class TechstanceApp(App[None]):
             self._editor = None
         return self._editor
 
+    def get_default_screen(self) -> Screen[object]:
+        return Dashboard(self.store, opening=self.opening)
+
     def on_mount(self) -> None:
-        for theme in THEMES.values():
-            self.register_theme(theme)
-        self.theme = choose_theme(self.requested_theme).name
-        self.push_screen(Dashboard(self.store))
         if self.db_path is not None:
-            self._start_watching()
+            if self.opening is not None:
+                self.watcher = self.opening.watcher  # its baseline predates the data on screen
+            else:
+                self._start_watching()
             self.set_interval(POLL_SECONDS, self.poll_data)
 
     def _start_watching(self) -> None:

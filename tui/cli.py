@@ -202,9 +202,12 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
         conn = open_database(path)
     except DatabaseOpenError as err:
         return _fail(str(err))
+    from db.opening import read_opening
+
+    opening = read_opening(path)  # the first frame is drawn once, filled
     from tui.app import TechstanceApp  # imported late: textual is slow to import
 
-    TechstanceApp(conn, db_path=path, theme=theme).run()
+    TechstanceApp(conn, db_path=path, theme=theme, opening=opening).run()
     return EXIT_OK
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.connection import DatabaseOpenError
+from db.opening import Opening, latest_decided
 from db.queries import Store
 from db.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, SearchHit
 from tui.formatting import STANCE_ORDER, quote_citation
@@ -26,6 +25,7 @@ from tui.widgets.claim_panes import (
     QuotesPane,
     SourcesPane,
 )
+from tui.widgets.footer import Footer
 from tui.widgets.tile_map import TileMap
 
 MIN_WIDTH = 60
@@ -50,11 +50,14 @@ class Dashboard(Screen[None]):
     ]
     PANE_ORDER = ("#map", "#decision", "#quotes", "#sources")
 
-    def __init__(self, store: Store, topic: str | None = None, *, kiosk: bool = False) -> None:
+    def __init__(self, store: Store, topic: str | None = None, *, kiosk: bool = False,
+                 opening: Opening | None = None) -> None:
         super().__init__(classes="-kiosk" if kiosk else "")
         self.store = store
         self.topic = topic
         self.kiosk = kiosk
+        self.opening = opening
+        self._preloaded: str | None = None  # the country the opening view already filled in
         self.topic_count = 0
         self.detail: CountryDetail | None = None
         self.pending_quote: str | None = None  # a quote to highlight once its country loads
@@ -82,7 +85,15 @@ class Dashboard(Screen[None]):
             f"Terminal too small.\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT} "
             f"(it is {self.size.width}×{self.size.height})."))
         self._check_size()
-        self.load_map()
+        view = self.opening.view if self.opening is not None else None
+        if view is None:
+            self.load_map()
+            return
+        # Read before Textual started (db.opening): the first frame is drawn filled.
+        self._preloaded = view.code
+        self._show_map(view.topic.id, view.topic.title, view.topic_count, view.tiles, view.code)
+        if view.code is not None:
+            self._show_country(view.code, view.detail, view.quotes, view.evidence)
 
     # ----- loading (in threads, so a slow disk never freezes the keys) -----
     @work(thread=True, exclusive=True, group="map")
@@ -126,6 +137,9 @@ class Dashboard(Screen[None]):
 
     @on(TileMap.Selected)
     def _country_selected(self, event: TileMap.Selected) -> None:
+        preloaded, self._preloaded = self._preloaded, None
+        if event.code == preloaded:
+            return  # its panes came with the opening view
         self.load_country(event.code)
 
     @work(thread=True, exclusive=True, group="country")
@@ -158,7 +172,6 @@ class Dashboard(Screen[None]):
                 quotes_pane.focus()
         origin = self.focused if isinstance(self.focused, QuotesPane | DecisionPane) else decision
         self.query_one(SourcesPane).show(origin.highlighted_claim())
-        self.app.call_after_refresh(signal_ready)
 
     @on(QuotesPane.MoreQuotes)
     def _more_quotes(self, event: QuotesPane.MoreQuotes) -> None:
@@ -334,28 +347,6 @@ class Dashboard(Screen[None]):
                 f"(it is {self.size.width}×{self.size.height})."))
 
 
-READY_FILE_ENV = "TECHSTANCE_READY_FILE"
-_ready_signalled = False
-
-
-def signal_ready() -> None:
-    """Benchmarks measure start-up to the first frame with every pane filled: say when, once."""
-    global _ready_signalled
-    path = os.environ.get(READY_FILE_ENV)
-    if path and not _ready_signalled:
-        _ready_signalled = True
-        with open(path, "w") as handle:
-            handle.write(f"{time.time():.6f}\n")
-
-
 def title_bar(subtitle: str) -> Content:
     """The top line of every screen (Textual's Header races its own updates at exit)."""
     return Content.assemble(("◐ techstance", "bold"), "  ", literal(subtitle, "$text-muted"))
-
-
-def latest_decided(tiles: list[CountryTile]) -> str | None:
-    """Open on the most recent decision: what a newcomer most likely came to see."""
-    dated = [t for t in tiles if t.stance is not None]
-    if not dated:
-        return tiles[0].country.code if tiles else None
-    return max(dated, key=lambda t: (t.date or "", t.country.code)).country.code

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from db.edits import EditError, Proposal, accept_proposal, add_actor, open_proposals, reject_proposal
@@ -21,6 +21,7 @@ from tui.literal import literal, visible
 from tui.screens.dashboard import title_bar
 from tui.screens.editing import actor_options, country_options, topic_options
 from tui.screens.source_reader import paragraph_content
+from tui.widgets.footer import Footer
 
 NEW_ACTOR = "__new__"
 

@@ -7,13 +7,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.queries import Store
 from db.read_models import EvidenceItem, Excerpt, SourceDoc
 from tui.formatting import source_date, source_name, source_title
 from tui.literal import visible
 from tui.screens.dashboard import title_bar
+from tui.widgets.footer import Footer
 
 CURRENT_STYLE = "bold reverse"
 CITED_STYLE = "underline"

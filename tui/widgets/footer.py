@@ -1,0 +1,52 @@
+"""Textual's footer, recomposed only when what it shows has changed.
+
+Textual's Footer rebuilds all its key widgets on every bindings signal: each focus change and
+each refresh_bindings, ~20-30 ms each on this machine, three in a row at start-up, most of them
+drawing the same keys again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer as TextualFooter
+
+
+class Footer(TextualFooter):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._pending = False
+        self._drawn: Hashable = None
+        # Textual's footer stays empty until the first bindings signal, which comes after the
+        # first frame and costs a second full frame; the screen's bindings are known already.
+        self._bindings_ready = True
+
+    def _shown(self) -> Hashable:
+        """Everything compose() reads: the keys, their labels and whether each is enabled."""
+        keys = tuple(
+            (binding.key, binding.action, binding.description, binding.key_display, binding.group,
+             enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+        return keys, self.compact, self.show_command_palette
+
+    def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._drawn = self._shown()
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._pending:
+            self._pending = True  # many signals before the next frame: one look
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._pending = False
+        if self.is_attached and self._shown() != self._drawn:
+            await self.recompose()
