@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
+import tui  # noqa: E402, F401  (its frame rate must be set before anything imports Textual)
 from benchmarks.make_scale_db import make  # noqa: E402
 from db.build import build_database  # noqa: E402
 from db.connection import open_database  # noqa: E402

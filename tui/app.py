@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Iterable
 from functools import partial
@@ -81,6 +82,11 @@ class TechstanceApp(App[None]):
         return Dashboard(self.store, opening=self.opening)
 
     def on_mount(self) -> None:
+        # Everything alive once the first frame is up (modules, Textual, the stylesheet) lives
+        # as long as the app: freezing it spares every full collection from walking it again.
+        # Those collections took 50-100 ms each while typing a search, and showed as its slowest
+        # results (docs/benchmarks.md).
+        self.call_after_refresh(gc.freeze)
         if self.db_path is not None:
             if self.opening is not None:
                 self.watcher = self.opening.watcher  # its baseline predates the data on screen
