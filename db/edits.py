@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from db.build import evidence_row
-from db.connection import open_database
+from db.connection import DatabaseOpenError, open_database
 from db.models import Actor, Decision, Evidence, Quote
 from db.read_models import read_model
 from db.validation import decision_claim_problems, span_problem
@@ -44,8 +45,24 @@ class EditRecord:
 
 
 def open_for_editing(path: Path) -> sqlite3.Connection:
-    """A read-write connection to an existing techstance database (never creates one)."""
-    return open_database(path, readonly=False)
+    """A read-write connection to an existing techstance database (never creates one).
+
+    Refused up front when the file or its folder cannot be written: SQLite would open it and
+    only fail at the first write, with "attempt to write a readonly database", naming no file.
+    """
+    conn = open_database(path, readonly=False)
+    path = Path(path)
+    folder = path.parent
+    problem = None
+    if not os.access(path, os.W_OK):
+        problem = f"{path}: read-only: you may read this database but not change it"
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        problem = (f"{path}: cannot be changed: its folder {folder} is read-only "
+                   "(SQLite writes its journal beside the database)")
+    if problem is not None:
+        conn.close()
+        raise DatabaseOpenError(problem)
+    return conn
 
 
 def _now() -> str:

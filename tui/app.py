@@ -49,6 +49,7 @@ class TechstanceApp(App[None]):
         self._editor_identity: tuple[int, int] | None = None
         self.watcher: DatabaseWatcher | None = None
         self._polling = False
+        self._watch_problem: str | None = None
         # Chosen before the stylesheet is first parsed: changing it in on_mount parsed it twice.
         for look in THEMES.values():
             self.register_theme(look)
@@ -130,10 +131,25 @@ class TechstanceApp(App[None]):
                     raise
             if result != "same":
                 self.call_from_thread(self._data_changed)
-        except (DatabaseOpenError, sqlite3.Error):
-            return  # shown when a read fails; the next poll tries again
+            self.call_from_thread(self._watch_state, None)
+        except (DatabaseOpenError, sqlite3.Error) as err:
+            # The screen keeps what it shows (a deleted file stays readable through the open
+            # connection); the user is told once, and the next poll tries again.
+            self.call_from_thread(self._watch_state, str(err))
         finally:
             self._polling = False
+
+    def _watch_state(self, problem: str | None) -> None:
+        """Say once when the file can no longer be watched (deleted, locked, damaged), and once
+        when it can again, instead of a notice every poll."""
+        if problem == self._watch_problem:
+            return
+        if problem is not None:
+            self.notify(literal(f"{problem}. Still showing what was read before."), severity="warning",
+                        timeout=10)
+        elif self._watch_problem is not None:
+            self.notify("The database can be read again.", timeout=4)
+        self._watch_problem = problem
 
     def _data_changed(self) -> None:
         for screen in self.screen_stack:
