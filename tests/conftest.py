@@ -81,3 +81,52 @@ def make_app(db: Path, theme: str | None = None, opening: bool = True) -> object
 
     return TechstanceApp(open_database(db), db_path=db, theme=theme,
                          opening=read_opening(db) if opening else None)
+
+
+# ----- the reliability battery's counts (docs/reliability.md), reported by the suite itself -----
+_OUTCOMES: dict[str, dict[str, int]] = {}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--reliability-report", metavar="FILE", type=Path,
+                     help="also write the cases tried and passed per test file, as a Markdown table, to FILE")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # One outcome per test: its call, or the setup that stopped it from being called.
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        counts = _OUTCOMES.setdefault(report.nodeid.split("::")[0], {"passed": 0, "failed": 0, "skipped": 0})
+        counts[report.outcome] += 1
+
+
+def reliability_table() -> list[str]:
+    lines = ["| test file | cases tried | passed | failed | skipped |", "| --- | ---: | ---: | ---: | ---: |"]
+    totals = {"passed": 0, "failed": 0, "skipped": 0}
+    for name, counts in sorted(_OUTCOMES.items()):
+        tried = sum(counts.values())
+        lines.append(f"| `{name}` | {tried} | {counts['passed']} | {counts['failed']} | {counts['skipped']} |")
+        for key in totals:
+            totals[key] += counts[key]
+    lines.append(f"| all | {sum(totals.values())} | {totals['passed']} | {totals['failed']} | {totals['skipped']} |")
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
+    if not _OUTCOMES:
+        return
+    from _pytest.terminal import TerminalReporter
+
+    assert isinstance(terminalreporter, TerminalReporter)
+    terminalreporter.write_sep("-", "cases tried and passed, per test file (docs/reliability.md)")
+    for line in reliability_table():
+        terminalreporter.write_line(line)
+    target = config.getoption("--reliability-report")
+    if target is not None:
+        import datetime as dt
+        import subprocess
+
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=REPO).stdout.strip() or "unknown"
+        header = [f"Written by `python3 -m pytest --reliability-report {target}` on "
+                  f"{dt.date.today().isoformat()} at commit {commit}; exit status {exitstatus}.", ""]
+        Path(target).write_text("\n".join(header + reliability_table()) + "\n", encoding="utf-8")

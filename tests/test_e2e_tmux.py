@@ -164,7 +164,7 @@ def _build(tmp_path: Path) -> Path:
     return db
 
 
-def test_dashboard_in_a_real_terminal_moves_selection_and_quits_cleanly(tmp_path: Path, tmux: Tmux) -> None:
+def test_dashboard_in_a_real_terminal_navigates_searches_opens_a_source_and_quits(tmp_path: Path, tmux: Tmux) -> None:
     db = _build(tmp_path)
     tmux.start(["env", "TERM=xterm-256color", "TEXTUAL_ANIMATIONS=none", _require("techstance"), "--db", str(db)])
 
@@ -180,6 +180,21 @@ def test_dashboard_in_a_real_terminal_moves_selection_and_quits_cleanly(tmp_path
     screen = tmux.wait_for("the UK's conditions in the Decision pane",
                            lambda s: "at most 35% of the periphery" in box(s, "Decision ·"))
     assert "excluded from the core" in box(screen, "Decision ·"), screen
+
+    # Search, jump to the quote, open its source, come back.
+    tmux.keys("End")  # somewhere else first (New Zealand), so the jump has to move the map
+    tmux.wait_for("the selection to leave the United Kingdom", lambda s: UK_TITLE not in s)
+    tmux.keys("/")
+    tmux.wait_for("the search box", lambda s: "╭─ Search" in s and "Type to search" in s)
+    tmux.keys("sovereignty")
+    tmux.wait_for("one quote found", lambda s: "Quotes (1)" in s)
+    tmux.keys("Enter")
+    screen = tmux.wait_for("the UK again, with the quote found",
+                           lambda s: UK_TITLE in s and "Tom Cotton" in box(s, "Quotes"))
+    tmux.keys("Enter")
+    screen = tmux.wait_for("the source reader", lambda s: "Source · " in s and "sovereignty" in s)
+    tmux.keys("Escape")
+    tmux.wait_for(f"'{UK_TITLE}' after the reader", lambda s: UK_TITLE in s and "Source · " not in s)
 
     tmux.keys("q")
     status = tmux.wait_exit()
