@@ -27,7 +27,10 @@ def _uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path.resolve()))}?mode={mode}"
 
 
-def open_database(path: Path, *, readonly: bool = True, busy_timeout: float = 5.0) -> sqlite3.Connection:
+BUSY_TIMEOUT_S = 5.0  # how long a read or write waits for another program's lock
+
+
+def open_database(path: Path, *, readonly: bool = True, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
     """Return a connection to the techstance database at `path`, checked and ready.
 
     `busy_timeout`: seconds to wait for another program's write lock before giving up.

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.connection import DatabaseOpenError, open_database
+from db.connection import BUSY_TIMEOUT_S, DatabaseOpenError, open_database
 from db.queries import Store
 from db.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, TopicInfo, read_model
 from db.watch import DatabaseWatcher
@@ -78,7 +78,9 @@ def read_opening(path: Path, topic: str | None = None) -> Opening | None:
         return None
     try:
         watcher = DatabaseWatcher(path, conn)
-        return Opening(view=load_opening(Store(conn), topic), watcher=watcher)
+        view = load_opening(Store(conn), topic)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")  # as patient as other watchers
+        return Opening(view=view, watcher=watcher)
     except (DatabaseOpenError, sqlite3.Error):
         conn.close()
         return None

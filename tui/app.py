@@ -44,7 +44,6 @@ class TechstanceApp(App[None]):
         self.opening = opening
         self.store = Store(conn)
         self.db_path = db_path
-        self.requested_theme = theme
         self._editor: sqlite3.Connection | None = None
         self._editor_identity: tuple[int, int] | None = None
         self.watcher: DatabaseWatcher | None = None
@@ -131,11 +130,13 @@ class TechstanceApp(App[None]):
                     raise
             if result != "same":
                 self.call_from_thread(self._data_changed)
-            self.call_from_thread(self._watch_state, None)
+            if self._watch_problem is not None:
+                self.call_from_thread(self._watch_state, None)
         except (DatabaseOpenError, sqlite3.Error) as err:
             # The screen keeps what it shows (a deleted file stays readable through the open
             # connection); the user is told once, and the next poll tries again.
-            self.call_from_thread(self._watch_state, str(err))
+            problem = str(err) if isinstance(err, DatabaseOpenError) else f"{self.db_path}: {err}"
+            self.call_from_thread(self._watch_state, problem)
         finally:
             self._polling = False
 
