@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.connection import DatabaseOpenError, open_database
+
+if TYPE_CHECKING:
+    from db.queries import Store
 
 
 def file_identity(path: Path) -> tuple[int, int]:
@@ -25,9 +30,13 @@ def file_identity(path: Path) -> tuple[int, int]:
 class DatabaseWatcher:
     """Poll from a worker thread: a poll may wait on a writer's lock."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection,
+                 connect: Callable[[], sqlite3.Connection] | None = None) -> None:
+        """`connect` opens the file again after a replacement (default: a plain read-only
+        open_database); the kiosk passes its own, with its stricter settings."""
         self.path = Path(path)
         self.conn = conn
+        self.connect = connect or (lambda: open_database(self.path))
         self.identity = file_identity(self.path)
         self.version = self._data_version()
 
@@ -42,7 +51,7 @@ class DatabaseWatcher:
         """
         identity = file_identity(self.path)
         if identity != self.identity:
-            conn = open_database(self.path)
+            conn = self.connect()
             old, self.conn, self.identity = self.conn, conn, identity
             old.close()  # else every rebuild would keep a descriptor (and the deleted file) open
             self.version = self._data_version()
@@ -54,3 +63,15 @@ class DatabaseWatcher:
             self.version = version
             return "changed"
         return "same"
+
+    def follow(self, store: Store) -> str:
+        """poll(), and when the file was replaced switch `store` over to it too. If opening it
+        for the store fails, the next poll tries the switch again (and the error is raised)."""
+        result = self.poll()
+        if result == "reopened":
+            try:
+                store.replace_connection(self.connect())
+            except (DatabaseOpenError, sqlite3.Error):
+                self.identity = (-1, -1)
+                raise
+        return result

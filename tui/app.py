@@ -121,13 +121,7 @@ class TechstanceApp(App[None]):
                 self.watcher = DatabaseWatcher(self.db_path, open_database(self.db_path))
                 self.call_from_thread(self._data_changed)  # whatever happened meanwhile
                 return
-            result = self.watcher.poll()
-            if result == "reopened":
-                try:
-                    self.store.replace_connection(open_database(self.db_path))
-                except (DatabaseOpenError, sqlite3.Error):
-                    self.watcher.identity = (-1, -1)  # switch the reads over on the next poll
-                    raise
+            result = self.watcher.follow(self.store)
             if result != "same":
                 self.call_from_thread(self._data_changed)
             if self._watch_problem is not None:

@@ -108,7 +108,7 @@ class KioskApp(App[None], inherit_bindings=False):
         try:
             conn = self._connect()
             # The watcher has a connection of its own: polls never queue behind page loads.
-            watcher = DatabaseWatcher(self.db_path, self._connect())
+            watcher = DatabaseWatcher(self.db_path, self._connect(), connect=self._connect)
         except (DatabaseOpenError, sqlite3.Error) as err:
             message = str(err)
             if isinstance(self.screen, KioskMessage):
@@ -137,16 +137,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def _poll(self) -> None:
         assert self.watcher is not None
         try:
-            result = self.watcher.poll()
-            if result == "reopened":
-                self.watcher.conn.execute("PRAGMA query_only = ON")
-                self.watcher.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                assert self.store is not None
-                try:
-                    self.store.replace_connection(self._connect())
-                except (DatabaseOpenError, sqlite3.Error):
-                    self.watcher.identity = (-1, -1)  # try the switch again on the next poll
-                    raise
+            assert self.store is not None
+            result = self.watcher.follow(self.store)
         except (DatabaseOpenError, sqlite3.Error) as err:
             self.call_from_thread(self.data_failed, str(err))
         else:
