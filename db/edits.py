@@ -145,10 +145,11 @@ def _record(conn: sqlite3.Connection, action: str, table: str, record_id: str, b
     )
 
 
-def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], *, or_ignore: bool = False) -> None:
     columns = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" for _ in row)
-    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    conn.execute(f"{verb} INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
 
 
 def add_decision(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") -> Decision:
@@ -226,9 +227,7 @@ def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, An
                      'AND source = ? AND start = ? AND "end" = ?',
                      (quote_id, before["source"], before["start"], before["end"]))
         own = Evidence(claim="quote", source=quote.source, start=quote.start, end=quote.end, excerpt=quote.text)
-        conn.execute("INSERT OR IGNORE INTO evidence (id, claim_table, claim_id, claim_field, source, start, \"end\", "
-                     "excerpt, role) VALUES (:id, :claim_table, :claim_id, :claim_field, :source, :start, :end, "
-                     ":excerpt, :role)", evidence_row("quotes", quote_id, own))
+        _insert(conn, "evidence", evidence_row("quotes", quote_id, own), or_ignore=True)
         _record(conn, "update", "quotes", quote_id, before, after, note)
     return quote
 
