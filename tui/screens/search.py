@@ -10,28 +10,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
-from db.queries import MATCH_END, MATCH_START, RANK_LIMIT, SearchCancelled, Store
+from db.queries import RANK_LIMIT, SearchCancelled, Store
 from db.read_models import SearchHit, SearchResults
 from tui.literal import visible
+from tui.widgets.result_list import ResultGroup, ResultList
 
 KIND_TITLES = {"quote": "Quotes", "decision": "Decisions", "source": "Sources", "actor": "People and bodies"}
-MATCH_STYLE = "bold reverse"
 SHOWN_PER_KIND = 8  # about a screenful in all; more would only cost time to draw
-
-
-def highlighted_snippet(snippet: str) -> Content:
-    """A snippet with the matched words styled; the markers come from the query module."""
-    parts: list[tuple[str, str] | str] = []
-    inside = False
-    for piece in snippet.replace(MATCH_END, MATCH_START).split(MATCH_START):
-        if piece:
-            text = visible(piece.replace("\n", " "))
-            parts.append((text, MATCH_STYLE) if inside else text)
-        inside = not inside
-    return Content.assemble(*parts)
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):
@@ -45,15 +32,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         super().__init__()
         self.store = store
         self.initial = query
-        self.hits: dict[str, SearchHit] = {}
         self.generation = 0  # bumped per keystroke; an older search sees it and stops
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
             yield Input(value=self.initial, placeholder="Search quotes, decisions, sources, people…",
-                        id="search-input")
+                        id="search-input", select_on_focus=False)  # back from the results: type on
             yield Static(id="search-status")
-            yield OptionList(id="search-results")
+            yield ResultList(id="search-results")
 
     def on_mount(self) -> None:
         self.query_one("#search-box").border_title = "Search"
@@ -70,9 +56,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        results = self.query_one(OptionList)
-        if results.option_count and results.highlighted is not None:
-            self._choose(results.highlighted)
+        self.query_one(ResultList).action_select()
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
@@ -95,14 +79,14 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         if not self.is_attached or text != self.query_one(Input).value:
             return  # closed, or a newer query is on its way
         hits = results.hits
-        listing = self.query_one(OptionList)
+        listing = self.query_one(ResultList)
         status = self.query_one("#search-status", Static)
-        listing.clear_options()
-        self.hits = {}
         if not text.strip():
+            listing.show([])
             status.update("Type to search. Enter opens the first match, ↓ moves to the results.")
             return
         if not hits:
+            listing.show([])
             status.update(Content(visible(f"No match for “{text}”.")))
             return
         total = sum(results.counts.values())
@@ -114,35 +98,26 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             slow = ", ".join(KIND_TITLES[k].lower() for k in results.slow)
             shown += f"; {slow} not searched in time: add a word"
         status.update(Content(visible(shown)))
-        options: list[Option | None] = []
+        groups: list[ResultGroup] = []
         for kind, title in KIND_TITLES.items():
             group = [h for h in hits if h.kind == kind]
-            if not group:
-                continue
-            n = results.counts.get(kind, len(group))
-            count = f"{RANK_LIMIT}+" if n > RANK_LIMIT else str(n)
-            options.append(Option(Content.styled(f"{title} ({count})", "bold $accent"), disabled=True))
-            for hit in group:
-                key = f"{kind}:{hit.id}"
-                self.hits[key] = hit
-                where = f" · {hit.country}" if hit.country else ""
-                options.append(Option(Content.assemble(
-                    (visible(hit.label), "bold"), (visible(where), "$text-muted"), "\n",
-                    highlighted_snippet(hit.snippet)), id=key))
-        listing.add_options(options)
-        listing.highlighted = next(i for i, o in enumerate(options) if o is not None and not o.disabled)
+            if group:
+                n = results.counts.get(kind, len(group))
+                count = f"{RANK_LIMIT}+" if n > RANK_LIMIT else str(n)
+                groups.append(ResultGroup(title=f"{title} ({count})", hits=group))
+        listing.show(groups)
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._choose(event.option_index)
+    @on(ResultList.Selected)
+    def _selected(self, event: ResultList.Selected) -> None:
+        self.dismiss(event.hit)
 
-    def _choose(self, index: int) -> None:
-        option = self.query_one(OptionList).get_option_at_index(index)
-        self.dismiss(self.hits.get(option.id or ""))
+    @on(ResultList.LeftTop)
+    def _back_to_input(self) -> None:
+        self.query_one(Input).focus()
 
     def action_results(self) -> None:
-        results = self.query_one(OptionList)
-        if results.option_count:
+        results = self.query_one(ResultList)
+        if results.hits:
             results.focus()
 
     def action_cancel(self) -> None:

@@ -1,0 +1,135 @@
+"""The search result list: what a row shows, how the keys and the mouse move through it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.cells import cell_len
+from textual.app import App, ComposeResult
+from textual.widgets import Input
+
+from db.queries import MATCH_END, MATCH_START
+from db.read_models import SearchHit
+from tests.conftest import make_app, press, settle
+from tests.test_dashboard import shown_text
+from tui.screens.search import SearchScreen
+from tui.widgets.result_list import ResultGroup, ResultList
+
+WIDTH, HEIGHT = 40, 12
+
+
+def hit(n: int, snippet: str = "", country: str | None = "GB") -> SearchHit:
+    return SearchHit(kind="quote", id=f"q{n}", label=f"Speaker {n}",
+                     snippet=snippet or f"said {MATCH_START}huawei{MATCH_END} {n}", country=country)
+
+
+class ListApp(App[None]):
+    CSS = "ResultList { height: 1fr; scrollbar-gutter: stable; }"
+
+    def __init__(self, groups: list[ResultGroup]) -> None:
+        super().__init__()
+        self.groups = groups
+        self.chosen: list[SearchHit] = []
+        self.left_top = 0
+
+    def compose(self) -> ComposeResult:
+        yield ResultList(id="results")
+
+    def on_mount(self) -> None:
+        results = self.query_one(ResultList)
+        results.show(self.groups)
+        results.focus()
+
+    def on_result_list_selected(self, event: ResultList.Selected) -> None:
+        self.chosen.append(event.hit)
+
+    def on_result_list_left_top(self) -> None:
+        self.left_top += 1
+
+
+def rows(app: App[None]) -> list[str]:
+    return shown_text(app.query_one(ResultList)).splitlines()
+
+
+async def test_rows_show_title_label_country_and_excerpt_cut_to_the_width() -> None:
+    long = f"{MATCH_START}huawei{MATCH_END} " + "word " * 30 + "END"
+    wide = "华为" * 30  # two cells a character: the cut must not split one
+    app = ListApp([ResultGroup(title="Quotes (2)", hits=[hit(1, long), hit(2, wide, country=None)])])
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        shown = rows(app)
+        assert shown[0].strip() == "Quotes (2)"
+        assert shown[1].strip() == "Speaker 1 · GB"
+        assert shown[2].startswith("huawei word word") and shown[2].rstrip().endswith("…")
+        assert "END" not in shown[2]
+        assert shown[3].strip() == "Speaker 2"  # no country, no dangling separator
+        assert shown[4].rstrip().endswith("…") and "华为华为" in shown[4]
+        assert all(cell_len(line) == WIDTH for line in shown)
+
+
+async def test_keys_move_the_highlight_keep_it_in_view_and_select() -> None:
+    hits = [hit(n) for n in range(12)]
+    app = ListApp([ResultGroup(title="Quotes (12)", hits=hits)])
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        results = app.query_one(ResultList)
+        assert results.highlighted_hit == hits[0]
+        await press(pilot, "down", "j")
+        assert results.highlighted_hit == hits[2]
+        await press(pilot, "end")
+        assert results.highlighted_hit == hits[11]
+        assert "Speaker 11 · GB" in "\n".join(rows(app))  # scrolled into view
+        assert "Quotes (12)" not in "\n".join(rows(app))
+        await press(pilot, "pageup")
+        assert results.highlighted_hit == hits[11 - HEIGHT // 2]  # a screenful of two-row hits
+        await press(pilot, "home")
+        assert results.highlighted_hit == hits[0]
+        assert "Quotes (12)" in rows(app)[0]  # the group title comes back with its first hit
+        await press(pilot, "up")
+        assert app.left_top == 1 and results.highlighted_hit == hits[0]
+        await press(pilot, "down", "enter")
+        assert app.chosen == [hits[1]]
+
+
+async def test_a_click_on_either_row_of_a_hit_chooses_it() -> None:
+    hits = [hit(n) for n in range(3)]
+    app = ListApp([ResultGroup(title="Quotes (3)", hits=hits)])
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        await pilot.click(ResultList, offset=(3, 4))  # the excerpt row of the second hit
+        await settle(pilot)
+        assert app.chosen == [hits[1]]
+        await pilot.click(ResultList, offset=(3, 0))  # a group title chooses nothing
+        await settle(pilot)
+        assert app.chosen == [hits[1]]
+
+
+async def test_new_results_start_again_at_the_top() -> None:
+    app = ListApp([ResultGroup(title="Quotes (12)", hits=[hit(n) for n in range(12)])])
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        await press(pilot, "end")
+        results = app.query_one(ResultList)
+        results.show([ResultGroup(title="Sources (1)", hits=[hit(99)])])
+        await settle(pilot)
+        assert results.highlighted_hit is not None and results.highlighted_hit.id == "q99"
+        assert rows(app)[0].strip() == "Sources (1)"
+        results.show([])
+        await settle(pilot)
+        assert results.highlighted_hit is None
+        await press(pilot, "enter", "down", "end")
+        assert app.chosen == [] and app.is_running
+
+
+async def test_up_from_the_first_result_goes_back_to_typing(seed_db: Path) -> None:
+    app = make_app(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"huawei", "down")
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        assert isinstance(search.focused, ResultList)
+        await press(pilot, "down", "up", "up")
+        assert isinstance(search.focused, Input)
+        await press(pilot, *"s")
+        assert search.query_one(Input).value == "huaweis"

@@ -1,0 +1,254 @@
+"""Search results drawn line by line: each result is two rows (who or what, then the matched
+excerpt), cut to the width with an ellipsis, built only for the rows on screen.
+
+Why not an OptionList: it measures every option by wrapping its text when options are added and
+renders each through Content on first draw; with 32 results that was 15-25 ms of the 50 ms a
+keystroke may take at full scale. Here a new result set costs a list of tuples, and a frame costs
+one Strip per visible row (cached until the results, width, theme or focus change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from db.queries import MATCH_END, MATCH_START
+from db.read_models import SearchHit
+from tui.visible import visible
+
+ELLIPSIS = "…"
+
+# A row on screen: a group title, or one of the two rows of a hit (its index in `hits`).
+HEADER, LABEL, EXCERPT = "header", "label", "excerpt"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResultGroup:
+    """One kind of result under its title, e.g. "Quotes (12)"."""
+
+    title: str
+    hits: Sequence[SearchHit]
+
+
+def one_line(text: str) -> str:
+    """Source text for a single row: controls made visible, line breaks and tabs as spaces."""
+    return visible(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+
+
+def excerpt_pieces(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """A snippet as (text, is_match) pieces; the match markers come from the query module."""
+    pieces: list[tuple[str, bool]] = []
+    inside = False
+    for piece in snippet.replace(MATCH_END, MATCH_START).split(MATCH_START):
+        if piece:
+            pieces.append((one_line(piece), inside))
+        inside = not inside
+    return tuple(pieces)
+
+
+class ResultList(ScrollView, can_focus=True):
+    """Grouped search hits; Enter or a click posts `ResultList.Selected` with the hit.
+
+    Styled by its component classes in the stylesheet of the screen that uses it (search.tcss).
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "result-list--header",
+        "result-list--label",
+        "result-list--muted",
+        "result-list--match",
+        "result-list--highlight",
+        "result-list--hover",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "move(1)", "Next result", show=False),
+        Binding("up,k", "move(-1)", "Previous result", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home", "to(0)", "First result", show=False),
+        Binding("end", "to(-1)", "Last result", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    highlighted: reactive[int | None] = reactive(None, always_update=True)
+    _hover: reactive[int | None] = reactive(None)
+
+    class Selected(Message):
+        """A hit was chosen (Enter or click)."""
+
+        def __init__(self, result_list: ResultList, hit: SearchHit) -> None:
+            super().__init__()
+            self.result_list = result_list
+            self.hit = hit
+
+        @property
+        def control(self) -> ResultList:
+            return self.result_list
+
+    class LeftTop(Message):
+        """Up was pressed on the first hit: the screen may move focus back to its input."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.hits: list[SearchHit] = []
+        self._rows: list[tuple[str, int]] = []  # (HEADER, group) or (LABEL | EXCERPT, hit)
+        self._titles: list[str] = []
+        self._first_row: list[int] = []  # the LABEL row of each hit
+        self._excerpts: list[tuple[tuple[str, bool], ...]] = []
+        self._strips: dict[tuple[int, int, Style], Strip] = {}
+
+    # ----- content -----
+    def show(self, groups: Sequence[ResultGroup]) -> None:
+        """Replace the results; the first hit is highlighted and scrolled into view."""
+        self.hits, self._rows, self._titles, self._first_row, self._excerpts = [], [], [], [], []
+        self._strips.clear()
+        for group_index, group in enumerate(groups):
+            self._titles.append(one_line(group.title))
+            self._rows.append((HEADER, group_index))
+            for hit in group.hits:
+                index = len(self.hits)
+                self.hits.append(hit)
+                self._first_row.append(len(self._rows))
+                self._rows += [(LABEL, index), (EXCERPT, index)]
+                self._excerpts.append(())  # parsed when first drawn: most hits never are
+        self._hover = None
+        self.virtual_size = Size(0, len(self._rows))
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.highlighted = 0 if self.hits else None
+        self.refresh()
+
+    @property
+    def highlighted_hit(self) -> SearchHit | None:
+        return self.hits[self.highlighted] if self.highlighted is not None else None
+
+    # ----- drawing -----
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # a theme change: every cached row has old colours
+        super().notify_style_update()
+
+    def _on_resize(self) -> None:
+        self._strips.clear()
+
+    def _row_classes(self, row: tuple[str, int]) -> tuple[str, ...]:
+        kind, index = row
+        if kind == HEADER:
+            return ("result-list--header",)
+        if index == self.highlighted:
+            return ("result-list--highlight",)
+        if index == self._hover:
+            return ("result-list--hover",)
+        return ()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        number = self.scroll_offset.y + y
+        if not 0 <= number < len(self._rows) or width <= 0:
+            return Strip.blank(max(width, 0), self.rich_style)
+        row = self._rows[number]
+        classes = self._row_classes(row)
+        row_style = self.get_visual_style(*classes).rich_style
+        key = (number, width, row_style)
+        if (strip := self._strips.get(key)) is None:
+            strip = self._build(row, classes, row_style, width)
+            self._strips[key] = strip
+        return strip
+
+    def _build(self, row: tuple[str, int], classes: tuple[str, ...], row_style: Style, width: int) -> Strip:
+        kind, index = row
+        if kind == HEADER:
+            segments = [Segment(self._titles[index], row_style)]
+        else:
+            hit = self.hits[index]
+
+            def styled(name: str) -> Style:
+                return self.get_visual_style(*classes, name).rich_style
+
+            if kind == LABEL:
+                segments = [Segment(one_line(hit.label), styled("result-list--label"))]
+                if hit.country:
+                    segments.append(Segment(f" · {one_line(hit.country)}", styled("result-list--muted")))
+            else:
+                if not self._excerpts[index]:
+                    self._excerpts[index] = excerpt_pieces(hit.snippet)
+                # Textual's visual styles drop `reverse`: the match style's own text style is added.
+                match = row_style + self.get_component_rich_style("result-list--match", partial=True)
+                segments = [Segment(text, match if is_match else row_style)
+                            for text, is_match in self._excerpts[index]]
+        if kind != HEADER:  # clicks and hovers find their hit through the style's meta
+            meta = Style.from_meta({"hit": index})
+            segments = [Segment(text, style + meta) for text, style, _ in segments]
+            row_style = row_style + meta
+        # One Strip per row, cut and padded as segments: each Strip operation builds a new Strip.
+        length = sum(cell_len(segment.text) for segment in segments)
+        if length > width:
+            segments = Segment.adjust_line_length(segments, width - 1, row_style, pad=False)
+            segments.append(Segment(ELLIPSIS, row_style))
+            length = sum(cell_len(segment.text) for segment in segments)
+        if length < width:
+            segments.append(Segment(" " * (width - length), row_style))
+        return Strip(segments, width)
+
+    def _refresh_hit(self, index: int | None) -> None:
+        if index is not None and 0 <= index < len(self._first_row):
+            self.refresh_lines(self._first_row[index], 2)
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        self._refresh_hit(old)
+        self._refresh_hit(new)
+        if new is not None and self.is_mounted:
+            first = self._first_row[new]
+            # The group title stays in view above the first hit of a group.
+            top = first - 1 if first and self._rows[first - 1][0] == HEADER else first
+            self.scroll_to_region(Region(0, top, 1, first + 2 - top),
+                                  animate=False, immediate=True, force=True)
+
+    def watch__hover(self, old: int | None, new: int | None) -> None:
+        self._refresh_hit(old)
+        self._refresh_hit(new)
+
+    # ----- keys and mouse -----
+    def action_move(self, step: int) -> None:
+        if self.highlighted is None:
+            return
+        if step < 0 and self.highlighted == 0:
+            self.post_message(self.LeftTop())
+            return
+        self.highlighted = max(0, min(len(self.hits) - 1, self.highlighted + step))
+
+    def action_page(self, direction: int) -> None:
+        if self.highlighted is not None:
+            per_page = max(1, self.scrollable_content_region.height // 2)
+            self.highlighted = max(0, min(len(self.hits) - 1, self.highlighted + direction * per_page))
+
+    def action_to(self, index: int) -> None:
+        if self.hits:
+            self.highlighted = index % len(self.hits)
+
+    def action_select(self) -> None:
+        if (hit := self.highlighted_hit) is not None:
+            self.post_message(self.Selected(self, hit))
+
+    def _on_click(self, event: events.Click) -> None:
+        index = event.style.meta.get("hit")
+        if index is not None:
+            self.highlighted = index
+            self.action_select()
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover = event.style.meta.get("hit")
+
+    def _on_leave(self, _: events.Leave) -> None:
+        self._hover = None
