@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,6 +15,7 @@ from textual.screen import Screen
 from db.opening import Opening
 from db.queries import Store
 from db.watch import DatabaseWatcher, file_identity
+from tui.idle_gc import IdleCollector
 from tui.literal import literal
 from tui.screens.dashboard import Dashboard
 from tui.screens.help import HelpScreen
@@ -26,6 +26,7 @@ from tui.themes import THEMES, choose_theme
 # shown), so the app reads it with its own; Textual skips a file it has read already.
 APP_CSS = [str(Path(__file__).with_name("app.tcss")), str(Path(__file__).parent / "screens" / "dashboard.tcss")]
 
+IDLE_GC_TICK_S = 0.25
 POLL_SECONDS = 2.0  # how soon a change by another process (an import, a kiosk operator) shows
 
 
@@ -44,6 +45,7 @@ class TechstanceApp(App[None]):
         self.opening = opening
         self.store = Store(conn)
         self.db_path = db_path
+        self.idle_gc = IdleCollector()
         self._editor: sqlite3.Connection | None = None
         self._editor_identity: tuple[int, int] | None = None
         self.watcher: DatabaseWatcher | None = None
@@ -78,15 +80,21 @@ class TechstanceApp(App[None]):
             self._editor = None
         return self._editor
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.idle_gc.touched()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.idle_gc.stop()
+
     def get_default_screen(self) -> Screen[object]:
         return Dashboard(self.store, opening=self.opening)
 
     def on_mount(self) -> None:
-        # Everything alive once the first frame is up (modules, Textual, the stylesheet) lives
-        # as long as the app: freezing it spares every full collection from walking it again.
-        # Those collections took 50-100 ms each while typing a search, and showed as its slowest
-        # results (docs/benchmarks.md).
-        self.call_after_refresh(gc.freeze)
+        # Full collections wait for a pause in typing (tui/idle_gc.py).
+        self.call_after_refresh(self.idle_gc.start)
+        self.set_interval(IDLE_GC_TICK_S, self.idle_gc.tick)
         if self.db_path is not None:
             if self.opening is not None:
                 self.watcher = self.opening.watcher  # its baseline predates the data on screen

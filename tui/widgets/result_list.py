@@ -109,6 +109,8 @@ class ResultList(ScrollView, can_focus=True):
         self._first_row: list[int] = []  # the LABEL row of each hit
         self._excerpts: list[tuple[tuple[str, bool], ...]] = []
         self._strips: dict[tuple[int, int, Style], Strip] = {}
+        self._palettes: dict[tuple[str, ...], tuple[Style, Style, Style, Style]] = {}
+        self._frame = (0, 0)  # content width and scroll position of the frame being drawn
 
     # ----- content -----
     def show(self, groups: Sequence[ResultGroup]) -> None:
@@ -152,45 +154,51 @@ class ResultList(ScrollView, can_focus=True):
             return ("result-list--hover",)
         return ()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Looked up once a frame, not once a row: each lookup walks styles and reactives.
+        self._frame = (self.scrollable_content_region.width, self.scroll_offset.y)
+        self._palettes.clear()
+        return super().render_lines(crop)
+
+    def _palette(self, classes: tuple[str, ...]) -> tuple[Style, Style, Style, Style]:
+        """The row, label, muted and match styles for a row drawn with these classes."""
+        if (palette := self._palettes.get(classes)) is None:
+            row = self.get_visual_style(*classes).rich_style
+            # Textual's visual styles drop `reverse`: the match style's own text style is added.
+            match = row + self.get_component_rich_style("result-list--match", partial=True)
+            palette = (row, self.get_visual_style(*classes, "result-list--label").rich_style,
+                       self.get_visual_style(*classes, "result-list--muted").rich_style, match)
+            self._palettes[classes] = palette
+        return palette
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        number = self.scroll_offset.y + y
+        width, scroll_y = self._frame
+        number = scroll_y + y
         if not 0 <= number < len(self._rows) or width <= 0:
             return Strip.blank(max(width, 0), self.rich_style)
         row = self._rows[number]
-        classes = self._row_classes(row)
-        row_style = self.get_visual_style(*classes).rich_style
-        key = (number, width, row_style)
+        palette = self._palette(self._row_classes(row))
+        key = (number, width, palette[0])
         if (strip := self._strips.get(key)) is None:
-            strip = self._build(row, classes, row_style, width)
+            strip = self._build(row, palette, width)
             self._strips[key] = strip
         return strip
 
-    def _build(self, row: tuple[str, int], classes: tuple[str, ...], row_style: Style, width: int) -> Strip:
+    def _build(self, row: tuple[str, int], palette: tuple[Style, Style, Style, Style], width: int) -> Strip:
         kind, index = row
+        row_style, label_style, muted_style, match_style = palette
         if kind == HEADER:
             segments = [Segment(self._titles[index], row_style)]
-        else:
+        elif kind == LABEL:
             hit = self.hits[index]
-
-            def styled(name: str) -> Style:
-                return self.get_visual_style(*classes, name).rich_style
-
-            if kind == LABEL:
-                segments = [Segment(one_line(hit.label), styled("result-list--label"))]
-                if hit.country:
-                    segments.append(Segment(f" · {one_line(hit.country)}", styled("result-list--muted")))
-            else:
-                if not self._excerpts[index]:
-                    self._excerpts[index] = excerpt_pieces(hit.snippet)
-                # Textual's visual styles drop `reverse`: the match style's own text style is added.
-                match = row_style + self.get_component_rich_style("result-list--match", partial=True)
-                segments = [Segment(text, match if is_match else row_style)
-                            for text, is_match in self._excerpts[index]]
-        if kind != HEADER:  # clicks and hovers find their hit through the style's meta
-            meta = Style.from_meta({"hit": index})
-            segments = [Segment(text, style + meta) for text, style, _ in segments]
-            row_style = row_style + meta
+            segments = [Segment(one_line(hit.label), label_style)]
+            if hit.country:
+                segments.append(Segment(f" · {one_line(hit.country)}", muted_style))
+        else:
+            if not self._excerpts[index]:
+                self._excerpts[index] = excerpt_pieces(self.hits[index].snippet)
+            segments = [Segment(text, match_style if is_match else row_style)
+                        for text, is_match in self._excerpts[index]]
         # One Strip per row, cut and padded as segments: each Strip operation builds a new Strip.
         length = sum(cell_len(segment.text) for segment in segments)
         if length > width:
@@ -241,14 +249,22 @@ class ResultList(ScrollView, can_focus=True):
         if (hit := self.highlighted_hit) is not None:
             self.post_message(self.Selected(self, hit))
 
+    def _hit_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        number = offset.y + self.scroll_offset.y
+        if 0 <= number < len(self._rows) and self._rows[number][0] != HEADER:
+            return self._rows[number][1]
+        return None
+
     def _on_click(self, event: events.Click) -> None:
-        index = event.style.meta.get("hit")
-        if index is not None:
+        if (index := self._hit_at(event)) is not None:
             self.highlighted = index
             self.action_select()
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
-        self._hover = event.style.meta.get("hit")
+        self._hover = self._hit_at(event)
 
     def _on_leave(self, _: events.Leave) -> None:
         self._hover = None
