@@ -12,6 +12,7 @@ from db.queries import MATCH_END, MATCH_START
 from db.read_models import SearchHit
 from tests.conftest import make_app, press, settle
 from tests.test_dashboard import shown_text
+from tui.screens import search as search_module
 from tui.screens.search import SearchScreen
 from tui.widgets.result_list import ResultGroup, ResultList
 
@@ -24,7 +25,7 @@ def hit(n: int, snippet: str = "", country: str | None = "GB") -> SearchHit:
 
 
 class ListApp(App[None]):
-    CSS = "ResultList { height: 1fr; scrollbar-gutter: stable; }"
+    CSS_PATH = str(Path(search_module.__file__).with_name("search.tcss"))  # styled as in the app
 
     def __init__(self, groups: list[ResultGroup]) -> None:
         super().__init__()
@@ -48,7 +49,8 @@ class ListApp(App[None]):
 
 
 def rows(app: App[None]) -> list[str]:
-    return shown_text(app.query_one(ResultList)).splitlines()
+    """The list's rows without the one-cell left padding; the scroll column is the last cell."""
+    return [line[1:] for line in shown_text(app.query_one(ResultList)).splitlines()]
 
 
 async def test_rows_show_title_label_country_and_excerpt_cut_to_the_width() -> None:
@@ -64,7 +66,7 @@ async def test_rows_show_title_label_country_and_excerpt_cut_to_the_width() -> N
         assert "END" not in shown[2]
         assert shown[3].strip() == "Speaker 2"  # no country, no dangling separator
         assert shown[4].rstrip().endswith("…") and "华为华为" in shown[4]
-        assert all(cell_len(line) == WIDTH for line in shown)
+        assert all(cell_len(line) == WIDTH - 1 for line in shown)
 
 
 async def test_keys_move_the_highlight_keep_it_in_view_and_select() -> None:
@@ -89,6 +91,21 @@ async def test_keys_move_the_highlight_keep_it_in_view_and_select() -> None:
         assert app.left_top == 1 and results.highlighted_hit == hits[0]
         await press(pilot, "down", "enter")
         assert app.chosen == [hits[1]]
+
+
+async def test_the_scroll_thumb_shows_where_the_view_is_and_only_when_needed() -> None:
+    app = ListApp([ResultGroup(title="Quotes (12)", hits=[hit(n) for n in range(12)])])  # 25 rows
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        column = "".join(line[-1] for line in rows(app))
+        assert column == "▐" * 6 + " " * 6  # 12 of 25 rows in view, at the top
+        assert app.query_one(ResultList).allow_vertical_scroll  # the mouse wheel still scrolls
+        await press(pilot, "end")
+        column = "".join(line[-1] for line in rows(app))
+        assert column == " " * 6 + "▐" * 6
+        app.query_one(ResultList).show([ResultGroup(title="Quotes (1)", hits=[hit(1)])])
+        await settle(pilot)
+        assert "▐" not in "".join(rows(app))
 
 
 async def test_a_click_on_either_row_of_a_hit_chooses_it() -> None:

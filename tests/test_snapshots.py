@@ -49,6 +49,12 @@ def test_search_results(snap_compare, seed_db: Path) -> None:
                         run_before=keys("slash", *"disappointing"))
 
 
+def test_search_results_scrolled(snap_compare, seed_db: Path) -> None:
+    # More results than rows: the scroll column on the right, the highlight moved down the list.
+    assert snap_compare(make_app(seed_db), terminal_size=(100, 28),
+                        run_before=keys("slash", *"huawei", "down", *["down"] * 9))
+
+
 def test_help(snap_compare, seed_db: Path) -> None:
     assert snap_compare(make_app(seed_db), terminal_size=(120, 36), run_before=keys("question_mark"))
 

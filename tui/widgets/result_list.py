@@ -29,6 +29,10 @@ from db.read_models import SearchHit
 from tui.visible import visible
 
 ELLIPSIS = "…"
+# Drawn in the rows, not by Textual's ScrollBar widget: that one re-rendered with every result
+# set and every keystroke's repaint, 2-3 ms each, about 6 ms of a search's 32 (docs/benchmarks.md).
+THUMB = " ▐"
+THUMB_WIDTH = len(THUMB)
 
 # A row on screen: a group title, or one of the two rows of a hit (its index in `hits`).
 HEADER, LABEL, EXCERPT = "header", "label", "excerpt"
@@ -71,6 +75,7 @@ class ResultList(ScrollView, can_focus=True):
         "result-list--match",
         "result-list--highlight",
         "result-list--hover",
+        "result-list--thumb",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -110,7 +115,9 @@ class ResultList(ScrollView, can_focus=True):
         self._excerpts: list[tuple[tuple[str, bool], ...]] = []
         self._strips: dict[tuple[int, int, Style], Strip] = {}
         self._palettes: dict[tuple[str, ...], tuple[Style, Style, Style, Style]] = {}
-        self._frame = (0, 0)  # content width and scroll position of the frame being drawn
+        # Of the frame being drawn: text width, scroll position, and the rows the thumb covers.
+        self._frame: tuple[int, int, range] = (0, 0, range(0))
+        self._thumb_style = self._base_style = Style()
 
     # ----- content -----
     def show(self, groups: Sequence[ResultGroup]) -> None:
@@ -156,8 +163,11 @@ class ResultList(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # Looked up once a frame, not once a row: each lookup walks styles and reactives.
-        self._frame = (self.scrollable_content_region.width, self.scroll_offset.y)
+        region = self.scrollable_content_region
+        self._frame = (region.width - THUMB_WIDTH, self.scroll_offset.y, self._thumb_rows(region.height))
         self._palettes.clear()
+        self._base_style = self.get_visual_style().rich_style
+        self._thumb_style = self.get_visual_style("result-list--thumb").rich_style
         return super().render_lines(crop)
 
     def _palette(self, classes: tuple[str, ...]) -> tuple[Style, Style, Style, Style]:
@@ -171,20 +181,40 @@ class ResultList(ScrollView, can_focus=True):
             self._palettes[classes] = palette
         return palette
 
+    def _thumb_rows(self, height: int) -> range:
+        """The screen rows of the scroll thumb; none when every row fits."""
+        total = len(self._rows)
+        if total <= height or height <= 0:
+            return range(0)
+        size = max(1, round(height * height / total))
+        top = round(self.scroll_offset.y * (height - size) / (total - height))
+        return range(top, top + size)
+
     def render_line(self, y: int) -> Strip:
-        width, scroll_y = self._frame
+        width, scroll_y, thumb = self._frame
         number = scroll_y + y
+        on_thumb = y in thumb
         if not 0 <= number < len(self._rows) or width <= 0:
-            return Strip.blank(max(width, 0), self.rich_style)
+            return self._with_thumb([], max(width, 0), self._base_style, on_thumb)
         row = self._rows[number]
         palette = self._palette(self._row_classes(row))
-        key = (number, width, palette[0])
+        key = (number, width, palette[0], on_thumb)
         if (strip := self._strips.get(key)) is None:
-            strip = self._build(row, palette, width)
+            strip = self._build(row, palette, width, on_thumb)
             self._strips[key] = strip
         return strip
 
-    def _build(self, row: tuple[str, int], palette: tuple[Style, Style, Style, Style], width: int) -> Strip:
+    def _with_thumb(self, segments: list[Segment], width: int, style: Style, on_thumb: bool) -> Strip:
+        """The row's segments padded to the text width, then the scroll column."""
+        length = sum(cell_len(segment.text) for segment in segments)
+        if length < width:
+            segments.append(Segment(" " * (width - length), style))
+        segments.append(Segment(THUMB if on_thumb else " " * THUMB_WIDTH,
+                                self._thumb_style if on_thumb else self._base_style))
+        return Strip(segments, width + THUMB_WIDTH)
+
+    def _build(self, row: tuple[str, int], palette: tuple[Style, Style, Style, Style], width: int,
+               on_thumb: bool) -> Strip:
         kind, index = row
         row_style, label_style, muted_style, match_style = palette
         if kind == HEADER:
@@ -204,10 +234,7 @@ class ResultList(ScrollView, can_focus=True):
         if length > width:
             segments = Segment.adjust_line_length(segments, width - 1, row_style, pad=False)
             segments.append(Segment(ELLIPSIS, row_style))
-            length = sum(cell_len(segment.text) for segment in segments)
-        if length < width:
-            segments.append(Segment(" " * (width - length), row_style))
-        return Strip(segments, width)
+        return self._with_thumb(segments, width, row_style, on_thumb)
 
     def _refresh_hit(self, index: int | None) -> None:
         if index is not None and 0 <= index < len(self._first_row):
