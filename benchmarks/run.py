@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 import tui  # noqa: E402, F401  (its frame rate must be set before anything imports Textual)
-from benchmarks.make_scale_db import make  # noqa: E402
+from benchmarks.make_scale_db import counts_for, make  # noqa: E402
 from db.build import build_database  # noqa: E402
 from db.connection import open_database  # noqa: E402
 
@@ -274,8 +274,13 @@ def scale_database(scale: float, rebuild: bool) -> tuple[Path, dict[str, Any] | 
     if path.exists() and not rebuild:
         try:
             conn = open_database(path)
-            conn.close()
-            return path, None
+            try:
+                quotes = conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
+            finally:
+                conn.close()
+            # Another build at this path (say, seed data) would make every figure meaningless.
+            if quotes == counts_for(scale)["quotes"]:
+                return path, None
         except Exception:  # an older schema or a damaged file: build again
             pass
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -107,8 +107,10 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
     return len(evidence)
 
 
-def build_database(seed_dir: Path, db_path: Path) -> BuildReport:
+def build_database(seed_dir: Path, db_path: Path, meta: dict[str, str] | None = None) -> BuildReport:
     """Validate the seeds and replace `db_path` with a fresh database built from them.
+
+    `meta` adds rows to the meta table, in the same transaction as the data.
 
     Raises SeedError (from load_seeds) when the seeds are invalid, BuildError when the file
     cannot be written. In both cases an existing file at `db_path` is left as it was.
@@ -138,6 +140,8 @@ def build_database(seed_dir: Path, db_path: Path) -> BuildReport:
             with conn:
                 create_tables(db)
                 evidence_count = write_seeds(db, seeds)
+                if meta:
+                    db["meta"].insert_all([{"key": k, "value": v} for k, v in meta.items()])
                 create_search_and_views(db)
             conn.execute("VACUUM")
         finally:

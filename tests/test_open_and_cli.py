@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from db.build import build_database
 from db.connection import DatabaseOpenError, open_database
 from db.paths import refresh_default_database
 from db.schema import SCHEMA_VERSION
@@ -127,6 +128,18 @@ def test_default_database_with_edits_is_never_rebuilt(tmp_path: Path, seed_copy:
     (seed_copy / "topics.toml").write_text((seed_copy / "topics.toml").read_text() + "\n")
     note = refresh_default_database(path, seed_copy)
     assert note is not None and "holds your edits" in note
+    assert path.read_bytes() == before
+
+
+def test_a_database_built_from_other_seeds_is_never_rebuilt(tmp_path: Path, seed_copy: Path) -> None:
+    # Someone's own data (`techstance build --seeds mine`, the benchmarks' scale database) at
+    # $TECHSTANCE_DB: running `techstance` must open it, not replace it with the bundled seeds.
+    topics = seed_copy / "topics.toml"
+    topics.write_text(topics.read_text().replace("Huawei in national 5G networks", "My own topic"))
+    path = tmp_path / "mine.db"
+    build_database(seed_copy, path)
+    before = path.read_bytes()
+    assert refresh_default_database(path, SEEDS) is None
     assert path.read_bytes() == before
 
 
