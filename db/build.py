@@ -107,10 +107,15 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
     return len(evidence)
 
 
-def build_database(seed_dir: Path, db_path: Path, meta: dict[str, str] | None = None) -> BuildReport:
+# meta `seeds_origin`: built from techstance's bundled seeds, or from anyone else's.
+ORIGIN_KEY, ORIGIN_BUNDLED, ORIGIN_OTHER = "seeds_origin", "bundled", "other"
+
+
+def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> BuildReport:
     """Validate the seeds and replace `db_path` with a fresh database built from them.
 
-    `meta` adds rows to the meta table, in the same transaction as the data.
+    `bundled` says the seeds are techstance's own: meta `seeds_origin` records it, and only such
+    a database is ever rebuilt from newer bundled seeds (db.paths.refresh_default_database).
 
     Raises SeedError (from load_seeds) when the seeds are invalid, BuildError when the file
     cannot be written. In both cases an existing file at `db_path` is left as it was.
@@ -140,8 +145,7 @@ def build_database(seed_dir: Path, db_path: Path, meta: dict[str, str] | None = 
             with conn:
                 create_tables(db)
                 evidence_count = write_seeds(db, seeds)
-                if meta:
-                    db["meta"].insert_all([{"key": k, "value": v} for k, v in meta.items()])
+                db["meta"].insert({"key": ORIGIN_KEY, "value": ORIGIN_BUNDLED if bundled else ORIGIN_OTHER})
                 create_search_and_views(db)
             conn.execute("VACUUM")
         finally:

@@ -11,10 +11,6 @@ from db.connection import DatabaseOpenError, OlderSchemaError, open_database
 DB_ENV = "TECHSTANCE_DB"
 
 
-# In the meta table of a database that refresh_default_database built and may rebuild.
-MANAGED_KEY, MANAGED_VALUE = "built_by", "techstance from its bundled seeds"
-
-
 def default_database_path() -> Path:
     """$TECHSTANCE_DB, else techstance.db in the XDG data directory (~/.local/share)."""
     if os.environ.get(DB_ENV):
@@ -30,38 +26,59 @@ def _has_edits(conn: sqlite3.Connection) -> bool:
         return False  # no edits table: nothing a rebuild could lose
 
 
-def refresh_default_database(path: Path, seed_dir: Path) -> str | None:
-    """Build the default database if it is missing, or rebuild it if this function built it
-    from bundled seeds that have changed since.
+def _marks(path: Path) -> tuple[dict[str, str], bool] | None:
+    """The meta rows and whether edits exist, read past the schema check (an older database
+    too); None when the file cannot be read as a techstance database."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return dict(conn.execute("SELECT key, value FROM meta").fetchall()), _has_edits(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
 
-    Returns a line for the user when something was done or deliberately not done. Only a file
-    marked as built here (meta MANAGED_KEY) is ever rebuilt: a database built from other seeds
-    (`techstance build --seeds`, the benchmarks' scale database), one holding the user's own
-    edits, and a file that is not a techstance database are left alone.
+
+def refresh_default_database(path: Path, seed_dir: Path, *, owned_location: bool | None = None) -> str | None:
+    """Build the default database if it is missing; rebuild it if it was built from the bundled
+    seeds (`seed_dir`) and they have changed since.
+
+    Returns a line for the user when something was done or deliberately not done. Never replaced:
+    a database built from other seeds (meta `seeds_origin` = other: `techstance build --seeds`,
+    the benchmarks' scale database), one holding the user's own edits, a file that is not a
+    techstance database, and one from before `seeds_origin` existed unless it sits at the app's
+    own location (`owned_location`; by default: when $TECHSTANCE_DB is not set).
     """
-    from db.build import build_database  # the build's imports are only paid when building
+    from db.build import ORIGIN_KEY, ORIGIN_OTHER, build_database  # paid only when building
     from db.seeds import seeds_digest
 
+    if owned_location is None:
+        owned_location = not os.environ.get(DB_ENV)
     digest = seeds_digest(seed_dir)
     if path.exists():
         try:
-            conn = open_database(path)
+            open_database(path).close()
+            older = False
         except OlderSchemaError:
-            conn = None
+            older = True
         except DatabaseOpenError:
             return None  # reported when the app opens it
-        if conn is not None:
-            try:
-                try:
-                    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-                except sqlite3.Error:
-                    return None  # not a database to rebuild; reported when the app opens it
-                if meta.get(MANAGED_KEY) != MANAGED_VALUE or meta.get("seeds_sha256") == digest:
-                    return None  # someone else's database, or up to date
-                if _has_edits(conn):
-                    return (f"note: {path} holds your edits, so it was not rebuilt from the newer "
-                            "bundled seeds")
-            finally:
-                conn.close()
-    report = build_database(seed_dir, path, meta={MANAGED_KEY: MANAGED_VALUE})
+        marks = _marks(path)
+        if marks is None:
+            return None  # reported when the app opens it
+        meta, has_edits = marks
+        if not older and meta.get("seeds_sha256") == digest:
+            return None  # up to date
+        origin = meta.get(ORIGIN_KEY)
+        if origin == ORIGIN_OTHER:
+            return None  # someone's own data: an older schema is reported when the app opens it
+        if origin is None and not owned_location:
+            return (f"note: {path} was built by an earlier techstance, perhaps from other seeds, "
+                    f"so it was not rebuilt from the bundled ones; `techstance build --db {path}` does")
+        if has_edits:
+            return (f"note: {path} holds your edits, so it was not rebuilt from the newer "
+                    "bundled seeds")
+    report = build_database(seed_dir, path, bundled=True)
     return f"{report.summary()}"

@@ -143,6 +143,53 @@ def test_a_database_built_from_other_seeds_is_never_rebuilt(tmp_path: Path, seed
     assert path.read_bytes() == before
 
 
+def _legacy(path: Path) -> None:
+    """As built before `seeds_origin` existed."""
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM meta WHERE key = 'seeds_origin'")
+    conn.commit()
+    conn.close()
+
+
+def test_an_older_database_of_unknown_origin_is_rebuilt_only_at_the_apps_own_location(
+        tmp_path: Path, seed_copy: Path) -> None:
+    path = tmp_path / "techstance.db"
+    build_database(seed_copy, path)
+    _legacy(path)
+    topics = seed_copy / "topics.toml"
+    topics.write_text(topics.read_text().replace("Huawei in national 5G networks", "Huawei in 5G"))
+    before = path.read_bytes()
+    note = refresh_default_database(path, seed_copy, owned_location=False)  # $TECHSTANCE_DB
+    assert note is not None and f"techstance build --db {path}" in note
+    assert path.read_bytes() == before
+    assert refresh_default_database(path, seed_copy, owned_location=True) is not None  # an upgrade
+    conn = open_database(path)
+    assert conn.execute("SELECT title FROM topics").fetchone()[0] == "Huawei in 5G"
+    conn.close()
+
+
+def test_building_from_the_bundled_seeds_by_hand_keeps_the_database_up_to_date(
+        tmp_path: Path, seed_copy: Path) -> None:
+    path = tmp_path / "techstance.db"
+    result = subprocess.run([sys.executable, "-m", "tui", "--db", str(path), "build"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    (seed_copy / "topics.toml").write_text((seed_copy / "topics.toml").read_text() + "\n")
+    assert refresh_default_database(path, seed_copy, owned_location=False) is not None
+
+
+def test_someones_own_database_of_an_older_schema_is_not_replaced(tmp_path: Path, seed_copy: Path) -> None:
+    path = tmp_path / "mine.db"
+    build_database(seed_copy, path)  # other seeds, as far as the bundled ones are concerned
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    assert refresh_default_database(path, SEEDS) is None
+    assert path.read_bytes() == before
+
+
 def test_foreign_file_at_the_default_path_is_not_overwritten(tmp_path: Path, seed_db: Path) -> None:
     path = _make(tmp_path, "other-sqlite", seed_db)
     before = path.read_bytes()

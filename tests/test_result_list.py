@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -13,8 +14,10 @@ from db.read_models import SearchHit
 from tests.conftest import make_app, press, settle
 from tests.test_dashboard import shown_text
 from tui.screens import search as search_module
+from tui.screens.dashboard import Dashboard
 from tui.screens.search import SearchScreen
 from tui.widgets.result_list import ResultGroup, ResultList
+from tui.widgets.tile_map import TileMap
 
 WIDTH, HEIGHT = 40, 12
 
@@ -69,6 +72,16 @@ async def test_rows_show_title_label_country_and_excerpt_cut_to_the_width() -> N
         assert all(cell_len(line) == WIDTH - 1 for line in shown)
 
 
+async def test_a_match_late_in_a_long_excerpt_is_brought_into_view() -> None:
+    late = "word " * 20 + f"{MATCH_START}huawei{MATCH_END} tail"
+    app = ListApp([ResultGroup(title="Quotes (1)", hits=[hit(1, late), hit(2, "line\r\nbreak\ttab")])])
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await settle(pilot)
+        shown = rows(app)
+        assert shown[2].startswith("…") and "huawei tail" in shown[2]
+        assert shown[4].startswith("line break tab")  # one row: breaks and tabs are spaces
+
+
 async def test_keys_move_the_highlight_keep_it_in_view_and_select() -> None:
     hits = [hit(n) for n in range(12)]
     app = ListApp([ResultGroup(title="Quotes (12)", hits=hits)])
@@ -103,6 +116,9 @@ async def test_the_scroll_thumb_shows_where_the_view_is_and_only_when_needed() -
         await press(pilot, "end")
         column = "".join(line[-1] for line in rows(app))
         assert column == " " * 6 + "▐" * 6
+        await pilot.click(ResultList, offset=(WIDTH - 1, 0))  # the scroll column scrolls, opens nothing
+        await settle(pilot)
+        assert app.chosen == [] and app.query_one(ResultList).scroll_offset.y == 0
         app.query_one(ResultList).show([ResultGroup(title="Quotes (1)", hits=[hit(1)])])
         await settle(pilot)
         assert "▐" not in "".join(rows(app))
@@ -150,3 +166,46 @@ async def test_up_from_the_first_result_goes_back_to_typing(seed_db: Path) -> No
         assert isinstance(search.focused, Input)
         await press(pilot, *"s")
         assert search.query_one(Input).value == "huaweis"
+
+
+async def test_enter_before_the_results_opens_the_results_of_what_was_typed(seed_db: Path) -> None:
+    app = make_app(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"huawei")
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        search_for = app.store.search
+
+        def slow(text: str, *args: object, **kwargs: object) -> object:
+            time.sleep(0.3)  # the results come after Enter
+            return search_for(text, *args, **kwargs)
+
+        app.store.search = slow  # type: ignore[method-assign]
+        search.query_one(Input).value = "huawei zzz"  # pasted: no match
+        await pilot.press("enter")  # the list still shows the results for "huawei"
+        await settle(pilot)
+        assert app.screen is search and not search.query_one(ResultList).hits
+        search.query_one(Input).value = "sovereignty"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Dashboard)  # opened the match, once it came
+        assert app.screen.query_one(TileMap).selected == "GB"
+
+
+async def test_a_failed_search_says_so_and_leaves_nothing_to_open(seed_db: Path) -> None:
+    app = make_app(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"huawei")
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+
+        def broken(text: str, *args: object, **kwargs: object) -> object:
+            raise ValueError("a bug")
+
+        app.store.search = broken  # type: ignore[method-assign]
+        await press(pilot, "s", "enter")
+        assert app.is_running and app.screen is search
+        assert "Search failed: ValueError: a bug" in shown_text(search.query_one("#search-status"))
+        assert not search.query_one(ResultList).hits

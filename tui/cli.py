@@ -147,10 +147,11 @@ def cmd_check(seed_dir: Path) -> int:
 
 def cmd_build(seed_dir: Path, db_path: Path) -> int:
     from db.build import BuildError, build_database
-    from db.seeds import SeedError
+    from db.seeds import SeedError, bundled_seeds_dir
 
     try:
-        report = build_database(seed_dir, db_path)
+        # Built from techstance's own seeds, it may be rebuilt when they change; from others, never.
+        report = build_database(seed_dir, db_path, bundled=seed_dir.resolve() == bundled_seeds_dir().resolve())
     except SeedError as err:
         return _seed_problems(err)
     except BuildError as err:

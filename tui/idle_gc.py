@@ -32,7 +32,8 @@ class IdleCollector:
 
     def start(self) -> None:
         # Everything alive now (modules, Textual, the stylesheet) lives as long as the app:
-        # frozen, no collection walks it again.
+        # frozen, no collection walks it again. Collected first, so no garbage is frozen with it.
+        gc.collect()
         gc.freeze()
         if self._saved is None:
             self._saved = gc.get_threshold()

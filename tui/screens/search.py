@@ -35,6 +35,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.store = store
         self.initial = query
         self.generation = 0  # bumped per keystroke; an older search sees it and stops
+        self.shown_for: str | None = None  # the text whose results are on screen
+        self.open_when_shown = False  # Enter came before the results of the text typed
         # One thread for this screen's queries: a newer one waits while the older one stops.
         self._sql = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
 
@@ -59,6 +61,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def _typed(self, value: str) -> None:
         self.generation += 1
+        self.open_when_shown = False  # typing on after Enter: the user is not done
         self.run_search(value)
 
     def on_unmount(self) -> None:
@@ -67,7 +70,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
-        self.query_one(ResultList).action_select()
+        if self.shown_for == self.query_one(Input).value:
+            self.query_one(ResultList).action_select()
+        else:  # typed (or pasted) faster than the search: open its first result when it comes
+            self.open_when_shown = True
 
     def run_search(self, text: str) -> None:
         """Start the query now, on the search thread, and show its results when they come.
@@ -94,17 +100,33 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         try:
             results = await asyncio.wrap_future(future)
         except sqlite3.Error as err:
-            self._failed(str(err))
+            self._failed(text, str(err))
+            return
+        except Exception as err:  # a bug, not the user's text: say so, keep the app running
+            self.log.error("search failed", text, err)
+            self._failed(text, f"{type(err).__name__}: {err}")
             return
         if results is not None:
             self._show(text, results)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, text: str, message: str) -> None:
+        if not self.is_attached or text != self.query_one(Input).value:
+            return
+        self.query_one(ResultList).show([])  # Enter must not open a result of an older query
+        self.shown_for = text
+        self.open_when_shown = False
         self.query_one("#search-status", Static).update(Content(visible(f"Search failed: {message}")))
 
     def _show(self, text: str, results: SearchResults) -> None:
         if not self.is_attached or text != self.query_one(Input).value:
             return  # closed, or a newer query is on its way
+        self._fill(text, results)
+        self.shown_for = text
+        if self.open_when_shown:
+            self.open_when_shown = False
+            self.query_one(ResultList).action_select()
+
+    def _fill(self, text: str, results: SearchResults) -> None:
         hits = results.hits
         listing = self.query_one(ResultList)
         status = self.query_one("#search-status", Static)

@@ -49,7 +49,7 @@ class ResultGroup:
 
 def one_line(text: str) -> str:
     """Source text for a single row: controls made visible, line breaks and tabs as spaces."""
-    return visible(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return visible(text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
 
 
 def excerpt_pieces(snippet: str) -> tuple[tuple[str, bool], ...]:
@@ -61,6 +61,25 @@ def excerpt_pieces(snippet: str) -> tuple[tuple[str, bool], ...]:
             pieces.append((one_line(piece), inside))
         inside = not inside
     return tuple(pieces)
+
+
+def _match_in_view(segments: list[Segment], pieces: tuple[tuple[str, bool], ...], width: int,
+                   style: Style) -> list[Segment]:
+    """The excerpt's start cut off (with a leading "…") when its first match would end past the
+    width: the match is what the row is for."""
+    before = 0
+    for text, is_match in pieces:
+        if is_match:
+            if before + cell_len(text) < width - 1:
+                return segments
+            cut = before + cell_len(text) - width * 3 // 4  # the match ends three quarters along
+            if cut <= 0:
+                return segments
+            total = sum(cell_len(segment.text) for segment in segments)
+            kept = list(Segment.divide(segments, [cut, total]))[1]
+            return [Segment(ELLIPSIS, style), *kept]
+        before += cell_len(text)
+    return segments
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -228,8 +247,9 @@ class ResultList(ScrollView, can_focus=True):
         else:
             if not self._excerpts[index]:
                 self._excerpts[index] = excerpt_pieces(self.hits[index].snippet)
-            segments = [Segment(text, match_style if is_match else row_style)
-                        for text, is_match in self._excerpts[index]]
+            pieces = self._excerpts[index]
+            segments = [Segment(text, match_style if is_match else row_style) for text, is_match in pieces]
+            segments = _match_in_view(segments, pieces, width, row_style)
         # One Strip per row, cut and padded as segments: each Strip operation builds a new Strip.
         length = sum(cell_len(segment.text) for segment in segments)
         if length > width:
@@ -250,6 +270,10 @@ class ResultList(ScrollView, can_focus=True):
             top = first - 1 if first and self._rows[first - 1][0] == HEADER else first
             self.scroll_to_region(Region(0, top, 1, first + 2 - top),
                                   animate=False, immediate=True, force=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._hover = None  # the row under the mouse is another one now
 
     def watch__hover(self, old: int | None, new: int | None) -> None:
         self._refresh_hit(old)
@@ -279,8 +303,8 @@ class ResultList(ScrollView, can_focus=True):
 
     def _hit_at(self, event: events.MouseEvent) -> int | None:
         offset = event.get_content_offset(self)
-        if offset is None:
-            return None
+        if offset is None or offset.x >= self.scrollable_content_region.width - THUMB_WIDTH:
+            return None  # the scroll column
         number = offset.y + self.scroll_offset.y
         if 0 <= number < len(self._rows) and self._rows[number][0] != HEADER:
             return self._rows[number][1]
@@ -290,6 +314,12 @@ class ResultList(ScrollView, can_focus=True):
         if (index := self._hit_at(event)) is not None:
             self.highlighted = index
             self.action_select()
+        elif (offset := event.get_content_offset(self)) is not None and self._thumb_rows(self.size.height):
+            # A click in the scroll column: the list jumps there, as on a scroll bar's track.
+            region = self.scrollable_content_region
+            if offset.x >= region.width - THUMB_WIDTH:
+                fraction = offset.y / max(1, region.height - 1)
+                self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
         self._hover = self._hit_at(event)
