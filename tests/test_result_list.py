@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from db.queries import MATCH_END, MATCH_START
@@ -154,13 +155,20 @@ async def test_new_results_start_again_at_the_top() -> None:
         assert app.chosen == [] and app.is_running
 
 
+async def searching(pilot: Pilot[None], text: str) -> SearchScreen:
+    """The dashboard's search screen, `text` typed and its results shown."""
+    await settle(pilot)
+    await press(pilot, "slash", *text)
+    search = pilot.app.screen
+    assert isinstance(search, SearchScreen)
+    return search
+
+
 async def test_up_from_the_first_result_goes_back_to_typing(seed_db: Path) -> None:
     app = make_app(seed_db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash", *"huawei", "down")
-        search = app.screen
-        assert isinstance(search, SearchScreen)
+        search = await searching(pilot, "huawei")
+        await press(pilot, "down")
         assert isinstance(search.focused, ResultList)
         await press(pilot, "down", "up", "up")
         assert isinstance(search.focused, Input)
@@ -171,10 +179,7 @@ async def test_up_from_the_first_result_goes_back_to_typing(seed_db: Path) -> No
 async def test_enter_before_the_results_opens_the_results_of_what_was_typed(seed_db: Path) -> None:
     app = make_app(seed_db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash", *"huawei")
-        search = app.screen
-        assert isinstance(search, SearchScreen)
+        search = await searching(pilot, "huawei")
         search_for = app.store.search
 
         def slow(text: str, *args: object, **kwargs: object) -> object:
@@ -196,10 +201,7 @@ async def test_enter_before_the_results_opens_the_results_of_what_was_typed(seed
 async def test_a_failed_search_says_so_and_leaves_nothing_to_open(seed_db: Path) -> None:
     app = make_app(seed_db)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash", *"huawei")
-        search = app.screen
-        assert isinstance(search, SearchScreen)
+        search = await searching(pilot, "huawei")
 
         def broken(text: str, *args: object, **kwargs: object) -> object:
             raise ValueError("a bug")
