@@ -127,6 +127,6 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: p
 
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                 cwd=REPO).stdout.strip() or "unknown"
-        header = [f"Written by `python3 -m pytest --reliability-report {target}` on "
+        header = [f"Written by `python3 -m pytest tests --reliability-report {target}` on "
                   f"{dt.date.today().isoformat()} at commit {commit}; exit status {exitstatus}.", ""]
         Path(target).write_text("\n".join(header + reliability_table()) + "\n", encoding="utf-8")
