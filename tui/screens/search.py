@@ -20,7 +20,7 @@ from tui.literal import visible
 from tui.widgets.result_list import ResultGroup, ResultList
 
 KIND_TITLES = {"quote": "Quotes", "decision": "Decisions", "source": "Sources", "actor": "People and bodies"}
-SHOWN_PER_KIND = 8  # about a screenful in all; more would only cost time to draw
+SHOWN_PER_KIND = 8  # about a screenful in all; each hit shown costs SQLite a snippet
 
 
 class SearchScreen(ModalScreen[SearchHit | None]):
