@@ -26,19 +26,13 @@ def _has_edits(conn: sqlite3.Connection) -> bool:
         return False  # no edits table: nothing a rebuild could lose
 
 
-def _marks(path: Path) -> tuple[dict[str, str], bool] | None:
-    """The meta rows and whether edits exist, read past the schema check (an older database
-    too); None when the file cannot be read as a techstance database."""
+def _open_past_the_schema_check(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to a techstance database of an older schema (open_database refuses
+    it), to read its meta and edits; None when that fails."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return None
-    try:
-        return dict(conn.execute("SELECT key, value FROM meta").fetchall()), _has_edits(conn)
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()
 
 
 def refresh_default_database(path: Path, seed_dir: Path, *, owned_location: bool | None = None) -> str | None:
@@ -59,16 +53,21 @@ def refresh_default_database(path: Path, seed_dir: Path, *, owned_location: bool
     digest = seeds_digest(seed_dir)
     if path.exists():
         try:
-            open_database(path).close()
+            conn: sqlite3.Connection | None = open_database(path)
             older = False
         except OlderSchemaError:
-            older = True
+            conn, older = _open_past_the_schema_check(path), True
         except DatabaseOpenError:
             return None  # reported when the app opens it
-        marks = _marks(path)
-        if marks is None:
+        if conn is None:
+            return None
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            has_edits = _has_edits(conn)
+        except sqlite3.Error:
             return None  # reported when the app opens it
-        meta, has_edits = marks
+        finally:
+            conn.close()
         if not older and meta.get("seeds_sha256") == digest:
             return None  # up to date
         origin = meta.get(ORIGIN_KEY)

@@ -109,8 +109,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         if results is not None:
             self._show(text, results)
 
+    def _is_current(self, text: str) -> bool:
+        """Whether `text` is still what the box holds (not closed, not typed on since)."""
+        return self.is_attached and text == self.query_one(Input).value
+
     def _failed(self, text: str, message: str) -> None:
-        if not self.is_attached or text != self.query_one(Input).value:
+        if not self._is_current(text):
             return
         self.query_one(ResultList).show([])  # Enter must not open a result of an older query
         self.shown_for = text
@@ -118,8 +122,8 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         self.query_one("#search-status", Static).update(Content(visible(f"Search failed: {message}")))
 
     def _show(self, text: str, results: SearchResults) -> None:
-        if not self.is_attached or text != self.query_one(Input).value:
-            return  # closed, or a newer query is on its way
+        if not self._is_current(text):
+            return  # a newer query is on its way
         self._fill(text, results)
         self.shown_for = text
         if self.open_when_shown:

@@ -302,24 +302,28 @@ class ResultList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, hit))
 
     def _hit_at(self, event: events.MouseEvent) -> int | None:
+        """The hit under the mouse; None on a group title, past the rows or in the scroll column."""
         offset = event.get_content_offset(self)
-        if offset is None or offset.x >= self.scrollable_content_region.width - THUMB_WIDTH:
-            return None  # the scroll column
+        if offset is None or self._in_scroll_column(offset.x):
+            return None
         number = offset.y + self.scroll_offset.y
         if 0 <= number < len(self._rows) and self._rows[number][0] != HEADER:
             return self._rows[number][1]
         return None
 
+    def _in_scroll_column(self, x: int) -> bool:
+        return x >= self.scrollable_content_region.width - THUMB_WIDTH
+
     def _on_click(self, event: events.Click) -> None:
         if (index := self._hit_at(event)) is not None:
             self.highlighted = index
             self.action_select()
-        elif (offset := event.get_content_offset(self)) is not None and self._thumb_rows(self.size.height):
-            # A click in the scroll column: the list jumps there, as on a scroll bar's track.
-            region = self.scrollable_content_region
-            if offset.x >= region.width - THUMB_WIDTH:
-                fraction = offset.y / max(1, region.height - 1)
-                self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
+            return
+        offset = event.get_content_offset(self)
+        if offset is not None and self._in_scroll_column(offset.x):
+            # The list jumps there, as on a scroll bar's track.
+            fraction = offset.y / max(1, self.scrollable_content_region.height - 1)
+            self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
         self._hover = self._hit_at(event)
