@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from db.build import build_database  # noqa: E402
-from db.toml_writer import dumps  # noqa: E402
+from techstance.db.curation.build import build_database  # noqa: E402
+from techstance.db.curation.toml_writer import dumps  # noqa: E402
 
 FULL = {"countries": 250, "topics": 20, "decisions": 20_000, "quotes": 200_000, "sources": 50_000, "actors": 5_000}
 REGIONS = ("Africa", "Americas", "Asia-Pacific", "Europe", "Middle East", "Central Asia")

@@ -1,4 +1,4 @@
-"""Benchmark db.quote_extraction against the curated quotes of the seed articles.
+"""Benchmark techstance.db.curation.quotes.finder against the curated quotes of the seed articles.
 
 Run from the repository root:  python3 benchmarks/quote_extraction.py
 
@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from db.quote_extraction import ProposedQuote, extract_quotes  # noqa: E402
+from techstance.db.curation.quotes.finder import ProposedQuote, extract_quotes  # noqa: E402
 
 SEEDS = REPO / "seeds"
 OVERLAP = 0.8

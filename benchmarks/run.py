@@ -36,10 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-import tui  # noqa: E402, F401  (its frame rate must be set before anything imports Textual)
+import techstance.tui  # noqa: E402, F401  (its frame rate must be set before anything imports Textual)
+from techstance.db.curation.build import build_database  # noqa: E402
+from techstance.db.store.connection import open_database  # noqa: E402
+
 from benchmarks.make_scale_db import counts_for, make  # noqa: E402
-from db.build import build_database  # noqa: E402
-from db.connection import open_database  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SIZE = (120, 36)
@@ -97,7 +98,7 @@ def first_frame(command: list[str], needles: list[str], timeout: float = 60) -> 
 def opening_needles(db: Path) -> list[str]:
     """What the dashboard's first frame must show: the opened country's decision pane title,
     the first quote's speaker and the footer."""
-    from db.opening import read_opening
+    from techstance.db.store.opening import read_opening
 
     opening = read_opening(db)
     assert opening is not None and opening.view is not None and opening.view.detail is not None, db
@@ -114,7 +115,7 @@ def cold_starts(db: Path | None, runs: int) -> tuple[list[float], list[int]]:
         command = [sys.executable, str(ROOT / "benchmarks" / "hello_app.py")]
         needles = ["Hello, world"]
     else:
-        command = [sys.executable, "-m", "tui", "--db", str(db)]
+        command = [sys.executable, "-m", "techstance.tui", "--db", str(db)]
         needles = opening_needles(db)
     first_frame(command, needles)  # warm the file cache; not counted
     times, rss = [], []
@@ -134,9 +135,8 @@ async def _settle(pilot: Any) -> None:
 
 
 def _instrumented_app(db: Path) -> Any:
+    from techstance.tui.app import APP_CSS, TechstanceApp
     from textual import events
-
-    from tui.app import APP_CSS, TechstanceApp
 
     class Measured(TechstanceApp):
         """Times each key from its arrival to the next painted frame."""
@@ -160,7 +160,7 @@ def _instrumented_app(db: Path) -> Any:
 
 
 async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
-    from tui.screens.dashboard import Dashboard
+    from techstance.tui.screens.dashboard import Dashboard
 
     app = _instrumented_app(db)
     data_ms: list[float] = []
@@ -215,7 +215,7 @@ def _rare_word(db: Path) -> str:
 
 
 async def search_latency(db: Path, repeats: int) -> dict[str, list[float]]:
-    from tui.screens.search import SearchScreen
+    from techstance.tui.screens.search import SearchScreen
 
     shapes = dict(SEARCH_SHAPES)
     shapes["rare word"] = _rare_word(db)

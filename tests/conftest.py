@@ -11,10 +11,9 @@ from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-
-from db.build import build_database  # noqa: E402
-from db.connection import open_database  # noqa: E402
-from db.queries import Store  # noqa: E402
+from techstance.db.curation.build import build_database  # noqa: E402
+from techstance.db.store.connection import open_database  # noqa: E402
+from techstance.db.store.reads import Store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -76,8 +75,8 @@ async def press(pilot: object, *keys: str) -> None:
 def make_app(db: Path, theme: str | None = None, opening: bool = True) -> object:
     """The app as `techstance --db` starts it: the opening view read first (opening=False: the
     path a reload takes, every pane loaded by workers)."""
-    from db.opening import read_opening
-    from tui.app import TechstanceApp
+    from techstance.db.store.opening import read_opening
+    from techstance.tui.app import TechstanceApp
 
     return TechstanceApp(open_database(db), db_path=db, theme=theme,
                          opening=read_opening(db) if opening else None)

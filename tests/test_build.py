@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from techstance.db.curation.build import BuildError, build_database
+from techstance.db.curation.seeds import SeedError
 
-from db.build import BuildError, build_database
-from db.seeds import SeedError
 from tests.conftest import SEEDS, rows
 
 

@@ -6,16 +6,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from techstance.tui.app import TechstanceApp
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.help import HelpScreen
+from techstance.tui.screens.search import SearchScreen
+from techstance.tui.screens.source_reader import SourceReader
+from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
+from techstance.tui.widgets.tile_map import TileMap
 from textual.geometry import Region
 
 from tests.conftest import make_app, press, settle
-from tui.app import TechstanceApp
-from tui.screens.dashboard import Dashboard
-from tui.screens.help import HelpScreen
-from tui.screens.search import SearchScreen
-from tui.screens.source_reader import SourceReader
-from tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
-from tui.widgets.tile_map import TileMap
 
 SIZE = (120, 36)
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from db.edits import (
+from techstance.db.curation.importer import MAX_BYTES, ImportError_, import_article
+from techstance.db.store.edits import (
     EditError,
     accept_proposal,
     add_decision,
@@ -18,8 +18,7 @@ from db.edits import (
     open_for_editing,
     reject_proposal,
 )
-from db.importer import MAX_BYTES, ImportError_, import_article
-from db.queries import Store
+from techstance.db.store.reads import Store
 
 ARTICLE = ('Ministers met on Monday.\n\n"We will not allow this vendor anywhere near our networks," the minister, '
            'Jane Doe, said. She added: "The decision is final and it applies from today."\n\nA so-called '
@@ -87,12 +86,12 @@ def test_bad_files_are_refused_and_nothing_is_stored(conn: sqlite3.Connection, t
 
 def test_import_command_reports_each_file_and_fails_if_any_was_refused(db: Path, tmp_path: Path) -> None:
     good = article(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "tui", "import", "--db", str(db), str(good),
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "import", "--db", str(db), str(good),
                              str(tmp_path / "missing.txt")], capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "[1/2]" in result.stdout and "2 quotation(s) proposed" in result.stdout
     assert "missing.txt: no such file" in result.stderr
-    history_out = subprocess.run([sys.executable, "-m", "tui", "history", "--db", str(db)],
+    history_out = subprocess.run([sys.executable, "-m", "techstance.tui", "history", "--db", str(db)],
                                  capture_output=True, text=True, check=True).stdout
     assert "import  sources/" in history_out
 
@@ -175,17 +174,17 @@ def test_correct_a_quote_speaker_and_refuse_a_bad_span(conn: sqlite3.Connection)
 
 # ----- reviewing in the app -----
 async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: Path) -> None:
+    from techstance.tui.app import TechstanceApp
+    from techstance.tui.screens.review import AcceptForm, ReviewScreen
+    from techstance.tui.widgets.claim_panes import QuotesPane
     from textual.widgets import Input, Select
 
     from tests.conftest import settle
-    from tui.app import TechstanceApp
-    from tui.screens.review import AcceptForm, ReviewScreen
-    from tui.widgets.claim_panes import QuotesPane
 
     conn = open_for_editing(db)
     import_article(conn, article(tmp_path), title="Vendor ruled out", topic="huawei-5g")
     conn.close()
-    from db.connection import open_database
+    from techstance.db.store.connection import open_database
 
     app = TechstanceApp(open_database(db), db_path=db)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -228,14 +227,14 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
 
 
 async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
+    from techstance.db.store.connection import open_database
+    from techstance.tui.app import TechstanceApp
+    from techstance.tui.screens.editing import AddDecisionForm
+    from techstance.tui.screens.source_reader import SourceReader
+    from techstance.tui.widgets.tile_map import TileMap
     from textual.widgets import Input, Select
 
-    from db.connection import open_database
     from tests.conftest import settle
-    from tui.app import TechstanceApp
-    from tui.screens.editing import AddDecisionForm
-    from tui.screens.source_reader import SourceReader
-    from tui.widgets.tile_map import TileMap
 
     app = TechstanceApp(open_database(db), db_path=db)
     async with app.run_test(size=(140, 44)) as pilot:
@@ -282,13 +281,13 @@ async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
 
 
 async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
+    from techstance.db.store.connection import open_database
+    from techstance.tui.app import TechstanceApp
+    from techstance.tui.screens.editing import CorrectQuoteForm
+    from techstance.tui.widgets.claim_panes import QuotesPane
     from textual.widgets import Input, Select
 
-    from db.connection import open_database
     from tests.conftest import settle
-    from tui.app import TechstanceApp
-    from tui.screens.editing import CorrectQuoteForm
-    from tui.widgets.claim_panes import QuotesPane
 
     app = TechstanceApp(open_database(db), db_path=db)
     async with app.run_test(size=(140, 44)) as pilot:
@@ -320,13 +319,13 @@ async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
 
 
 async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
+    from techstance.db.store.connection import open_database
+    from techstance.tui.app import TechstanceApp
+    from techstance.tui.screens.editing import AddQuoteForm
+    from techstance.tui.screens.source_reader import SourceReader
     from textual.widgets import Input, Select
 
-    from db.connection import open_database
     from tests.conftest import settle
-    from tui.app import TechstanceApp
-    from tui.screens.editing import AddQuoteForm
-    from tui.screens.source_reader import SourceReader
 
     app = TechstanceApp(open_database(db), db_path=db)
     async with app.run_test(size=(140, 44)) as pilot:
@@ -393,11 +392,11 @@ def test_a_proposal_reviewed_meanwhile_is_not_accepted_again(conn: sqlite3.Conne
 def test_cli_shows_control_characters_in_file_names_instead_of_sending_them(db: Path, tmp_path: Path) -> None:
     name = "evil\x1b]0;PWNED\x07.txt"
     article(tmp_path, name=name)
-    result = subprocess.run([sys.executable, "-m", "tui", "import", "--db", str(db), str(tmp_path / name)],
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "import", "--db", str(db), str(tmp_path / name)],
                             capture_output=True, text=True)
     assert result.returncode == 0
     assert "\x1b" not in result.stdout and "\\x1b]0;PWNED\\x07" in result.stdout
-    history_out = subprocess.run([sys.executable, "-m", "tui", "history", "--db", str(db)],
+    history_out = subprocess.run([sys.executable, "-m", "techstance.tui", "history", "--db", str(db)],
                                  capture_output=True, text=True, check=True).stdout
     assert "\x1b" not in history_out and "\x07" not in history_out
 
@@ -406,7 +405,8 @@ def test_import_into_a_locked_database_is_one_line(db: Path, tmp_path: Path) -> 
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        result = subprocess.run([sys.executable, "-m", "tui", "import", "--db", str(db), str(article(tmp_path))],
+        result = subprocess.run([sys.executable, "-m", "techstance.tui", "import", "--db", str(db),
+                                 str(article(tmp_path))],
                                 capture_output=True, text=True, timeout=60)
     finally:
         holder.execute("ROLLBACK")
@@ -418,8 +418,8 @@ def test_import_into_a_locked_database_is_one_line(db: Path, tmp_path: Path) -> 
 def test_the_watcher_closes_the_connection_of_a_replaced_file(seed_db: Path, tmp_path: Path) -> None:
     import os
 
-    from db.connection import open_database
-    from db.watch import DatabaseWatcher
+    from techstance.db.store.connection import open_database
+    from techstance.db.store.watch import DatabaseWatcher
 
     path = tmp_path / "watched.db"
     path.write_bytes(seed_db.read_bytes())

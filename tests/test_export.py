@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from techstance.db.curation.build import build_database
+from techstance.db.curation.seed_export import export_seeds
+from techstance.db.curation.seeds import SEED_FILES
+from techstance.db.reports.export import CSV_COLUMNS, MARKDOWN_COLUMNS, export_positions
+from techstance.db.store.evidence_rows import evidence_id
+from techstance.db.store.records import Evidence
 
-from db.build import build_database, evidence_id
-from db.export import CSV_COLUMNS, MARKDOWN_COLUMNS, export_positions, export_seeds
-from db.models import Evidence
-from db.seeds import SEED_FILES
 from tests.conftest import SEEDS
 
 UK_CONDITIONS = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+from techstance.tui.idle_gc import GEN2_CAP, GEN2_DUE, IDLE_S, IdleCollector
+
 from tests.conftest import make_app, press, settle
-from tui.idle_gc import GEN2_CAP, GEN2_DUE, IDLE_S, IdleCollector
 
 
 def _pile_up(collections: int) -> None:

@@ -11,16 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
+from techstance.db.curation.build import build_database
+from techstance.tui.kiosk.app import KioskApp, KioskMessage
+from techstance.tui.kiosk.attract import AttractLoop, next_in_tour
+from techstance.tui.kiosk.config import KioskConfig, KioskConfigError, load_kiosk_config
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.help import HelpScreen
+from techstance.tui.screens.source_reader import SourceReader
+from techstance.tui.widgets.tile_map import TileMap
 
-from db.build import build_database
 from tests.conftest import SEEDS, settle
-from tui.kiosk.app import KioskApp, KioskMessage
-from tui.kiosk.attract import AttractLoop, next_in_tour
-from tui.kiosk.config import KioskConfig, KioskConfigError, load_kiosk_config
-from tui.screens.dashboard import Dashboard
-from tui.screens.help import HelpScreen
-from tui.screens.source_reader import SourceReader
-from tui.widgets.tile_map import TileMap
 
 SIZE = (120, 36)
 FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)
@@ -294,7 +294,7 @@ def test_bad_config_is_one_line_naming_file_and_field(tmp_path: Path, text: str,
 def test_bad_config_on_the_command_line_exits_1_without_traceback(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text("interval = 'often'\n")
-    result = subprocess.run([sys.executable, "-m", "tui", "--kiosk", "--kiosk-config", str(path)],
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "--kiosk", "--kiosk-config", str(path)],
                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"techstance: error: {path}: field 'interval'")

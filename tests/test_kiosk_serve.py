@@ -127,7 +127,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "techstance.tui", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=30)
 
 
@@ -146,7 +146,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     stdout, stderr = tmp / "serve.out", tmp / "serve.err"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tui", "serve", "--kiosk", "--db", str(db), "--port", str(port)],
+            [sys.executable, "-m", "techstance.tui", "serve", "--kiosk", "--db", str(db), "--port", str(port)],
             cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
     try:
         deadline = time.monotonic() + STARTUP_DEADLINE

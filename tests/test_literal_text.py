@@ -8,14 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from techstance.tui.app import TechstanceApp
+from techstance.tui.literal import visible
+from techstance.tui.screens.search import SearchScreen
+from techstance.tui.screens.source_reader import SourceReader
+from techstance.tui.widgets.claim_panes import QuotesPane, SourcesPane
 
 from tests.conftest import make_app, press, settle
 from tests.test_dashboard import shown_text
-from tui.app import TechstanceApp
-from tui.literal import visible
-from tui.screens.search import SearchScreen
-from tui.screens.source_reader import SourceReader
-from tui.widgets.claim_panes import QuotesPane, SourcesPane
 
 HOSTILE = ("[bold]not bold[/bold] [/] [@click=app.quit]click[/] C:\\temp\\new [x] "
            "\x1b[31mred\x1b[0m \x1b]8;;http://x\x07link")

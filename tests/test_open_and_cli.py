@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from techstance.db.curation.build import build_database
+from techstance.db.curation.default_db import refresh_default_database
+from techstance.db.store.connection import DatabaseOpenError, open_database
+from techstance.db.store.schema import SCHEMA_VERSION
 
-from db.build import build_database
-from db.connection import DatabaseOpenError, open_database
-from db.paths import refresh_default_database
-from db.schema import SCHEMA_VERSION
 from tests.conftest import REPO, SEEDS
 
 
@@ -78,7 +78,7 @@ def test_bad_database_file_is_one_clear_line_and_is_not_changed(tmp_path: Path, 
 def test_dashboard_refuses_bad_file_with_exit_1_and_no_traceback(tmp_path: Path, seed_db: Path,
                                                                  kind: str) -> None:
     path = _make(tmp_path, kind, seed_db)
-    result = subprocess.run([sys.executable, "-m", "tui", "--db", str(path)],
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "--db", str(path)],
                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 1
     assert result.stderr.startswith("techstance: error: ") and result.stderr.count("\n") == 1
@@ -88,7 +88,7 @@ def test_dashboard_refuses_bad_file_with_exit_1_and_no_traceback(tmp_path: Path,
 
 def test_build_command_writes_the_database_named_by_db(tmp_path: Path) -> None:
     target = tmp_path / "nested" / "my.db"
-    result = subprocess.run([sys.executable, "-m", "tui", "build", "--db", str(target)],
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "build", "--db", str(target)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"built {target}: 13 decisions, 23 quotes")
@@ -97,7 +97,7 @@ def test_build_command_writes_the_database_named_by_db(tmp_path: Path) -> None:
 
 def test_db_option_before_the_command_is_honoured(tmp_path: Path) -> None:
     target = tmp_path / "first.db"
-    result = subprocess.run([sys.executable, "-m", "tui", "--db", str(target), "build"],
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "--db", str(target), "build"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert target.is_file()
@@ -171,7 +171,7 @@ def test_an_older_database_of_unknown_origin_is_rebuilt_only_at_the_apps_own_loc
 def test_building_from_the_bundled_seeds_by_hand_keeps_the_database_up_to_date(
         tmp_path: Path, seed_copy: Path) -> None:
     path = tmp_path / "techstance.db"
-    result = subprocess.run([sys.executable, "-m", "tui", "--db", str(path), "build"],
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "--db", str(path), "build"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     (seed_copy / "topics.toml").write_text((seed_copy / "topics.toml").read_text() + "\n")
@@ -198,8 +198,9 @@ def test_foreign_file_at_the_default_path_is_not_overwritten(tmp_path: Path, see
 
 
 def test_data_layer_never_imports_the_ui() -> None:
-    code = ("import sys, db.build, db.connection, db.paths, db.queries, db.seeds, db.schema;"
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'rich'));"
+    code = ("import sys, techstance.db.curation.build, techstance.db.store.connection, "
+            "techstance.db.curation.default_db, techstance.db.store.reads, techstance.db.curation.seeds;"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich') or '.tui' in m);"
             "print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,4 +1,4 @@
-"""The opening view (db/opening.py): the dashboard's first frame is drawn filled, a commit made
+"""The opening view (db/store/opening.py): the dashboard's first frame is drawn filled, a commit made
 while the app starts is not lost, and a locked file neither delays nor breaks the start."""
 
 from __future__ import annotations
@@ -8,14 +8,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from db.connection import open_database
-from db.opening import read_opening
+from techstance.db.store.connection import open_database
+from techstance.db.store.opening import read_opening
+from techstance.tui.app import TechstanceApp
+from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane
+from techstance.tui.widgets.tile_map import TileMap
+
 from tests.conftest import settle
 from tests.hardening.test_concurrency import _wait
 from tests.test_dashboard import SIZE, app_for, shown_text
-from tui.app import TechstanceApp
-from tui.widgets.claim_panes import DecisionPane, QuotesPane
-from tui.widgets.tile_map import TileMap
 
 CN_ALLOW = ("INSERT INTO decisions VALUES ('cn-meanwhile', 'huawei-5g', 'CN', 'allow', 'reported', '2031-01-01', "
             "'day', 0, 'Committed while the dashboard started.', '[]')")

@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from db.quote_extraction import ProposedQuote, extract_quotes
+from techstance.db.curation.quotes.finder import ProposedQuote, extract_quotes
 
 SOURCES = Path(__file__).resolve().parent.parent / "seeds" / "sources"
 

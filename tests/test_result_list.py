@@ -6,19 +6,19 @@ import time
 from pathlib import Path
 
 from rich.cells import cell_len
+from techstance.db.store.read_models import SearchHit
+from techstance.db.store.reads import MATCH_END, MATCH_START
+from techstance.tui.screens import search as search_module
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.search import SearchScreen
+from techstance.tui.widgets.result_list import ResultGroup, ResultList
+from techstance.tui.widgets.tile_map import TileMap
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from db.queries import MATCH_END, MATCH_START
-from db.read_models import SearchHit
 from tests.conftest import make_app, press, settle
 from tests.test_dashboard import shown_text
-from tui.screens import search as search_module
-from tui.screens.dashboard import Dashboard
-from tui.screens.search import SearchScreen
-from tui.widgets.result_list import ResultGroup, ResultList
-from tui.widgets.tile_map import TileMap
 
 WIDTH, HEIGHT = 40, 12
 

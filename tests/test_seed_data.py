@@ -6,7 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from db.queries import Store
+from techstance.db.store.reads import Store
+
 from tests.conftest import REPO, rows
 
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from db.seeds import SEED_FILES, SeedError, load_seeds
-from db.toml_writer import dumps
+from techstance.db.curation.seeds import SEED_FILES, SeedError, load_seeds
+from techstance.db.curation.toml_writer import dumps
 
 Records = list[dict[str, Any]]
 
@@ -178,7 +177,7 @@ def test_bom_and_crlf_seed_files_are_read_like_plain_ones(seed_copy: Path) -> No
 def test_check_command_prints_one_line_per_problem_and_fails(seed_copy: Path) -> None:
     edit(seed_copy, "decisions.toml", lambda r: (_shift_span(r), _bad_date(r)))
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "check", "--seeds", str(seed_copy)],
+        [sys.executable, "-m", "techstance.tui", "check", "--seeds", str(seed_copy)],
         capture_output=True, text=True,
     )
     assert result.returncode == 1
@@ -189,6 +188,6 @@ def test_check_command_prints_one_line_per_problem_and_fails(seed_copy: Path) ->
 
 
 def test_check_command_passes_on_the_bundled_seeds() -> None:
-    result = subprocess.run([sys.executable, "-m", "tui", "check"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "techstance.tui", "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("seeds OK: ")

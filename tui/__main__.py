@@ -1,5 +1,5 @@
 """`python -m tui` is the same as the `techstance` command."""
 
-from tui.cli import main
+from techstance.tui.cli import main
 
 raise SystemExit(main())

@@ -7,19 +7,18 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from techstance.db.store.opening import Opening
+from techstance.db.store.reads import Store
+from techstance.db.store.watch import DatabaseWatcher, file_identity
+from techstance.tui.idle_gc import IdleCollector
+from techstance.tui.literal import literal
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.help import HelpScreen
+from techstance.tui.themes import THEMES, choose_theme
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-
-from db.opening import Opening
-from db.queries import Store
-from db.watch import DatabaseWatcher, file_identity
-from tui.idle_gc import IdleCollector
-from tui.literal import literal
-from tui.screens.dashboard import Dashboard
-from tui.screens.help import HelpScreen
-from tui.themes import THEMES, choose_theme
 
 # The dashboard is the default screen, and Textual does not load a default screen's own CSS_PATH
 # before its first frame (that frame came out unstyled: panes stacked, the too-small notice
@@ -40,7 +39,7 @@ class TechstanceApp(App[None]):
 
     def __init__(self, conn: sqlite3.Connection, db_path: Path | None = None,
                  theme: str | None = None, opening: Opening | None = None) -> None:
-        """`opening`: the first view, read from db_path by db.opening.read_opening."""
+        """`opening`: the first view, read from db_path by techstance.db.store.opening.read_opening."""
         super().__init__()
         self.opening = opening
         self.store = Store(conn)
@@ -64,8 +63,8 @@ class TechstanceApp(App[None]):
         """
         if self.db_path is None:
             return None
-        from db.connection import DatabaseOpenError
-        from db.edits import open_for_editing
+        from techstance.db.store.connection import DatabaseOpenError
+        from techstance.db.store.edits import open_for_editing
 
         try:
             identity = file_identity(self.db_path)
@@ -104,7 +103,7 @@ class TechstanceApp(App[None]):
 
     def _start_watching(self) -> None:
         """The baseline is the data on screen now: a change after this moment must show."""
-        from db.connection import DatabaseOpenError, open_database
+        from techstance.db.store.connection import DatabaseOpenError, open_database
 
         assert self.db_path is not None
         try:
@@ -120,8 +119,8 @@ class TechstanceApp(App[None]):
 
     @work(thread=True, group="poll")
     def _poll(self) -> None:
-        from db.connection import DatabaseOpenError, open_database
-        from db.watch import DatabaseWatcher
+        from techstance.db.store.connection import DatabaseOpenError, open_database
+        from techstance.db.store.watch import DatabaseWatcher
 
         assert self.db_path is not None
         try:

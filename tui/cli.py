@@ -13,11 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from techstance.db.curation.default_db import default_database_path
+
 # Only what every command needs is imported here: the seed checks (pydantic models) and the
 # build (sqlite-utils) cost a quarter of a second that opening the dashboard does not need.
-from db.connection import DatabaseOpenError, open_database
-from db.paths import default_database_path
-from tui.visible import visible
+from techstance.db.store.connection import DatabaseOpenError, open_database
+from techstance.tui.visible import visible
 
 # The theme names only; tui.themes imports textual, which `check` and `build` do not need.
 THEMES = ("default", "high-contrast", "mono")
@@ -122,7 +123,7 @@ def _fail(message: str) -> int:
 
 
 def _seed_problems(err: Exception) -> int:
-    from db.seeds import SeedError
+    from techstance.db.curation.seeds import SeedError
 
     assert isinstance(err, SeedError)
     for problem in err.problems:
@@ -132,7 +133,7 @@ def _seed_problems(err: Exception) -> int:
 
 
 def cmd_check(seed_dir: Path) -> int:
-    from db.seeds import SeedError, load_seeds
+    from techstance.db.curation.seeds import SeedError, load_seeds
 
     try:
         seeds = load_seeds(seed_dir)
@@ -146,8 +147,8 @@ def cmd_check(seed_dir: Path) -> int:
 
 
 def cmd_build(seed_dir: Path, db_path: Path) -> int:
-    from db.build import BuildError, build_database
-    from db.seeds import SeedError, bundled_seeds_dir
+    from techstance.db.curation.build import BuildError, build_database
+    from techstance.db.curation.seeds import SeedError, bundled_seeds_dir
 
     try:
         # Built from techstance's own seeds, it may be rebuilt when they change; from others, never.
@@ -161,7 +162,7 @@ def cmd_build(seed_dir: Path, db_path: Path) -> int:
 
 
 def cmd_locate(seed_dir: Path, source_id: str, text: str) -> int:
-    from db.seeds import SeedError, load_seeds
+    from techstance.db.curation.seeds import SeedError, load_seeds
 
     try:
         seeds = load_seeds(seed_dir)
@@ -186,9 +187,9 @@ def cmd_locate(seed_dir: Path, source_id: str, text: str) -> int:
 
 def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
     if db_arg is None:
-        from db.build import BuildError
-        from db.paths import refresh_default_database
-        from db.seeds import SeedError, bundled_seeds_dir
+        from techstance.db.curation.build import BuildError
+        from techstance.db.curation.default_db import refresh_default_database
+        from techstance.db.curation.seeds import SeedError, bundled_seeds_dir
 
         path = default_database_path()
         try:
@@ -203,10 +204,10 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
         conn = open_database(path)
     except DatabaseOpenError as err:
         return _fail(str(err))
-    from db.opening import read_opening
+    from techstance.db.store.opening import read_opening
 
     opening = read_opening(path)  # the first frame is drawn once, filled
-    from tui.app import TechstanceApp  # imported late: textual is slow to import
+    from techstance.tui.app import TechstanceApp  # imported late: textual is slow to import
 
     TechstanceApp(conn, db_path=path, theme=theme, opening=opening).run()
     return EXIT_OK
@@ -214,7 +215,7 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
 
 def cmd_kiosk(args: argparse.Namespace) -> int:
     """Never builds or writes anything: a missing database is shown on screen and retried."""
-    from tui.kiosk.config import KioskConfigError, load_kiosk_config
+    from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 
     config_path = _kiosk_config_path(args)
     overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic, "theme": args.theme}
@@ -222,7 +223,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         config = load_kiosk_config(config_path, overrides)
     except KioskConfigError as err:
         return _fail(str(err))
-    from tui.kiosk.app import KioskApp
+    from techstance.tui.kiosk.app import KioskApp
 
     app = KioskApp(args.db or default_database_path(), config)
     app.run()
@@ -231,7 +232,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
 
 def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
     """--kiosk-config, else the operator's default file if there is one."""
-    from tui.kiosk.config import default_config_path
+    from techstance.tui.kiosk.config import default_config_path
 
     if args.kiosk_config is not None:
         return Path(args.kiosk_config)
@@ -240,7 +241,8 @@ def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
 
 def kiosk_command(args: argparse.Namespace) -> list[str]:
     """The command each browser session runs: the kiosk, with the options given to serve."""
-    command = [sys.executable, "-m", "tui", "--kiosk", "--db", str(Path(args.db or default_database_path()).resolve())]
+    database = Path(args.db or default_database_path()).resolve()
+    command = [sys.executable, "-m", "techstance.tui", "--kiosk", "--db", str(database)]
     config_path = _kiosk_config_path(args)
     if config_path is not None:
         command += ["--kiosk-config", str(config_path.resolve())]
@@ -253,7 +255,7 @@ def kiosk_command(args: argparse.Namespace) -> list[str]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import shlex
 
-    from tui.kiosk.config import KioskConfigError, load_kiosk_config
+    from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 
     try:  # refuse a bad configuration here, once, not in every browser session
         load_kiosk_config(_kiosk_config_path(args), {"interval": args.interval, "idle": args.idle})
@@ -275,12 +277,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _editable(db_arg: Path | None) -> tuple[object, Path] | int:
     """A read-write connection to --db or the default database (built if missing)."""
-    from db.edits import open_for_editing
+    from techstance.db.store.edits import open_for_editing
 
     path = db_arg or default_database_path()
     try:
         if db_arg is None and not path.exists():
-            from db.paths import refresh_default_database
+            from techstance.db.curation.default_db import refresh_default_database
 
             refresh_default_database(path, _bundled_seeds())
         return open_for_editing(path), path
@@ -291,7 +293,7 @@ def _editable(db_arg: Path | None) -> tuple[object, Path] | int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from db.importer import ImportError_, import_article
+    from techstance.db.curation.importer import ImportError_, import_article
 
     opened = _editable(args.db)
     if isinstance(opened, int):
@@ -324,7 +326,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from db.export import export_positions
+    from techstance.db.reports.export import export_positions
 
     try:
         conn = open_database(args.db or default_database_path())
@@ -343,7 +345,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_export_seeds(args: argparse.Namespace) -> int:
-    from db.export import export_seeds
+    from techstance.db.curation.seed_export import export_seeds
 
     try:
         conn = open_database(args.db or default_database_path())
@@ -356,7 +358,7 @@ def cmd_export_seeds(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from db.edits import history
+    from techstance.db.store.edits import history
 
     path = args.db or default_database_path()
     try:
@@ -376,7 +378,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _bundled_seeds() -> Path:
-    import seeds
+    import techstance.seeds as seeds
 
     return Path(seeds.__file__).parent
 

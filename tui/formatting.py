@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db.read_models import EvidenceItem, QuoteItem, SourceRef
+from techstance.db.store.read_models import EvidenceItem, QuoteItem, SourceRef
 
 # A symbol for every stance, so a stance never depends on colour alone.
 STANCE_SYMBOL = {"ban": "✕", "restrict": "◐", "allow": "✓", "undecided": "○", None: "·"}

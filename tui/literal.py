@@ -9,9 +9,8 @@ visible escapes such as `\\x1b` instead, and never dropped.
 from __future__ import annotations
 
 from rich.text import Text
+from techstance.tui.visible import visible
 from textual.content import Content
-
-from tui.visible import visible
 
 __all__ = ["literal", "literal_rich", "visible"]
 

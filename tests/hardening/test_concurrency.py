@@ -9,13 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-from db.build import build_database
-from db.connection import open_database
+from techstance.db.curation.build import build_database
+from techstance.db.store.connection import open_database
+from techstance.tui.app import TechstanceApp
+from techstance.tui.kiosk.app import KioskApp
+from techstance.tui.kiosk.config import KioskConfig
+from techstance.tui.widgets.tile_map import TileMap
+
 from tests.conftest import SEEDS, settle
-from tui.app import TechstanceApp
-from tui.kiosk.app import KioskApp
-from tui.kiosk.config import KioskConfig
-from tui.widgets.tile_map import TileMap
 
 INSERT = """
 import sqlite3, sys
@@ -72,8 +73,8 @@ async def test_kiosk_and_editing_dashboard_while_a_build_replaces_the_file(seed_
 READER = """
 import sys, time
 from pathlib import Path
-from db.connection import open_database
-from db.queries import Store
+from techstance.db.store.connection import open_database
+from techstance.db.store.reads import Store
 db, stop = Path(sys.argv[1]), Path(sys.argv[2])
 store = Store(open_database(db))
 reads = 0

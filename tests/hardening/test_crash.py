@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from db.connection import open_database
-from db.edits import correct_quote, history, open_for_editing
+from techstance.db.store.connection import open_database
+from techstance.db.store.edits import correct_quote, history, open_for_editing
 
 WRITER = """
 import sqlite3, sys, time

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db.build import build_database
+from techstance.db.curation.build import build_database
+from techstance.tui.app import TechstanceApp
+from techstance.tui.widgets.claim_panes import DecisionPane
+from techstance.tui.widgets.tile_map import TileMap
+
 from tests.conftest import SEEDS, make_app, settle
 from tests.hardening.test_concurrency import _wait
 from tests.test_dashboard import SIZE, shown_text
-from tui.app import TechstanceApp
-from tui.widgets.claim_panes import DecisionPane
-from tui.widgets.tile_map import TileMap
 
 
 def _toasts(app: TechstanceApp) -> list[str]:

@@ -26,6 +26,11 @@ from tempfile import TemporaryDirectory
 
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
+from techstance.tui.app import TechstanceApp
+from techstance.tui.kiosk.app import KioskApp
+from techstance.tui.kiosk.config import KioskConfig
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.search import SearchScreen
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
@@ -34,11 +39,6 @@ from textual.widgets import Input, Static
 from tests.conftest import make_app, settle
 from tests.test_dashboard import shown_text
 from tests.test_literal_text import flat
-from tui.app import TechstanceApp
-from tui.kiosk.app import KioskApp
-from tui.kiosk.config import KioskConfig
-from tui.screens.dashboard import Dashboard
-from tui.screens.search import SearchScreen
 
 SIZE = (120, 36)
 FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)

@@ -11,10 +11,11 @@ import gc
 import os
 from pathlib import Path
 
+from techstance.tui.kiosk.app import KioskApp
+from techstance.tui.kiosk.config import KioskConfig
+from techstance.tui.widgets.tile_map import TileMap
+
 from tests.conftest import settle
-from tui.kiosk.app import KioskApp
-from tui.kiosk.config import KioskConfig
-from tui.widgets.tile_map import TileMap
 
 CHANGES = 10_000
 

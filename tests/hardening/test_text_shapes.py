@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from techstance.tui.app import TechstanceApp
+from techstance.tui.literal import visible
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.source_reader import SourceReader
+from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
+from techstance.tui.widgets.tile_map import TileMap
 from textual.widget import Widget
 
 from tests.conftest import make_app, settle
 from tests.test_dashboard import shown_text
 from tests.test_literal_text import flat
-from tui.app import TechstanceApp
-from tui.literal import visible
-from tui.screens.dashboard import Dashboard
-from tui.screens.source_reader import SourceReader
-from tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
-from tui.widgets.tile_map import TileMap
 
 SIZE = (120, 36)
 RAW_CONTROLS = ("\x1b", "\x07", "\x00", "\x08", "\x7f", "\x9b")

@@ -14,22 +14,21 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
+from techstance.db.store.connection import DatabaseOpenError, open_database
+from techstance.db.store.reads import Store
+from techstance.db.store.watch import DatabaseWatcher
+from techstance.tui.kiosk.attract import AttractLoop, next_in_tour
+from techstance.tui.kiosk.config import KioskConfig
+from techstance.tui.literal import literal
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.help import HelpScreen
+from techstance.tui.themes import THEMES, choose_theme
 from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
-
-from db.connection import DatabaseOpenError, open_database
-from db.queries import Store
-from db.watch import DatabaseWatcher
-from tui.kiosk.attract import AttractLoop, next_in_tour
-from tui.kiosk.config import KioskConfig
-from tui.literal import literal
-from tui.screens.dashboard import Dashboard
-from tui.screens.help import HelpScreen
-from tui.themes import THEMES, choose_theme
 
 TICK = 0.25  # seconds between checks of the tour clock
 BUSY_TIMEOUT_MS = 1000

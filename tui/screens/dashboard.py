@@ -4,6 +4,21 @@ from __future__ import annotations
 
 import sqlite3
 
+from techstance.db.store.connection import DatabaseOpenError
+from techstance.db.store.opening import Opening, latest_decided
+from techstance.db.store.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, SearchHit
+from techstance.db.store.reads import Store
+from techstance.tui.formatting import STANCE_ORDER, quote_citation
+from techstance.tui.literal import literal
+from techstance.tui.widgets.claim_panes import (
+    ClaimHighlighted,
+    DecisionPane,
+    OpenEvidence,
+    QuotesPane,
+    SourcesPane,
+)
+from techstance.tui.widgets.footer import Footer
+from techstance.tui.widgets.tile_map import TileMap
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,22 +26,6 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
-
-from db.connection import DatabaseOpenError
-from db.opening import Opening, latest_decided
-from db.queries import Store
-from db.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, SearchHit
-from tui.formatting import STANCE_ORDER, quote_citation
-from tui.literal import literal
-from tui.widgets.claim_panes import (
-    ClaimHighlighted,
-    DecisionPane,
-    OpenEvidence,
-    QuotesPane,
-    SourcesPane,
-)
-from tui.widgets.footer import Footer
-from tui.widgets.tile_map import TileMap
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
@@ -89,7 +88,7 @@ class Dashboard(Screen[None]):
         if view is None:
             self.load_map()
             return
-        # Read before Textual started (db.opening): the first frame is drawn filled.
+        # Read before Textual started (techstance.db.store.opening): the first frame is drawn filled.
         self._preloaded = view.code
         self._show_map(view.topic.id, view.topic.title, view.topic_count, view.tiles, view.code)
         if view.code is not None:
@@ -199,13 +198,13 @@ class Dashboard(Screen[None]):
 
     @on(OpenEvidence)
     def _open_evidence(self, event: OpenEvidence) -> None:
-        from tui.screens.source_reader import SourceReader
+        from techstance.tui.screens.source_reader import SourceReader
 
         self.app.push_screen(SourceReader(self.store, event.evidence, country=self.query_one(TileMap).selected))
 
     # ----- actions -----
     def action_search(self) -> None:
-        from tui.screens.search import SearchScreen
+        from techstance.tui.screens.search import SearchScreen
 
         self.app.push_screen(SearchScreen(self.store), self._jump_to)
 
@@ -214,7 +213,7 @@ class Dashboard(Screen[None]):
             return
         tile_map = self.query_one(TileMap)
         if hit.kind == "source":
-            from tui.screens.source_reader import SourceReader
+            from techstance.tui.screens.source_reader import SourceReader
 
             self.app.push_screen(SourceReader(self.store, None, source_id=hit.id))
             return
@@ -242,7 +241,7 @@ class Dashboard(Screen[None]):
         tile_map.border_title = "Map" if shown is None else f"Map · only {shown}"
 
     def action_switch_topic(self) -> None:
-        from tui.screens.topic_picker import TopicPicker
+        from techstance.tui.screens.topic_picker import TopicPicker
 
         def chosen(topic: str | None) -> None:
             if topic and topic != self.topic:
@@ -255,7 +254,7 @@ class Dashboard(Screen[None]):
         self.query_one(DecisionPane).focus()
 
     def action_correct_quote(self) -> None:
-        from tui.screens.editing import CorrectQuoteForm
+        from techstance.tui.screens.editing import CorrectQuoteForm
 
         quote = self.query_one(QuotesPane).highlighted_quote()
         if quote is None or getattr(self.app, "editor", lambda: None)() is None:
@@ -264,7 +263,7 @@ class Dashboard(Screen[None]):
         self.app.push_screen(CorrectQuoteForm(self.store, quote), lambda saved: saved and self.reload())
 
     def action_review(self) -> None:
-        from tui.screens.review import ReviewScreen
+        from techstance.tui.screens.review import ReviewScreen
 
         editor = getattr(self.app, "editor", lambda: None)()
         if editor is None:

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from techstance.db.store.edits import EditError, add_decision
+from techstance.db.store.read_models import QuoteItem
+from techstance.db.store.reads import Store
+from techstance.db.store.records import STANCES, STATUSES
+from techstance.tui.literal import literal, visible
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,12 +17,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
-
-from db.edits import EditError, add_decision
-from db.models import STANCES, STATUSES
-from db.queries import Store
-from db.read_models import QuoteItem
-from tui.literal import literal, visible
 
 
 def save(form: ModalScreen[bool], add: Callable[..., object], data: dict[str, object], what: str) -> None:
@@ -33,7 +32,7 @@ def save(form: ModalScreen[bool], add: Callable[..., object], data: dict[str, ob
         form.query_one("#form-error", Static).update(literal("\n".join(lines)))
         return
     form.notify(literal(f"Saved {what} '{data['id']}'."), timeout=3)
-    from tui.screens.dashboard import Dashboard
+    from techstance.tui.screens.dashboard import Dashboard
 
     for screen in form.app.screen_stack:
         if isinstance(screen, Dashboard):
@@ -167,7 +166,7 @@ class CorrectQuoteForm(ModalScreen[bool]):
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from db.edits import correct_quote
+        from techstance.db.store.edits import correct_quote
 
         changes: dict[str, object] = {"actor": str(self.query_one("#actor", Select).value)}
         country = self.query_one("#country", Select).value
@@ -231,7 +230,7 @@ class AddQuoteForm(ModalScreen[bool]):
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from db.edits import add_quote
+        from techstance.db.store.edits import add_quote
 
         def value(selector: str) -> str | None:
             raw = self.query_one(selector).value  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from techstance.tui.literal import visible
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
@@ -11,8 +12,6 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
-
-from tui.literal import visible
 
 
 def _bindings(source: DOMNode | type[DOMNode] | Iterable[BindingType]) -> list[Binding]:

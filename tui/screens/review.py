@@ -5,6 +5,14 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from techstance.db.store.edits import EditError, Proposal, accept_proposal, add_actor, open_proposals, reject_proposal
+from techstance.db.store.read_models import Excerpt
+from techstance.db.store.reads import Store
+from techstance.tui.literal import literal, visible
+from techstance.tui.screens.dashboard import title_bar
+from techstance.tui.screens.editing import actor_options, country_options, topic_options
+from techstance.tui.screens.source_reader import paragraph_content
+from techstance.tui.widgets.footer import Footer
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,15 +21,6 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
-
-from db.edits import EditError, Proposal, accept_proposal, add_actor, open_proposals, reject_proposal
-from db.queries import Store
-from db.read_models import Excerpt
-from tui.literal import literal, visible
-from tui.screens.dashboard import title_bar
-from tui.screens.editing import actor_options, country_options, topic_options
-from tui.screens.source_reader import paragraph_content
-from tui.widgets.footer import Footer
 
 NEW_ACTOR = "__new__"
 

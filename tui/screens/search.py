@@ -6,6 +6,10 @@ import asyncio
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from techstance.db.store.read_models import SearchHit, SearchResults
+from techstance.db.store.reads import RANK_LIMIT, SearchCancelled, Store
+from techstance.tui.literal import visible
+from techstance.tui.widgets.result_list import ResultGroup, ResultList
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,11 +17,6 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
-
-from db.queries import RANK_LIMIT, SearchCancelled, Store
-from db.read_models import SearchHit, SearchResults
-from tui.literal import visible
-from tui.widgets.result_list import ResultGroup, ResultList
 
 KIND_TITLES = {"quote": "Quotes", "decision": "Decisions", "source": "Sources", "actor": "People and bodies"}
 SHOWN_PER_KIND = 8  # about a screenful in all; each hit shown costs SQLite a snippet

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from techstance.db.store.read_models import EvidenceItem, Excerpt, SourceDoc
+from techstance.db.store.reads import Store
+from techstance.tui.formatting import source_date, source_name, source_title
+from techstance.tui.literal import visible
+from techstance.tui.screens.dashboard import title_bar
+from techstance.tui.widgets.footer import Footer
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
-
-from db.queries import Store
-from db.read_models import EvidenceItem, Excerpt, SourceDoc
-from tui.formatting import source_date, source_name, source_title
-from tui.literal import visible
-from tui.screens.dashboard import title_bar
-from tui.widgets.footer import Footer
 
 CURRENT_STYLE = "bold reverse"
 CITED_STYLE = "underline"
@@ -162,7 +161,7 @@ class SourceReader(Screen[None]):
         return self.excerpt_list[self.index] if self.index is not None and self.excerpt_list else None
 
     def action_select_text(self) -> None:
-        from tui.screens.editing import FindText
+        from techstance.tui.screens.editing import FindText
 
         def found(text: str | None) -> None:
             if not text or self.doc is None:
@@ -184,7 +183,7 @@ class SourceReader(Screen[None]):
         self.app.push_screen(FindText(), found)
 
     def action_new_decision(self) -> None:
-        from tui.screens.editing import AddDecisionForm
+        from techstance.tui.screens.editing import AddDecisionForm
 
         span = self.current_excerpt()
         if span is None or self.doc is None:
@@ -195,7 +194,7 @@ class SourceReader(Screen[None]):
                                              country=self.country))
 
     def action_new_quote(self) -> None:
-        from tui.screens.editing import AddQuoteForm
+        from techstance.tui.screens.editing import AddQuoteForm
 
         span = self.current_excerpt()
         if span is None or self.doc is None:

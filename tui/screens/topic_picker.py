@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from techstance.db.store.read_models import TopicInfo
+from techstance.tui.literal import visible
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,9 +11,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
-
-from db.read_models import TopicInfo
-from tui.literal import visible
 
 
 class TopicPicker(ModalScreen[str | None]):

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
-from textual.content import Content
-from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
-
-from db.read_models import CountryDetail, DecisionEvent, EvidenceItem, QuoteItem
-from tui.formatting import (
+from techstance.db.store.read_models import CountryDetail, DecisionEvent, EvidenceItem, QuoteItem
+from techstance.tui.formatting import (
     STANCE_LABEL,
     STANCE_SYMBOL,
     claim_label,
@@ -23,7 +17,12 @@ from tui.formatting import (
     source_date,
     source_name,
 )
-from tui.literal import literal
+from techstance.tui.literal import literal
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from techstance.db.store.read_models import SearchHit
+from techstance.db.store.reads import MATCH_END, MATCH_START
+from techstance.tui.visible import visible
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -24,10 +27,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-from db.queries import MATCH_END, MATCH_START
-from db.read_models import SearchHit
-from tui.visible import visible
 
 ELLIPSIS = "…"
 # Drawn in the rows, not by Textual's ScrollBar widget: that one re-rendered with every result

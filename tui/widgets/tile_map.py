@@ -11,21 +11,20 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
-from textual.events import Click
-from textual.message import Message
-from textual.reactive import reactive
-from textual.widget import Widget
-
-from db.read_models import CountryTile
-from tui.formatting import (
+from techstance.db.store.read_models import CountryTile
+from techstance.tui.formatting import (
     DISPUTED_MARK,
     STANCE_LABEL,
     STANCE_SYMBOL,
     TENTATIVE_MARK,
     TENTATIVE_STATUSES,
 )
-from tui.literal import visible
+from techstance.tui.literal import visible
+from textual.binding import Binding
+from textual.events import Click
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
 
 MIN_TILE_WIDTH = 7
 MAX_TILE_WIDTH = 12

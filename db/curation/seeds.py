@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-
-from db.models import Actor, Country, Decision, Evidence, FieldError, Quote, Source, Topic
-from db.validation import decision_claim_problems, span_problem
+from techstance.db.store.records import Actor, Country, Decision, Evidence, FieldError, Quote, Source, Topic
+from techstance.db.store.rules import decision_claim_problems, span_problem
 
 # file name -> (array name, model); the order is the order records are checked and built in.
 SEED_FILES: dict[str, tuple[str, type[BaseModel]]] = {
@@ -68,7 +67,7 @@ class SeedSet:
 
 def bundled_seeds_dir() -> Path:
     """The seeds installed with the package (works for editable and wheel installs)."""
-    import seeds
+    import techstance.seeds as seeds
 
     return Path(seeds.__file__).parent
 

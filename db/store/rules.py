@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from db.models import Decision
+from techstance.db.store.records import Decision
 
 
 def clip(text: str, limit: int = 40) -> str:

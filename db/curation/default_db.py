@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from db.connection import DatabaseOpenError, OlderSchemaError, open_database
+from techstance.db.store.connection import DatabaseOpenError, OlderSchemaError, open_database
 
 DB_ENV = "TECHSTANCE_DB"
 
@@ -45,8 +45,8 @@ def refresh_default_database(path: Path, seed_dir: Path, *, owned_location: bool
     techstance database, and one from before `seeds_origin` existed unless it sits at the app's
     own location (`owned_location`; by default: when $TECHSTANCE_DB is not set).
     """
-    from db.build import ORIGIN_KEY, ORIGIN_OTHER, build_database  # paid only when building
-    from db.seeds import seeds_digest
+    from techstance.db.curation.build import ORIGIN_KEY, ORIGIN_OTHER, build_database  # paid only when building
+    from techstance.db.curation.seeds import seeds_digest
 
     if owned_location is None:
         owned_location = not os.environ.get(DB_ENV)

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-
-from db.build import evidence_row
-from db.connection import DatabaseOpenError, open_database
-from db.models import Actor, Decision, Evidence, Quote
-from db.read_models import read_model
-from db.validation import decision_claim_problems, span_problem
+from techstance.db.store.connection import DatabaseOpenError, open_database
+from techstance.db.store.evidence_rows import evidence_row
+from techstance.db.store.read_models import read_model
+from techstance.db.store.records import Actor, Decision, Evidence, Quote
+from techstance.db.store.rules import decision_claim_problems, span_problem
 
 
 class EditError(Exception):

@@ -7,7 +7,6 @@ between runs (time, paths, random ids) goes into the file: the same seeds give t
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -16,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
-
-from db.models import Evidence
-from db.schema import APPLICATION_ID, SCHEMA_VERSION, create_search_and_views, create_tables
-from db.seeds import SeedSet, load_seeds
+from techstance.db.curation.seeds import SeedSet, load_seeds
+from techstance.db.store.evidence_rows import evidence_row
+from techstance.db.store.records import Evidence
+from techstance.db.store.schema import APPLICATION_ID, SCHEMA_VERSION, create_search_and_views, create_tables
 
 
 class BuildError(Exception):
@@ -43,28 +42,6 @@ class BuildReport:
             f"{self.evidence} evidence rows from {self.sources} sources "
             f"({self.countries} countries, {self.actors} actors, {self.topics} topics)"
         )
-
-
-def evidence_id(claim_table: str, claim_id: str, item: Evidence) -> str:
-    """Stable across rebuilds: derived from what the evidence says, not from its position."""
-    key = "|".join(
-        [claim_table, claim_id, item.claim, item.source, str(item.start), str(item.end), item.role]
-    )
-    return "ev-" + hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
-def evidence_row(claim_table: str, claim_id: str, item: Evidence) -> dict[str, object]:
-    return {
-        "id": evidence_id(claim_table, claim_id, item),
-        "claim_table": claim_table,
-        "claim_id": claim_id,
-        "claim_field": item.claim,
-        "source": item.source,
-        "start": item.start,
-        "end": item.end,
-        "excerpt": item.excerpt,
-        "role": item.role,
-    }
 
 
 def write_seeds(db: Database, seeds: SeedSet) -> int:
@@ -115,7 +92,7 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
     """Validate the seeds and replace `db_path` with a fresh database built from them.
 
     `bundled` says the seeds are techstance's own: meta `seeds_origin` records it, and only such
-    a database is ever rebuilt from newer bundled seeds (db.paths.refresh_default_database).
+    a database is ever rebuilt from newer bundled seeds (techstance.db.curation.default_db.refresh_default_database).
 
     Raises SeedError (from load_seeds) when the seeds are invalid, BuildError when the file
     cannot be written. In both cases an existing file at `db_path` is left as it was.

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.connection import DatabaseOpenError, open_database
+from techstance.db.store.connection import DatabaseOpenError, open_database
 
 if TYPE_CHECKING:
-    from db.queries import Store
+    from techstance.db.store.reads import Store
 
 
 def file_identity(path: Path) -> tuple[int, int]:

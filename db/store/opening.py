@@ -10,10 +10,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.connection import BUSY_TIMEOUT_S, DatabaseOpenError, open_database
-from db.queries import Store
-from db.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, TopicInfo, read_model
-from db.watch import DatabaseWatcher
+from techstance.db.store.connection import BUSY_TIMEOUT_S, DatabaseOpenError, open_database
+from techstance.db.store.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, TopicInfo, read_model
+from techstance.db.store.reads import Store
+from techstance.db.store.watch import DatabaseWatcher
 
 QUOTES_PAGE = 50  # the quotes pane's page
 

@@ -14,8 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from db.models import check_partial_date
-from db.quote_extraction import extract_quotes
+from techstance.db.curation.quotes.finder import extract_quotes
+from techstance.db.store.records import check_partial_date
 
 MAX_BYTES = 2_000_000  # far beyond any news article; a bigger file is not an article
 

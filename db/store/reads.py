@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from db.read_models import (
+from techstance.db.store.read_models import (
     ActorInfo,
     CountryDetail,
     CountryInfo,
@@ -25,7 +25,7 @@ from db.read_models import (
     SourceRef,
     TopicInfo,
 )
-from db.schema import LATEST_FIRST
+from techstance.db.store.schema import LATEST_FIRST
 
 # Markers around matched words in search snippets: private-use characters, which no source
 # text contains, so a literal "[" or "*" in an article can never be mistaken for a highlight.
@@ -80,7 +80,7 @@ def fts_query(text: str) -> str | None:
 
 
 class Store:
-    """Read access to one database connection (opened by db.connection.open_database)."""
+    """Read access to one database connection (opened by techstance.db.store.connection.open_database)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn

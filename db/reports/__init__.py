@@ -1,0 +1,1 @@
+"""Reports: the positions with their citations, for people outside techstance. Imports the store only."""

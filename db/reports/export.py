@@ -1,0 +1,254 @@
+"""Export: the current positions of one topic as CSV, JSON or a markdown table.
+
+Reads only; never imports the UI. Every query has an ORDER BY, so the same database always gives
+the same output.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from techstance.db.store.row_values import conditions_of as _conditions
+from techstance.db.store.row_values import row_cursor as _cursor
+from techstance.db.store.schema import LATEST_FIRST
+
+Format = Literal["csv", "json", "markdown"]
+FORMATS: tuple[str, ...] = ("csv", "json", "markdown")
+
+UNKNOWN_OUTLET = "unknown outlet"
+UNKNOWN_DATE = "date unknown"
+
+# The date an event is ordered by (db/store/schema.py LATEST_FIRST without its direction and tie-break):
+# its own date, or for an undated event the earliest published date of a source supporting it.
+# Partial dates compare as their start as plain strings: "2019-05" <= "2019-05-01" <= "2019-05-31".
+ORDERED_ON = """COALESCE(d.date, (
+                SELECT MIN(s.published) FROM evidence e JOIN sources s ON s.id = e.source
+                WHERE e.claim_table = 'decisions' AND e.claim_id = d.id AND e.role = 'supports'
+            ))"""
+
+_POSITIONS_SQL = f"""
+WITH ranked AS (
+    SELECT d.id, d.topic, d.country, d.stance, d.status, d.date, d.date_precision, d.date_inferred,
+           d.summary, d.conditions,
+           ROW_NUMBER() OVER (PARTITION BY d.country ORDER BY {LATEST_FIRST}) AS rank
+    FROM decisions d
+    WHERE d.topic = :topic AND (:as_of IS NULL OR {ORDERED_ON} <= :as_of)
+)
+SELECT r.id, r.topic, r.country, c.name AS country_name, r.stance, r.status, r.date, r.date_precision,
+       r.date_inferred, r.summary, r.conditions,
+       e.id AS e_id, e.role AS e_role, e.source AS e_source, e.start AS e_start, e."end" AS e_end,
+       e.excerpt AS e_excerpt, s.outlet AS s_outlet, s.published AS s_published,
+       s.date_precision AS s_date_precision, s.date_inferred AS s_date_inferred
+FROM ranked r
+LEFT JOIN countries c ON c.code = r.country
+LEFT JOIN evidence e ON e.claim_table = 'decisions' AND e.claim_id = r.id AND e.claim_field = 'decision'
+LEFT JOIN sources s ON s.id = e.source
+WHERE r.rank = 1
+ORDER BY COALESCE(c.name, r.country), r.country, e.role DESC, s.published IS NULL, s.published, e.source,
+         e.start, e."end", e.id
+"""
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "topic", "country", "country_name", "decision", "stance", "status", "date", "date_precision",
+    "date_inferred", "summary", "conditions", "citations",
+)
+MARKDOWN_COLUMNS: tuple[str, ...] = (
+    "Country", "Stance", "Status", "Date", "Summary", "Conditions", "Citations",
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One excerpt cited for a decision claim."""
+
+    source: str
+    outlet: str | None
+    published: str | None
+    published_precision: str
+    published_inferred: bool
+    excerpt: str
+    role: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "outlet": self.outlet or UNKNOWN_OUTLET,
+            "published": self.published,
+            "published_precision": self.published_precision,
+            "published_inferred": self.published_inferred,
+            "excerpt": self.excerpt,
+            "role": self.role,
+            "start": self.start,
+            "end": self.end,
+        }
+
+    def text(self) -> str:
+        """`outlet, date: "excerpt"`, prefixed with `disputes: ` when the source says otherwise."""
+        when = self.published or UNKNOWN_DATE
+        if self.published and self.published_inferred:
+            when += " (inferred)"
+        prefix = "disputes: " if self.role == "disputes" else ""
+        return f'{prefix}{self.outlet or UNKNOWN_OUTLET}, {when}: "{self.excerpt}"'
+
+
+@dataclass
+class Position:
+    """A country's current position on a topic, with the citations for the decision claim."""
+
+    topic: str
+    country: str
+    country_name: str
+    decision: str
+    stance: str
+    status: str
+    date: str | None
+    date_precision: str
+    date_inferred: bool
+    summary: str
+    conditions: list[str]
+    citations: list[Citation] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "topic": self.topic,
+            "country": self.country,
+            "country_name": self.country_name,
+            "decision": self.decision,
+            "stance": self.stance,
+            "status": self.status,
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "date_inferred": self.date_inferred,
+            "summary": self.summary,
+            "conditions": list(self.conditions),
+            "citations": [c.as_dict() for c in self.citations],
+        }
+
+    def date_text(self) -> str:
+        """`2020-01-28 (day, inferred)`, `2019-05 (month)`, or `unknown`."""
+        if self.date is None:
+            return "unknown"
+        notes = [self.date_precision] + (["inferred"] if self.date_inferred else [])
+        return f"{self.date} ({', '.join(notes)})"
+
+
+def _check_as_of(as_of: str | None) -> None:
+    if as_of is None:
+        return
+    if not isinstance(as_of, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
+        raise ValueError(f"as_of must be a date written YYYY-MM-DD, not {as_of!r}")
+    try:
+        dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise ValueError(f"as_of {as_of!r} is not a real date") from None
+
+
+def _resolve_topic(conn: sqlite3.Connection, topic: str | None) -> str:
+    if topic is None:
+        row = _cursor(conn).execute("SELECT id FROM topics ORDER BY id LIMIT 1").fetchone()
+        if row is None:
+            raise ValueError("the database has no topics")
+        return str(row["id"])
+    if _cursor(conn).execute("SELECT 1 FROM topics WHERE id = ? ORDER BY id LIMIT 1", (topic,)).fetchone() is None:
+        raise ValueError(f"unknown topic '{topic}'")
+    return topic
+
+
+def current_positions(conn: sqlite3.Connection, topic: str | None = None,
+                      as_of: str | None = None) -> list[Position]:
+    """The positions export_positions writes out, ordered by country name then code."""
+    _check_as_of(as_of)
+    topic = _resolve_topic(conn, topic)
+    positions: list[Position] = []
+    by_id: dict[str, Position] = {}
+    for r in _cursor(conn).execute(_POSITIONS_SQL, {"topic": topic, "as_of": as_of}):
+        position = by_id.get(r["id"])
+        if position is None:
+            position = Position(
+                topic=r["topic"], country=r["country"], country_name=r["country_name"] or r["country"],
+                decision=r["id"], stance=r["stance"], status=r["status"], date=r["date"],
+                date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]),
+                summary=r["summary"], conditions=_conditions(r["id"], r["conditions"]),
+            )
+            by_id[r["id"]] = position
+            positions.append(position)
+        if r["e_id"] is not None:
+            position.citations.append(Citation(
+                source=r["e_source"], outlet=r["s_outlet"], published=r["s_published"],
+                published_precision=r["s_date_precision"] or "unknown",
+                published_inferred=bool(r["s_date_inferred"]), excerpt=r["e_excerpt"], role=r["e_role"],
+                start=r["e_start"], end=r["e_end"],
+            ))
+    return positions
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def markdown_cell(text: str) -> str:
+    """Text made safe for one cell of a markdown table: `|` escaped, line breaks as `<br>`.
+    Everything else (markup characters included) is left exactly as it is."""
+    return _LINE_BREAK.sub("<br>", text.replace("|", "\\|"))
+
+
+def _markdown(positions: list[Position]) -> str:
+    lines = ["| " + " | ".join(MARKDOWN_COLUMNS) + " |", "|" + " --- |" * len(MARKDOWN_COLUMNS)]
+    for p in positions:
+        cells = [
+            f"{p.country_name} ({p.country})", p.stance, p.status, p.date_text(), p.summary,
+            "<br>".join(markdown_cell(c) for c in p.conditions),
+            "<br>".join(markdown_cell(c.text()) for c in p.citations),
+        ]
+        escaped = [markdown_cell(c) for c in cells[:5]] + cells[5:]
+        lines.append("| " + " | ".join(escaped) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _csv(positions: list[Position]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in positions:
+        writer.writerow([
+            p.topic, p.country, p.country_name, p.decision, p.stance, p.status, p.date or "",
+            p.date_precision, "true" if p.date_inferred else "false", p.summary,
+            "\n".join(p.conditions), "\n".join(c.text() for c in p.citations),
+        ])
+    return out.getvalue()
+
+
+def export_positions(conn: sqlite3.Connection, fmt: Literal["csv", "json", "markdown"], topic: str | None = None,
+                     as_of: str | None = None) -> str:
+    """The current positions (one row per country with a decision on the topic; default topic: the first by id)
+    with stance, status, date (and precision, 'inferred' when inferred), summary, conditions, and citations
+    (outlet or 'unknown outlet', source date, excerpt) for the decision claim; `as_of` (YYYY-MM-DD) gives the
+    positions as they stood on that date: only events whose ordering date (see db/store/schema.py LATEST_FIRST: the
+    event's date, or for an undated event the earliest published date of a source supporting it) is on or before
+    it; partial dates compare as their start (2019-05 is on or before 2019-05-31). Markdown is a table ready for a
+    report (escape | and newlines in cells; text from sources is emitted literally otherwise); CSV via the csv
+    module with a header row; JSON a list of objects, deterministic key order, ensure_ascii=False.
+
+    Rows are ordered by country name, then code; citations supporting the claim come before those disputing
+    it (prefixed `disputes: ` in CSV and markdown, `"role": "disputes"` in JSON). An event with no ordering
+    date (undated, and no dated source supports it) stands in the positions without `as_of`, but on no date.
+    In CSV, conditions and citations are one per line within their cell; in markdown, one per `<br>`.
+    Raises ValueError (one line) for an unknown format or topic, a malformed `as_of`, or a database without
+    topics.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    positions = current_positions(conn, topic, as_of)
+    if fmt == "json":
+        return json.dumps([p.as_dict() for p in positions], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return _csv(positions)
+    return _markdown(positions)
