@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEEDS
-from tests.test_e2e_tmux import Tmux, _require
-from tests.test_open_and_cli import BAD_FILES, _make
+from tests.tui.test_cli import BAD_FILES, _make
+from tests.tui.test_e2e_tmux import Tmux, _require
 
 # As root every permission check passes; without these two capabilities root is held to the file
 # modes like anyone else (it still owns the files, so it can run Python from /root).

@@ -12,7 +12,7 @@ from techstance.tui.widgets.tile_map import TileMap
 
 from tests.conftest import SEEDS, make_app, settle
 from tests.hardening.test_concurrency import _wait
-from tests.test_dashboard import SIZE, shown_text
+from tests.tui.screens.test_dashboard import SIZE, shown_text
 
 
 def _toasts(app: TechstanceApp) -> list[str]:

@@ -37,8 +37,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tests.conftest import make_app, settle
-from tests.test_dashboard import shown_text
-from tests.test_literal_text import flat
+from tests.tui.screens.test_dashboard import shown_text
+from tests.tui.test_literal_text import flat
 
 SIZE = (120, 36)
 FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)

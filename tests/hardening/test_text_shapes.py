@@ -24,8 +24,8 @@ from techstance.tui.widgets.tile_map import TileMap
 from textual.widget import Widget
 
 from tests.conftest import make_app, settle
-from tests.test_dashboard import shown_text
-from tests.test_literal_text import flat
+from tests.tui.screens.test_dashboard import shown_text
+from tests.tui.test_literal_text import flat
 
 SIZE = (120, 36)
 RAW_CONTROLS = ("\x1b", "\x07", "\x00", "\x08", "\x7f", "\x9b")

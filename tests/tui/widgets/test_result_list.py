@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.conftest import make_app, press, settle
-from tests.test_dashboard import shown_text
+from tests.tui.screens.test_dashboard import shown_text
 
 WIDTH, HEIGHT = 40, 12
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from techstance.db.curation.quotes.finder import ProposedQuote, extract_quotes
 
-SOURCES = Path(__file__).resolve().parent.parent / "seeds" / "sources"
+SOURCES = Path(__file__).resolve().parents[4] / "seeds" / "sources"
 
 
 def quotes(text: str) -> list[ProposedQuote]:
@@ -401,6 +401,7 @@ def test_200kb_article_takes_well_under_a_second() -> None:
 
 
 def test_module_does_not_import_the_ui() -> None:
-    source = (Path(__file__).resolve().parent.parent / "db" / "quote_extraction.py").read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parents[4]
+    source = (root / "db" / "curation" / "quotes" / "finder.py").read_text(encoding="utf-8")
     for name in ("textual", "rich", "tui"):
         assert f"import {name}" not in source and f"from {name}" not in source

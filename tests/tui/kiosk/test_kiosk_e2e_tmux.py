@@ -16,8 +16,8 @@ import re
 import time
 from pathlib import Path
 
-import tests.test_e2e_tmux as e2e
-from tests.test_e2e_tmux import Tmux, _build, _require
+import tests.tui.test_e2e_tmux as e2e
+from tests.tui.test_e2e_tmux import Tmux, _build, _require
 
 tmux = e2e.tmux  # the fixture (a private tmux server, killed in teardown): pytest finds it by this name
 

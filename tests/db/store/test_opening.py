@@ -16,7 +16,7 @@ from techstance.tui.widgets.tile_map import TileMap
 
 from tests.conftest import settle
 from tests.hardening.test_concurrency import _wait
-from tests.test_dashboard import SIZE, app_for, shown_text
+from tests.tui.screens.test_dashboard import SIZE, app_for, shown_text
 
 CN_ALLOW = ("INSERT INTO decisions VALUES ('cn-meanwhile', 'huawei-5g', 'CN', 'allow', 'reported', '2031-01-01', "
             "'day', 0, 'Committed while the dashboard started.', '[]')")

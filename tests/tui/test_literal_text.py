@@ -15,7 +15,7 @@ from techstance.tui.screens.source_reader import SourceReader
 from techstance.tui.widgets.claim_panes import QuotesPane, SourcesPane
 
 from tests.conftest import make_app, press, settle
-from tests.test_dashboard import shown_text
+from tests.tui.screens.test_dashboard import shown_text
 
 HOSTILE = ("[bold]not bold[/bold] [/] [@click=app.quit]click[/] C:\\temp\\new [x] "
            "\x1b[31mred\x1b[0m \x1b]8;;http://x\x07link")
