@@ -7,9 +7,16 @@ nothing to validate, and importing pydantic would add ~100 ms to every dashboard
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar, dataclass_transform
 
-# Keyword-only and immutable, as the pydantic models these replaced were.
-read_model = dataclass(frozen=True, slots=True, kw_only=True)
+_Model = TypeVar("_Model")
+
+
+# Keyword-only and immutable, as the pydantic models these replaced were. A decorator function
+# marked with dataclass_transform, not a `dataclass(...)` alias, so type checkers see the fields.
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
+def read_model(cls: type[_Model]) -> type[_Model]:
+    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
 
 
 @read_model
