@@ -78,7 +78,7 @@ def make_app(db: Path, theme: str | None = None, opening: bool = True) -> object
     from techstance.db.store.opening import read_opening
     from techstance.tui.app import TechstanceApp
 
-    return TechstanceApp(open_database(db), db_path=db, theme=theme,
+    return TechstanceApp.for_database(db, theme=theme,
                          opening=read_opening(db) if opening else None)
 
 

@@ -1,35 +1,40 @@
-"""The techstance Textual app: themes, global keys, command palette, and the screens."""
+"""The techstance Textual app: the dashboard with editing, global keys and the command palette."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 
+from techstance.db.store.connection import open_database
 from techstance.db.store.opening import Opening
 from techstance.db.store.reads import Store
-from techstance.db.store.watch import DatabaseWatcher, file_identity
+from techstance.db.store.service import DataProblem, DataService
+from techstance.tui.base_app import TechstanceBase
 from techstance.tui.idle_gc import IdleCollector
-from techstance.tui.literal import literal
+from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, ReviewImports
+from techstance.tui.literal import toast
 from techstance.tui.screens.dashboard import Dashboard
-from techstance.tui.screens.help import HelpScreen
-from techstance.tui.themes import THEMES, choose_theme
-from textual import events, work
-from textual.app import App, SystemCommand
+from techstance.tui.screens.editing import AddDecisionForm, AddQuoteForm, CorrectQuoteForm
+from techstance.tui.screens.editing import FindText as FindTextForm
+from techstance.tui.screens.form import FormChoices, read_choices
+from techstance.tui.screens.review import ReviewScreen
+from textual import events, on
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 # The dashboard is the default screen, and Textual does not load a default screen's own CSS_PATH
 # before its first frame (that frame came out unstyled: panes stacked, the too-small notice
 # shown), so the app reads it with its own; Textual skips a file it has read already.
-APP_CSS = [str(Path(__file__).with_name("app.tcss")), str(Path(__file__).parent / "screens" / "dashboard.tcss")]
+APP_CSS: list[str | PurePath] = [str(Path(__file__).with_name("app.tcss")),
+                                 str(Path(__file__).parent / "screens" / "dashboard.tcss")]
 
 IDLE_GC_TICK_S = 0.25
-POLL_SECONDS = 2.0  # how soon a change by another process (an import, a kiosk operator) shows
 
 
-class TechstanceApp(App[None]):
+class TechstanceApp(TechstanceBase):
     CSS_PATH = APP_CSS
     TITLE = "techstance"
     BINDINGS = [
@@ -37,47 +42,21 @@ class TechstanceApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, conn: sqlite3.Connection, db_path: Path | None = None,
-                 theme: str | None = None, opening: Opening | None = None) -> None:
-        """`opening`: the first view, read from db_path by techstance.db.store.opening.read_opening."""
-        super().__init__()
+    @classmethod
+    def for_database(cls, path: Path, *, conn: sqlite3.Connection | None = None, theme: str | None = None,
+                     opening: Opening | None = None) -> TechstanceApp:
+        """The app over the file at `path` (`conn`: a read-only connection to it already open)."""
+        return cls(DataService(path, Store(conn if conn is not None else open_database(path))), theme=theme,
+                   opening=opening)
+
+    def __init__(self, service: DataService, theme: str | None = None, opening: Opening | None = None) -> None:
+        """`opening`: the first view, read by techstance.db.store.opening.read_opening."""
+        if opening is not None and service.watcher is None:
+            service.watcher = opening.watcher  # its baseline predates the data on screen
+        super().__init__(service, theme)
         self.opening = opening
-        self.store = Store(conn)
-        self.db_path = db_path
         self.idle_gc = IdleCollector()
-        self._editor: sqlite3.Connection | None = None
-        self._editor_identity: tuple[int, int] | None = None
-        self.watcher: DatabaseWatcher | None = None
-        self._polling = False
-        self._watch_problem: str | None = None
-        # Chosen before the stylesheet is first parsed: changing it in on_mount parsed it twice.
-        for look in THEMES.values():
-            self.register_theme(look)
-        self.theme = choose_theme(theme).name
-
-    def editor(self) -> sqlite3.Connection | None:
-        """A read-write connection for edits, opened on first use; the dashboard reads read-only.
-
-        If the file was replaced since (a `techstance build`), the connection is reopened: an
-        edit written to the old, unlinked file would be lost without a word.
-        """
-        if self.db_path is None:
-            return None
-        from techstance.db.store.connection import DatabaseOpenError
-        from techstance.db.store.edits import open_for_editing
-
-        try:
-            identity = file_identity(self.db_path)
-            if self._editor is not None and identity != self._editor_identity:
-                self._editor.close()
-                self._editor = None
-            if self._editor is None:
-                self._editor = open_for_editing(self.db_path)
-                self._editor_identity = identity
-        except (DatabaseOpenError, OSError) as err:
-            self.notify(literal(str(err)), severity="error", timeout=8)  # a path may hold "[" or controls
-            self._editor = None
-        return self._editor
+        self._problem_shown: str | None = None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -86,82 +65,61 @@ class TechstanceApp(App[None]):
 
     def on_unmount(self) -> None:
         self.idle_gc.stop()
+        super().on_unmount()
 
-    def get_default_screen(self) -> Screen[object]:
-        return Dashboard(self.store, opening=self.opening)
+    def get_default_screen(self) -> Screen[None]:
+        return Dashboard(opening=self.opening)
 
     def on_mount(self) -> None:
         # Full collections wait for a pause in typing (tui/idle_gc.py).
         self.call_after_refresh(self.idle_gc.start)
         self.set_interval(IDLE_GC_TICK_S, self.idle_gc.tick)
-        if self.db_path is not None:
-            if self.opening is not None:
-                self.watcher = self.opening.watcher  # its baseline predates the data on screen
-            else:
-                self._start_watching()
-            self.set_interval(POLL_SECONDS, self.poll_data)
+        self.start_polling()
 
-    def _start_watching(self) -> None:
-        """The baseline is the data on screen now: a change after this moment must show."""
-        from techstance.db.store.connection import DatabaseOpenError, open_database
-
-        assert self.db_path is not None
-        try:
-            self.watcher = DatabaseWatcher(self.db_path, open_database(self.db_path))
-        except (DatabaseOpenError, sqlite3.Error):
-            self.watcher = None  # retried by the next poll
-
-    # ----- another process changed or replaced the file: show it (as the kiosk does) -----
-    def poll_data(self) -> None:
-        if not self._polling:
-            self._polling = True
-            self._poll()
-
-    @work(thread=True, group="poll")
-    def _poll(self) -> None:
-        from techstance.db.store.connection import DatabaseOpenError, open_database
-        from techstance.db.store.watch import DatabaseWatcher
-
-        assert self.db_path is not None
-        try:
-            if self.watcher is None:
-                self.watcher = DatabaseWatcher(self.db_path, open_database(self.db_path))
-                self.call_from_thread(self._data_changed)  # whatever happened meanwhile
-                return
-            result = self.watcher.follow(self.store)
-            if result != "same":
-                self.call_from_thread(self._data_changed)
-            if self._watch_problem is not None:
-                self.call_from_thread(self._watch_state, None)
-        except (DatabaseOpenError, sqlite3.Error) as err:
-            # The screen keeps what it shows (a deleted file stays readable through the open
-            # connection); the user is told once, and the next poll tries again.
-            problem = str(err) if isinstance(err, DatabaseOpenError) else f"{self.db_path}: {err}"
-            self.call_from_thread(self._watch_state, problem)
-        finally:
-            self._polling = False
-
-    def _watch_state(self, problem: str | None) -> None:
-        """Say once when the file can no longer be watched (deleted, locked, damaged), and once
-        when it can again, instead of a notice every poll."""
-        if problem == self._watch_problem:
+    # ----- data problems: said once, and once more when they are over -----
+    def show_problem(self, problem: DataProblem) -> None:
+        line = str(problem)
+        if line == self._problem_shown:
             return
-        if problem is not None:
-            self.notify(literal(f"{problem}. Still showing what was read before."), severity="warning",
-                        timeout=10)
-        elif self._watch_problem is not None:
+        self._problem_shown = line
+        toast(self, f"{line}. Still showing what was read before.", severity="warning", timeout=10)
+
+    def poll_ok(self, result: str) -> None:
+        if self._problem_shown is not None:
+            self._problem_shown = None
             self.notify("The database can be read again.", timeout=4)
-        self._watch_problem = problem
 
-    def _data_changed(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, Dashboard):
-                screen.reload()
+    # ----- editing intents: only this app routes them -----
+    @on(CorrectQuote)
+    def _correct_quote(self, intent: CorrectQuote) -> None:
+        def opened(choices: FormChoices) -> None:
+            self.push_screen(CorrectQuoteForm(choices, intent.quote), intent.reply)
 
-    def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        self.push_screen(HelpScreen(self.screen))
+        self.data.load(self.screen, "choices", read_choices, opened)
+
+    @on(ReviewImports)
+    def _review(self, intent: ReviewImports) -> None:
+        self.push_screen(ReviewScreen(), intent.reply)
+
+    @on(AddDecision)
+    def _add_decision(self, intent: AddDecision) -> None:
+        def opened(choices: FormChoices) -> None:
+            self.push_screen(AddDecisionForm(choices, intent.source, intent.start, intent.end, intent.excerpt,
+                                             country=intent.country))
+
+        self.data.load(self.screen, "choices", read_choices, opened)
+
+    @on(AddQuote)
+    def _add_quote(self, intent: AddQuote) -> None:
+        def opened(choices: FormChoices) -> None:
+            self.push_screen(AddQuoteForm(choices, intent.source, intent.start, intent.end, intent.text,
+                                          country=intent.country))
+
+        self.data.load(self.screen, "choices", read_choices, opened)
+
+    @on(FindText)
+    def _find_text(self, intent: FindText) -> None:
+        self.push_screen(FindTextForm(), intent.reply)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key's action, generated from the same bindings as help."""

@@ -209,7 +209,7 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
     opening = read_opening(path)  # the first frame is drawn once, filled
     from techstance.tui.app import TechstanceApp  # imported late: textual is slow to import
 
-    TechstanceApp(conn, db_path=path, theme=theme, opening=opening).run()
+    TechstanceApp.for_database(path, conn=conn, theme=theme, opening=opening).run()
     return EXIT_OK
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from rich.text import Text
 from techstance.tui.visible import visible
 from textual.content import Content
+from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 
-__all__ = ["literal", "literal_rich", "visible"]
+__all__ = ["literal", "literal_rich", "toast", "visible"]
 
 
 def literal(text: str, style: str = "") -> Content:
@@ -23,3 +25,8 @@ def literal(text: str, style: str = "") -> Content:
 def literal_rich(text: str, style: str = "") -> Text:
     """For DataTable cells, Tree labels and OptionList prompts (Rich renderables)."""
     return Text(visible(text), style=style)
+
+
+def toast(node: DOMNode, text: str, *, severity: SeverityLevel = "information", timeout: float = 5) -> None:
+    """A notification whose words are shown as they are: never markup, controls made visible."""
+    node.app.notify(visible(text), severity=severity, timeout=timeout, markup=False)

@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +44,16 @@ class EditRecord:
     note: str | None
 
 
-def open_for_editing(path: Path) -> sqlite3.Connection:
+def open_for_editing(path: Path, busy_timeout: float | None = None) -> sqlite3.Connection:
     """A read-write connection to an existing techstance database (never creates one).
 
     Refused up front when the file or its folder cannot be written: SQLite would open it and
     only fail at the first write, with "attempt to write a readonly database", naming no file.
     """
-    conn = open_database(path, readonly=False)
+    if busy_timeout is None:
+        conn = open_database(path, readonly=False)
+    else:
+        conn = open_database(path, readonly=False, busy_timeout=busy_timeout)
     path = Path(path)
     folder = path.parent
     problem = None
@@ -62,6 +66,29 @@ def open_for_editing(path: Path) -> sqlite3.Connection:
         conn.close()
         raise DatabaseOpenError(problem)
     return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One user action, one transaction: BEGIN IMMEDIATE (the write lock is taken before anything
+    is read, so what is checked is what is written over), COMMIT at the end, ROLLBACK on any error.
+
+    Nested use joins the outer transaction: accepting a proposal with a new person adds the person
+    and the quote together or not at all."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+class StaleEdit(EditError):
+    """The record changed since the user read it: saving would silently undo someone else's edit."""
 
 
 def _now() -> str:
@@ -165,7 +192,7 @@ def add_decision(conn: sqlite3.Connection, data: dict[str, Any], note: str = "")
     row = decision.model_dump(exclude={"evidence"})
     row["date_inferred"] = int(decision.date_inferred)
     row["conditions"] = json.dumps(decision.conditions, ensure_ascii=False)
-    with conn:
+    with transaction(conn):
         _insert(conn, "decisions", row)
         for item in decision.evidence:
             _insert(conn, "evidence", evidence_row("decisions", decision.id, item))
@@ -187,7 +214,7 @@ def add_quote(conn: sqlite3.Connection, data: dict[str, Any], note: str = "",
     own = Evidence(claim="quote", source=quote.source, start=quote.start, end=quote.end, excerpt=quote.text)
     checks.evidence(quote.evidence, own=own)
     checks.done()
-    with conn:
+    with transaction(conn):
         _insert(conn, "quotes", quote.model_dump(exclude={"evidence"}))
         for item in [own, *quote.evidence]:
             _insert(conn, "evidence", evidence_row("quotes", quote.id, item))
@@ -197,27 +224,40 @@ def add_quote(conn: sqlite3.Connection, data: dict[str, Any], note: str = "",
     return quote
 
 
-def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, Any], note: str = "") -> Quote:
-    """Change a quote's speaker, country, date or span; the new span must match the source."""
-    row = conn.execute('SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end" '
-                       "FROM quotes WHERE id = ?", (quote_id,)).fetchone()
-    if row is None:
-        raise EditError([("id", f"no quote '{quote_id}'")])
-    keys = ("id", "topic", "actor", "country", "text", "said_on", "said_on_precision", "source", "start", "end")
-    before = dict(zip(keys, row, strict=True))
-    if "id" in changes and changes["id"] != quote_id:
-        raise EditError([("id", "a quote's id cannot change")])
-    quote = validate(Quote, {**before, **changes})
-    assert isinstance(quote, Quote)
-    checks = _Checks(conn)
-    checks.exists("topics", "id", quote.topic, "topic", "topic")
-    checks.exists("actors", "id", quote.actor, "actor", "actor")
-    checks.exists("countries", "code", quote.country, "country", "country")
-    checks.exists("sources", "id", quote.source, "source", "source")
-    checks.span("text", quote.source, quote.start, quote.end, quote.text, "quote text")
-    checks.done()
-    after = quote.model_dump(exclude={"evidence"})
-    with conn:
+_QUOTE_KEYS = ("id", "topic", "actor", "country", "text", "said_on", "said_on_precision", "source", "start", "end")
+
+
+def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, Any], note: str = "",
+                  seen: dict[str, Any] | None = None) -> Quote:
+    """Change a quote's speaker, country, date or span; the new span must match the source.
+
+    `seen`: the quote's fields as the user saw them when they began the correction. If the stored
+    quote differs (another editor saved first), StaleEdit and nothing is written: the later save
+    must not silently overwrite the earlier, and the audit's "before" is read under the write lock.
+    """
+    with transaction(conn):
+        row = conn.execute('SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end" '
+                           "FROM quotes WHERE id = ?", (quote_id,)).fetchone()
+        if row is None:
+            raise EditError([("id", f"no quote '{quote_id}'")])
+        before = dict(zip(_QUOTE_KEYS, row, strict=True))
+        if seen is not None:
+            moved = [k for k, v in seen.items() if k in before and before[k] != v]
+            if moved:
+                raise StaleEdit([("quote", f"changed by someone else since you opened it ({', '.join(moved)}); "
+                                           "nothing was saved: close the form to see the new version")])
+        if "id" in changes and changes["id"] != quote_id:
+            raise EditError([("id", "a quote's id cannot change")])
+        quote = validate(Quote, {**before, **changes})
+        assert isinstance(quote, Quote)
+        checks = _Checks(conn)
+        checks.exists("topics", "id", quote.topic, "topic", "topic")
+        checks.exists("actors", "id", quote.actor, "actor", "actor")
+        checks.exists("countries", "code", quote.country, "country", "country")
+        checks.exists("sources", "id", quote.source, "source", "source")
+        checks.span("text", quote.source, quote.start, quote.end, quote.text, "quote text")
+        checks.done()
+        after = quote.model_dump(exclude={"evidence"})
         assignments = ", ".join(f'"{k}" = ?' for k in after if k != "id")
         conn.execute(f"UPDATE quotes SET {assignments} WHERE id = ?",
                      [v for k, v in after.items() if k != "id"] + [quote_id])
@@ -239,7 +279,7 @@ def add_actor(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") ->
     checks.new_id("actors", actor.id)
     checks.exists("countries", "code", actor.country, "country", "country")
     checks.done()
-    with conn:
+    with transaction(conn):
         _insert(conn, "actors", actor.model_dump())
         _record(conn, "insert", "actors", actor.id, None, actor.model_dump(), note)
     return actor
@@ -267,34 +307,39 @@ def open_proposals(conn: sqlite3.Connection, limit: int = 200) -> list[Proposal]
 
 def accept_proposal(conn: sqlite3.Connection, proposal_id: str, *, quote_id: str, actor: str,
                     country: str | None, topic: str | None = None, start: int | None = None,
-                    end: int | None = None, note: str = "") -> Quote:
-    """Turn a proposed quotation into a quote (with its span, optionally corrected)."""
-    row = conn.execute('SELECT source, topic, start, "end", status FROM proposed_quotes WHERE id = ?',
-                       (proposal_id,)).fetchone()
-    if row is None:
-        raise EditError([("proposal", f"no proposed quote '{proposal_id}'")])
-    source, proposed_topic, p_start, p_end, status = row
-    if status != "proposed":
-        raise EditError([("proposal", f"proposal '{proposal_id}' is already {status}")])
-    start = p_start if start is None else start
-    end = p_end if end is None else end
-    text = conn.execute("SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
-                        (start + 1, max(0, end - start), source)).fetchone()[0]
+                    end: int | None = None, note: str = "", new_speaker: dict[str, Any] | None = None) -> Quote:
+    """Turn a proposed quotation into a quote (with its span, optionally corrected).
 
-    def mark(c: sqlite3.Connection) -> None:
-        # Checked again inside the transaction: two reviewers must not both accept one proposal.
-        changed = c.execute("UPDATE proposed_quotes SET status = 'accepted', quote = ? "
-                            "WHERE id = ? AND status = 'proposed'", (quote_id, proposal_id)).rowcount
-        if not changed:
-            raise EditError([("proposal", f"proposal '{proposal_id}' was reviewed meanwhile")])
+    `new_speaker`: an actor record to add first when `actor` is not known yet, in the same
+    transaction: a refused quote leaves no orphan person (or audit row) behind."""
+    with transaction(conn):
+        row = conn.execute('SELECT source, topic, start, "end", status FROM proposed_quotes WHERE id = ?',
+                           (proposal_id,)).fetchone()
+        if row is None:
+            raise EditError([("proposal", f"no proposed quote '{proposal_id}'")])
+        source, proposed_topic, p_start, p_end, status = row
+        if status != "proposed":
+            raise EditError([("proposal", f"proposal '{proposal_id}' is already {status}")])
+        start = p_start if start is None else start
+        end = p_end if end is None else end
+        text = conn.execute("SELECT substr(text, ?, ?) FROM sources WHERE id = ?",
+                            (start + 1, max(0, end - start), source)).fetchone()[0]
+        if new_speaker is not None and conn.execute("SELECT 1 FROM actors WHERE id = ?", (actor,)).fetchone() is None:
+            add_actor(conn, {**new_speaker, "id": actor}, note=f"speaker of {proposal_id}")
 
-    return add_quote(conn, {"id": quote_id, "topic": topic or proposed_topic, "actor": actor, "country": country,
-                            "text": text, "source": source, "start": start, "end": end},
-                     note=note or f"accepted {proposal_id}", also=mark)
+        def mark(c: sqlite3.Connection) -> None:
+            changed = c.execute("UPDATE proposed_quotes SET status = 'accepted', quote = ? "
+                                "WHERE id = ? AND status = 'proposed'", (quote_id, proposal_id)).rowcount
+            if not changed:
+                raise EditError([("proposal", f"proposal '{proposal_id}' was reviewed meanwhile")])
+
+        return add_quote(conn, {"id": quote_id, "topic": topic or proposed_topic, "actor": actor,
+                                "country": country, "text": text, "source": source, "start": start, "end": end},
+                         note=note or f"accepted {proposal_id}", also=mark)
 
 
 def reject_proposal(conn: sqlite3.Connection, proposal_id: str, note: str = "") -> None:
-    with conn:
+    with transaction(conn):
         changed = conn.execute("UPDATE proposed_quotes SET status = 'rejected' WHERE id = ? AND status = 'proposed'",
                                (proposal_id,)).rowcount
         if not changed:

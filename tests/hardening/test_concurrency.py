@@ -41,7 +41,7 @@ async def test_kiosk_and_editing_dashboard_while_a_build_replaces_the_file(seed_
     db = tmp_path / "shared.db"
     db.write_bytes(seed_db.read_bytes())
     kiosk = KioskApp(db, KioskConfig(poll=0.3), now=lambda: dt.datetime(2026, 11, 21))
-    dashboard = TechstanceApp(open_database(db), db_path=db)
+    dashboard = TechstanceApp.for_database(db)
     async with kiosk.run_test(size=(120, 36)) as kp, dashboard.run_test(size=(120, 36)) as dp:
         await settle(kp)
         await settle(dp)
@@ -59,7 +59,7 @@ async def test_kiosk_and_editing_dashboard_while_a_build_replaces_the_file(seed_
         assert await _wait(kp, lambda: cn(kiosk) is None)
         assert await _wait(dp, lambda: cn(dashboard) is None)
 
-        editor = dashboard.editor()  # must write to the new file, not the unlinked old one
+        editor = dashboard.service.editor_connection()  # must write to the new file, not the unlinked old one
         assert editor is not None
         editor.execute("INSERT INTO decisions VALUES ('cn-after-rebuild', 'huawei-5g', 'CN', 'ban', 'reported', "
                        "'2032-01-01', 'day', 0, 'Written after the rebuild.', '[]')")

@@ -14,17 +14,16 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from techstance.db.store.connection import DatabaseOpenError, open_database
-from techstance.db.store.reads import Store
-from techstance.db.store.watch import DatabaseWatcher
+from techstance.db.store.connection import open_database
+from techstance.db.store.read_models import TopicInfo
+from techstance.db.store.service import DataProblem, DataService
+from techstance.tui.base_app import TechstanceBase
 from techstance.tui.kiosk.attract import AttractLoop, next_in_tour
 from techstance.tui.kiosk.config import KioskConfig
+from techstance.tui.kiosk.dashboard import KioskDashboard
 from techstance.tui.literal import literal
-from techstance.tui.screens.dashboard import Dashboard
-from techstance.tui.screens.help import HelpScreen
-from techstance.tui.themes import THEMES, choose_theme
-from textual import events, work
-from textual.app import App, ComposeResult
+from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -56,7 +55,16 @@ class KioskMessage(Screen[None]):
             literal(message, "$text-muted"), "\n\n", ("Trying again every few seconds.", "italic")))
 
 
-class KioskApp(App[None], inherit_bindings=False):
+def kiosk_connection(path: Path) -> sqlite3.Connection:
+    """Read-only at the SQLite level too, and impatient: a writer's lock held longer than a second
+    shows the data as stale instead of holding the tour."""
+    conn = open_database(path, readonly=True)
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+class KioskApp(TechstanceBase, inherit_bindings=False):
     CSS_PATH = ["../app.tcss", "kiosk.tcss"]
     TITLE = "techstance"
     ENABLE_COMMAND_PALETTE = False
@@ -65,19 +73,19 @@ class KioskApp(App[None], inherit_bindings=False):
     def __init__(self, db_path: Path, config: KioskConfig, *,
                  clock: Callable[[], float] = time.monotonic,
                  now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
-        super().__init__()
-        self.db_path = Path(db_path)
+        path = Path(db_path)
+        service = DataService(path, connect=lambda: kiosk_connection(path), editable=False)
+        super().__init__(service, config.theme)
+        self.poll_seconds = config.poll
         self.config = config
         self.now = now
         self.loop = AttractLoop(config.interval, config.idle, clock)
-        self.store: Store | None = None
-        self.watcher: DatabaseWatcher | None = None
         self.last_good: dt.datetime | None = None
         self.stale: tuple[dt.datetime, str] | None = None
         self.recent_keys: deque[tuple[str, str | None]] = deque(maxlen=max(1, len(config.operator_exit)))
         self.operator_exited = False
         self._last_input_event: events.Event | None = None
-        self.polling = False
+        self.opening_now = False
         self.shown_status: Content | None = None
         if config.allow_quit:
             self.bind("q,ctrl+q", "quit", description="Quit")
@@ -88,80 +96,63 @@ class KioskApp(App[None], inherit_bindings=False):
             self.bind("ctrl+p", "command_palette", description="Palette")
 
     def on_mount(self) -> None:
-        for theme in THEMES.values():
-            self.register_theme(theme)
-        self.theme = choose_theme(self.config.theme).name
         self.set_interval(TICK, self.tick)
-        self.set_interval(self.config.poll, self.poll_data)
+        self.start_polling()
         self.try_open()
 
-    # ----- the database -----
-    def _connect(self) -> sqlite3.Connection:
-        conn = open_database(self.db_path, readonly=True)
-        conn.execute("PRAGMA query_only = ON")
-        # Wait at most a second for a writer's lock, then show the data as stale.
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return conn
-
+    # ----- the database: opened off the event loop, through the data service -----
     def try_open(self) -> None:
-        try:
-            conn = self._connect()
-            # The watcher has a connection of its own: polls never queue behind page loads.
-            watcher = DatabaseWatcher(self.db_path, self._connect(), connect=self._connect)
-        except (DatabaseOpenError, sqlite3.Error) as err:
-            message = str(err)
+        if self.opening_now:
+            return
+        self.opening_now = True
+
+        def opened(topics: list[TopicInfo]) -> None:
+            self.opening_now = False
+            self.last_good, self.stale = self.now(), None
+            self.shown_status = None  # a new status line to fill
+            dashboard = KioskDashboard(topic=self.config.topic)
+            if isinstance(self.screen, KioskMessage):
+                self.switch_screen(dashboard)
+            else:
+                self.push_screen(dashboard)
+            self.call_after_refresh(self.update_status)
+
+        def failed(problem: DataProblem) -> None:
+            self.opening_now = False
+            message = str(problem)
             if isinstance(self.screen, KioskMessage):
                 self.screen.show(message)
             else:
                 self.push_screen(KioskMessage(message))
-            return
-        self.store, self.watcher = Store(conn), watcher
-        self.last_good, self.stale = self.now(), None
-        self.shown_status = None  # a new status line to fill
-        dashboard = Dashboard(self.store, topic=self.config.topic, kiosk=True)
-        if isinstance(self.screen, KioskMessage):
-            self.switch_screen(dashboard)
-        else:
-            self.push_screen(dashboard)
-        self.call_after_refresh(self.update_status)
+
+        self.data.load(self, "open", lambda store: store.topics(), opened, failed)
 
     def poll_data(self) -> None:
-        if self.watcher is None:
+        if self.dashboard() is None:
             self.try_open()
-        elif not self.polling:  # a poll waiting on a lock is not joined by another
-            self.polling = True
-            self._poll()
-
-    @work(thread=True, group="poll")
-    def _poll(self) -> None:
-        assert self.watcher is not None
-        try:
-            assert self.store is not None
-            result = self.watcher.follow(self.store)
-        except (DatabaseOpenError, sqlite3.Error) as err:
-            self.call_from_thread(self.data_failed, str(err))
         else:
-            self.call_from_thread(self.data_ok, result)
-        finally:
-            self.polling = False
+            super().poll_data()
 
-    def data_ok(self, result: str) -> None:
-        if result != "same" or self.stale is not None:
-            dashboard = self.dashboard()
-            if dashboard is not None:
-                dashboard.reload()
+    def poll_ok(self, result: str) -> None:
         self.last_good, self.stale = self.now(), None
+        self.update_status()
+
+    def show_problem(self, problem: DataProblem) -> None:
+        """Keep the last good data on screen, marked stale, and retry on the next poll."""
+        if self.dashboard() is None:
+            if isinstance(self.screen, KioskMessage):
+                self.screen.show(str(problem))
+            return
+        if self.stale is None:
+            self.stale = (self.now(), str(problem))
         self.update_status()
 
     def data_failed(self, message: str) -> None:
-        """Keep the last good data on screen, marked stale, and retry on the next poll."""
-        if self.stale is None:
-            self.stale = (self.now(), message)
-        self.update_status()
+        self.show_problem(DataProblem(message))
 
     # ----- the tour -----
-    def dashboard(self) -> Dashboard | None:
-        return next((s for s in self.screen_stack if isinstance(s, Dashboard)), None)
+    def dashboard(self) -> KioskDashboard | None:
+        return next((s for s in self.screen_stack if isinstance(s, KioskDashboard)), None)
 
     def tick(self) -> None:
         was = self.loop.state
@@ -178,10 +169,9 @@ class KioskApp(App[None], inherit_bindings=False):
             self.pop_screen()  # whatever a visitor left open
         dashboard.reset_view()
         tour = dashboard.tour(self.config.countries)
-        code = next_in_tour(tour, dashboard.query_one("#map").selected)  # type: ignore[attr-defined]
+        code = next_in_tour(tour, dashboard.selected())
         if code is not None:
             dashboard.show_country(code)
-
     async def on_event(self, event: events.Event) -> None:
         # A key reaches the app twice (sent in, then bubbling back up): count it once.
         if event is self._last_input_event:
@@ -218,7 +208,7 @@ class KioskApp(App[None], inherit_bindings=False):
             left = f"Exploring · the tour resumes after {self.config.idle:g} s without a key"
         else:
             left = "Press any key to explore."
-        parts: list[tuple[str, str] | str] = [(left, "")]
+        parts: list[tuple[str, str] | str | Content] = [(left, "")]
         if self.stale is not None:
             since, reason = self.stale
             shown = self.last_good.strftime("%H:%M:%S") if self.last_good else "never"
@@ -240,7 +230,3 @@ class KioskApp(App[None], inherit_bindings=False):
         if text != self.shown_status:  # every poll would otherwise repaint the line
             self.shown_status = text
             status.update(text)
-
-    def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
+from collections import OrderedDict
+from pathlib import Path
 
-from techstance.db.store.connection import DatabaseOpenError
 from techstance.db.store.opening import Opening, latest_decided
 from techstance.db.store.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, SearchHit
 from techstance.db.store.reads import Store
+from techstance.db.store.service import DataProblem
+from techstance.tui.base_screen import DataScreen
 from techstance.tui.formatting import STANCE_ORDER, quote_citation
-from techstance.tui.literal import literal
+from techstance.tui.intents import CorrectQuote, OpenSearch, OpenSource, PickTopic, ReviewImports
+from techstance.tui.literal import literal, toast
 from techstance.tui.widgets.claim_panes import (
     ClaimHighlighted,
     DecisionPane,
@@ -19,21 +22,42 @@ from techstance.tui.widgets.claim_panes import (
 )
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.tile_map import TileMap
-from textual import on, work
+from techstance.tui.widgets.title_bar import title_bar
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
 FILTER_CYCLE: tuple[str | None, ...] = (None, *STANCE_ORDER)
+CACHED_COUNTRIES = 64  # countries whose panes are kept, so moving back and forth reads nothing
+PREFETCH = 8  # the nearest countries on the map, read ahead while the user looks at one
+
+CountryData = tuple[CountryDetail | None, list[QuoteItem], dict[str, list[EvidenceItem]]]
 
 
-class Dashboard(Screen[None]):
-    CSS_PATH = "dashboard.tcss"
+def read_country(store: Store, topic: str, code: str) -> CountryData:
+    """Everything the panes show for one country: one read, one snapshot."""
+    detail = store.country_detail(topic, code)
+    quotes = store.quotes_about(topic, code, limit=QuotesPane.PAGE)
+    return detail, quotes, store.evidence_for("quotes", [q.id for q in quotes])
+
+
+def nearest(tiles: list[CountryTile], code: str, count: int) -> list[str]:
+    """The countries a map key is likely to move to next: nearest on the grid first."""
+    here = next((t.country for t in tiles if t.country.code == code), None)
+    if here is None:
+        return []
+    others = [t.country for t in tiles if t.country.code != code]
+    others.sort(key=lambda c: (abs(c.tile_row - here.tile_row) + abs(c.tile_col - here.tile_col), c.code))
+    return [c.code for c in others[:count]]
+
+
+class Dashboard(DataScreen[None]):
+    # Absolute: a subclass elsewhere (the kiosk's) would resolve a relative path beside itself.
+    CSS_PATH = str(Path(__file__).with_name("dashboard.tcss"))
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("f", "filter", "Filter"),
@@ -48,18 +72,17 @@ class Dashboard(Screen[None]):
         Binding("shift+tab", "cycle_pane(-1)", "Previous pane", show=False),
     ]
     PANE_ORDER = ("#map", "#decision", "#quotes", "#sources")
+    EDITING = frozenset({"review", "correct_quote"})
 
-    def __init__(self, store: Store, topic: str | None = None, *, kiosk: bool = False,
-                 opening: Opening | None = None) -> None:
-        super().__init__(classes="-kiosk" if kiosk else "")
-        self.store = store
+    def __init__(self, topic: str | None = None, *, opening: Opening | None = None) -> None:
+        super().__init__()
         self.topic = topic
-        self.kiosk = kiosk
         self.opening = opening
-        self._preloaded: str | None = None  # the country the opening view already filled in
         self.topic_count = 0
         self.detail: CountryDetail | None = None
         self.pending_quote: str | None = None  # a quote to highlight once its country loads
+        self._countries: OrderedDict[str, CountryData] = OrderedDict()  # what was shown, newest last
+        self._on_screen: CountryData | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("techstance", id="title-bar")
@@ -70,10 +93,10 @@ class Dashboard(Screen[None]):
             yield DecisionPane(id="decision")
             yield SourcesPane(id="sources")
         yield Static(id="too-small")
-        if self.kiosk:
-            yield Static(id="kiosk-status")
-        else:
-            yield Footer()
+        yield from self.compose_bottom()
+
+    def compose_bottom(self) -> ComposeResult:
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#map", TileMap).border_title = "Map"
@@ -89,77 +112,112 @@ class Dashboard(Screen[None]):
             self.load_map()
             return
         # Read before Textual started (techstance.db.store.opening): the first frame is drawn filled.
-        self._preloaded = view.code
         self._show_map(view.topic.id, view.topic.title, view.topic_count, view.tiles, view.code)
         if view.code is not None:
-            self._show_country(view.code, view.detail, view.quotes, view.evidence)
+            data = (view.detail, view.quotes, view.evidence)
+            self._remember(view.code, data)
+            self._show_country(view.code, *data)  # now, not after the Selected message: the first frame
 
-    # ----- loading (in threads, so a slow disk never freezes the keys) -----
-    @work(thread=True, exclusive=True, group="map")
+    # ----- loading: through the data service, off the event loop -----
     def load_map(self, select: str | None = None) -> None:
-        try:
-            topics = self.store.topics()
-            if not topics:
-                self.app.call_from_thread(self.data_failed, "this database holds no topics")
-                return
-            topic = next((t for t in topics if t.id == self.topic), topics[0])
-            tiles = self.store.tiles(topic.id)
-        except (sqlite3.Error, DatabaseOpenError) as err:
-            self.app.call_from_thread(self.data_failed, str(err))
-            return
-        self.app.call_from_thread(self._show_map, topic.id, topic.title, len(topics), tiles, select)
+        wanted = self.topic
 
-    def data_failed(self, message: str) -> None:
+        def query(store: Store) -> tuple[str, str, int, list[CountryTile]] | None:
+            topics = store.topics()
+            if not topics:
+                return None
+            topic = next((t for t in topics if t.id == wanted), topics[0])
+            return topic.id, topic.title, len(topics), store.tiles(topic.id)
+
+        def done(result: tuple[str, str, int, list[CountryTile]] | None) -> None:
+            if result is None:
+                self.data_failed(DataProblem("this database holds no topics"))
+                return
+            self._show_map(*result, select)
+
+        self.data.load(self, "map", query, done, self.data_failed)
+
+    def data_failed(self, problem: DataProblem) -> None:
         """A read failed (locked, damaged, gone): keep what is shown and say so, never crash."""
-        handler = getattr(self.app, "data_failed", None)
-        if handler is not None:
-            handler(message)  # the kiosk shows it as stale data and retries
-        else:
-            self.notify(literal(f"Cannot read the database: {message}"), severity="error", timeout=6)
+        self.app_read_failed(problem)
 
     def reload(self) -> None:
         """New data in the file: redraw everything, keeping the selected country."""
+        self._countries.clear()
+        self._on_screen = None
         self.load_map(select=self.query_one(TileMap).selected)
 
     def _show_map(self, topic: str, title: str, topic_count: int, tiles: list[CountryTile],
                   select: str | None) -> None:
-        if not self.is_attached:
-            return  # the app is closing while this load finished
+        if topic != self.topic:
+            self._countries.clear()
         self.topic, self.topic_count = topic, topic_count
         self.sub_title = title
         self.query_one("#title-bar", Static).update(title_bar(title))
         tile_map = self.query_one(TileMap)
         if select is None and tile_map.selected is None:
             select = latest_decided(tiles)
-        tile_map.set_tiles(tiles, select=select)
+        tile_map.set_tiles(tiles, select=select)  # posts Selected, even for the same country
         self.refresh_bindings()
 
     @on(TileMap.Selected)
     def _country_selected(self, event: TileMap.Selected) -> None:
-        preloaded, self._preloaded = self._preloaded, None
-        if event.code == preloaded:
-            return  # its panes came with the opening view
         self.load_country(event.code)
 
-    @work(thread=True, exclusive=True, group="country")
     def load_country(self, code: str) -> None:
-        if self.topic is None:
+        topic = self.topic
+        if topic is None:
             return
-        try:
-            detail = self.store.country_detail(self.topic, code)
-            quotes = self.store.quotes_about(self.topic, code, limit=QuotesPane.PAGE)
-            evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
-        except (sqlite3.Error, DatabaseOpenError) as err:
-            self.app.call_from_thread(self.data_failed, str(err))
+        self.data.cancel(self, "more-quotes")  # a page for the country before must not land here
+        cached = self._countries.get(code)
+        if cached is not None:
+            self.data.cancel(self, "country")  # an older load must not overwrite this
+            if cached is not self._on_screen:
+                self._show_country(code, *cached)
             return
-        self.app.call_from_thread(self._show_country, code, detail, quotes, evidence)
+        self.data.load(self, "country", lambda store: read_country(store, topic, code),
+                       lambda data: self._loaded(topic, code, data), self.data_failed)
+
+    def _loaded(self, topic: str, code: str, data: CountryData) -> None:
+        if topic == self.topic:
+            self._remember(code, data)
+            self._show_country(code, *data)
+
+    def _remember(self, code: str, data: CountryData) -> None:
+        self._countries[code] = data
+        self._countries.move_to_end(code)
+        while len(self._countries) > CACHED_COUNTRIES:
+            self._countries.popitem(last=False)
+
+    def _prefetch(self, code: str) -> None:
+        """Read the nearest countries ahead, one request, on its own channel: the next map key
+        then shows its country in the same frame instead of after a read."""
+        topic = self.topic
+        if topic is None:
+            return
+        wanted = [c for c in nearest(self.query_one(TileMap).tiles, code, PREFETCH) if c not in self._countries]
+        if not wanted:
+            return
+
+        def query(store: Store) -> dict[str, CountryData]:
+            return {c: read_country(store, topic, c) for c in wanted}
+
+        def done(found: dict[str, CountryData]) -> None:
+            if topic == self.topic:
+                for c, data in found.items():
+                    self._countries.setdefault(c, data)
+                while len(self._countries) > CACHED_COUNTRIES:
+                    self._countries.popitem(last=False)
+
+        self.data.load(self, "prefetch", query, done, failed=lambda problem: None)  # shown when really read
 
     def _show_country(self, code: str, detail: CountryDetail | None, quotes: list[QuoteItem],
                       evidence: dict[str, list[EvidenceItem]]) -> None:
-        if not self.is_attached or code != self.query_one(TileMap).selected:
-            return  # closing, or the user has moved on and a newer load is coming
+        if code != self.query_one(TileMap).selected:
+            return  # the user has moved on and a newer load is coming
         focus_quote, self.pending_quote = self.pending_quote, None
         self.detail = detail
+        self._on_screen = self._countries.get(code)
         decision = self.query_one(DecisionPane)
         quotes_pane = self.query_one(QuotesPane)
         decision.show(detail)
@@ -171,22 +229,23 @@ class Dashboard(Screen[None]):
                 quotes_pane.focus()
         origin = self.focused if isinstance(self.focused, QuotesPane | DecisionPane) else decision
         self.query_one(SourcesPane).show(origin.highlighted_claim())
+        self.call_after_refresh(self._prefetch, code)
 
     @on(QuotesPane.MoreQuotes)
     def _more_quotes(self, event: QuotesPane.MoreQuotes) -> None:
-        self.load_more_quotes(event.after)
+        after, topic, code = event.after, self.topic, event.after.country
+        if topic is None or code is None:
+            return
 
-    @work(thread=True, exclusive=True, group="more-quotes")
-    def load_more_quotes(self, after: QuoteItem) -> None:
-        if self.topic is None or after.country is None:
-            return
-        try:
-            quotes = self.store.quotes_about(self.topic, after.country, limit=QuotesPane.PAGE, after=after)
-            evidence = self.store.evidence_for("quotes", [q.id for q in quotes])
-        except (sqlite3.Error, DatabaseOpenError) as err:
-            self.app.call_from_thread(self.data_failed, str(err))
-            return
-        self.app.call_from_thread(self.query_one(QuotesPane).append, quotes, evidence)
+        def query(store: Store) -> tuple[list[QuoteItem], dict[str, list[EvidenceItem]]]:
+            quotes = store.quotes_about(topic, code, limit=QuotesPane.PAGE, after=after)
+            return quotes, store.evidence_for("quotes", [q.id for q in quotes])
+
+        def done(page: tuple[list[QuoteItem], dict[str, list[EvidenceItem]]]) -> None:
+            if code == self.query_one(TileMap).selected and topic == self.topic:
+                self.query_one(QuotesPane).append(*page)
+
+        self.data.load(self, "more-quotes", query, done, self.data_failed)
 
     @on(ClaimHighlighted)
     def _claim_highlighted(self, event: ClaimHighlighted) -> None:
@@ -198,24 +257,18 @@ class Dashboard(Screen[None]):
 
     @on(OpenEvidence)
     def _open_evidence(self, event: OpenEvidence) -> None:
-        from techstance.tui.screens.source_reader import SourceReader
-
-        self.app.push_screen(SourceReader(self.store, event.evidence, country=self.query_one(TileMap).selected))
+        self.post_message(OpenSource(event.evidence, country=self.query_one(TileMap).selected))
 
     # ----- actions -----
     def action_search(self) -> None:
-        from techstance.tui.screens.search import SearchScreen
-
-        self.app.push_screen(SearchScreen(self.store), self._jump_to)
+        self.post_message(OpenSearch(self._jump_to))
 
     def _jump_to(self, hit: SearchHit | None) -> None:
         if hit is None:
             return
         tile_map = self.query_one(TileMap)
         if hit.kind == "source":
-            from techstance.tui.screens.source_reader import SourceReader
-
-            self.app.push_screen(SourceReader(self.store, None, source_id=hit.id))
+            self.post_message(OpenSource(source_id=hit.id))
             return
         if hit.topic and hit.topic != self.topic:
             self.topic = hit.topic
@@ -225,6 +278,7 @@ class Dashboard(Screen[None]):
             if hit.kind == "quote":
                 self.pending_quote = hit.id
                 if tile_map.selected == hit.country:
+                    self._on_screen = None  # shown again, to highlight the quote
                     self.load_country(hit.country)
                 tile_map.selected = hit.country
                 return
@@ -241,35 +295,25 @@ class Dashboard(Screen[None]):
         tile_map.border_title = "Map" if shown is None else f"Map · only {shown}"
 
     def action_switch_topic(self) -> None:
-        from techstance.tui.screens.topic_picker import TopicPicker
-
         def chosen(topic: str | None) -> None:
             if topic and topic != self.topic:
                 self.topic = topic
                 self.load_map()
 
-        self.app.push_screen(TopicPicker(self.store.topics(), self.topic), chosen)
+        self.post_message(PickTopic(self.topic, chosen))
 
     def action_open_country(self) -> None:
         self.query_one(DecisionPane).focus()
 
     def action_correct_quote(self) -> None:
-        from techstance.tui.screens.editing import CorrectQuoteForm
-
         quote = self.query_one(QuotesPane).highlighted_quote()
-        if quote is None or getattr(self.app, "editor", lambda: None)() is None:
+        if quote is None:
             self.notify("Highlight a quote in the quotes pane first.", timeout=3)
             return
-        self.app.push_screen(CorrectQuoteForm(self.store, quote), lambda saved: saved and self.reload())
+        self.post_message(CorrectQuote(quote, lambda saved: self.reload() if saved else None))
 
     def action_review(self) -> None:
-        from techstance.tui.screens.review import ReviewScreen
-
-        editor = getattr(self.app, "editor", lambda: None)()
-        if editor is None:
-            self.notify("This database cannot be edited here.", severity="error", timeout=5)
-            return
-        self.app.push_screen(ReviewScreen(self.store, editor), lambda _: self.reload())
+        self.post_message(ReviewImports(lambda _: self.reload()))
 
     def action_cycle_pane(self, step: int) -> None:
         panes = [self.query_one(selector) for selector in self.PANE_ORDER]
@@ -300,38 +344,14 @@ class Dashboard(Screen[None]):
             self.notify("Select a quote first.", timeout=3)
             return
         self.app.copy_to_clipboard(quote_citation(quote))
-        self.notify(literal(f"Copied quote by {quote.actor.name}."), timeout=3)
-
-    # A wall screen has no clipboard worth writing to.
-    KIOSK_OFF = frozenset({"copy_quote", "review", "correct_quote"})
+        toast(self, f"Copied quote by {quote.actor.name}.", timeout=3)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.kiosk and action in self.KIOSK_OFF:
+        if action in self.EDITING and not self.data.can_edit:
             return False
         if action == "switch_topic":
             return self.topic_count > 1
         return True
-
-    # ----- the kiosk's tour -----
-    def tour(self, wanted: list[str]) -> list[str]:
-        """The countries to cycle through: the configured ones, else all with a decision."""
-        tiles = self.query_one(TileMap).tiles
-        if wanted:
-            known = {t.country.code for t in tiles}
-            return [code for code in wanted if code in known]
-        return [t.country.code for t in tiles if t.stance is not None]
-
-    def show_country(self, code: str) -> None:
-        self.query_one(TileMap).selected = code
-
-    def reset_view(self) -> None:
-        """Back to the plain map: what a visitor left open is closed when they walk away."""
-        if self.maximized is not None:
-            self.minimize()
-        tile_map = self.query_one(TileMap)
-        tile_map.stance_filter = None
-        tile_map.border_title = "Map"
-        tile_map.focus()
 
     # ----- size -----
     def on_resize(self) -> None:
@@ -344,8 +364,3 @@ class Dashboard(Screen[None]):
             self.query_one("#too-small", Static).update(literal(
                 f"Terminal too small.\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT} "
                 f"(it is {self.size.width}×{self.size.height})."))
-
-
-def title_bar(subtitle: str) -> Content:
-    """The top line of every screen (Textual's Header races its own updates at exit)."""
-    return Content.assemble(("◐ techstance", "bold"), "  ", literal(subtitle, "$text-muted"))

@@ -1,50 +1,27 @@
-"""Forms for editing (never in kiosk): find a span in an article, add a decision citing it."""
+"""Forms for editing (never in the kiosk): find a span in an article, add a decision or a quote
+citing it, correct a quote. Each saves through the data service in one transaction."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import sqlite3
+from typing import Any
 
-from techstance.db.store.edits import EditError, add_decision
+from techstance.db.store.edits import add_decision, add_quote, correct_quote
 from techstance.db.store.read_models import QuoteItem
-from techstance.db.store.reads import Store
 from techstance.db.store.records import STANCES, STATUSES
-from techstance.tui.literal import literal, visible
+from techstance.tui.intents import Saved
+from techstance.tui.literal import literal, toast
+from techstance.tui.screens.form import FormChoices, FormModal, actor_options, country_options, topic_options
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 
-def save(form: ModalScreen[bool], add: Callable[..., object], data: dict[str, object], what: str) -> None:
-    """Write one new record through the edit layer: on refusal list each field's problem on the form
-    and save nothing; on success redraw the dashboard under the open screens and close the form."""
-    editor = form.app.editor()  # type: ignore[attr-defined]
-    if editor is None:
-        return
-    try:
-        add(editor, {k: v for k, v in data.items() if v is not None}, note="added in the source reader")
-    except EditError as err:
-        lines = [f"{field or what}: {message}" for field, message in err.problems]
-        form.query_one("#form-error", Static).update(literal("\n".join(lines)))
-        return
-    form.notify(literal(f"Saved {what} '{data['id']}'."), timeout=3)
-    from techstance.tui.screens.dashboard import Dashboard
-
-    for screen in form.app.screen_stack:
-        if isinstance(screen, Dashboard):
-            screen.reload()  # the map and panes show it when the reader closes
-    form.dismiss(True)
-
-
-class FindText(ModalScreen[str | None]):
+class FindText(FormModal[str | None]):
     """Type or paste the exact words to cite; the reader marks them."""
-
-    CSS_PATH = "editing.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -59,106 +36,122 @@ class FindText(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def actor_options(store: Store) -> list[tuple[str, str]]:
-    return [(visible(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in store.actors()]
-
-
-def country_options(store: Store) -> list[tuple[str, str]]:
-    return [(visible(c.name), c.code) for c in store.countries()]
-
-
-def topic_options(store: Store) -> list[tuple[str, str]]:
-    return [(visible(t.title), t.id) for t in store.topics()]
-
-
 def _date_precision(date: str) -> str:
     if not date:
         return "unknown"
     return "day" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else "month"
 
 
-class AddDecisionForm(ModalScreen[bool]):
+def _value(form: FormModal[Any], selector: str) -> str | None:
+    widget = form.query_one(selector)
+    raw = getattr(widget, "value", None)
+    return None if raw is Select.NULL or raw is None or raw == "" else str(raw).strip()
+
+
+def _saved(form: FormModal[bool], message: str) -> None:
+    toast(form, message, timeout=3)
+    form.app.post_message(Saved())
+    form.dismiss(True)
+
+
+class AddDecisionForm(FormModal[bool]):
     """A decision event for a country; its event, date and conditions all cite the chosen span."""
 
-    CSS_PATH = "editing.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, store: Store, source: str, start: int, end: int, excerpt: str,
+    def __init__(self, choices: FormChoices, source: str, start: int, end: int, excerpt: str,
                  country: str | None = None) -> None:
         super().__init__()
-        self.store, self.source, self.start, self.end, self.excerpt = store, source, start, end, excerpt
+        self.choices = choices
+        self.source, self.start, self.end, self.excerpt = source, start, end, excerpt
         self.country = country
 
     def compose(self) -> ComposeResult:
-        countries = country_options(self.store)
-        topics = topic_options(self.store)
+        countries = country_options(self.choices)
+        topics = topic_options(self.choices)
         with Vertical(classes="form"):
-            yield Static(Content.assemble(("New decision citing", "bold"), "\n", literal(f"“{self.excerpt}”")))
-            with Horizontal(classes="row"):
-                yield Select(countries, id="country", prompt="country",
-                             value=self.country if self.country in {c for _, c in countries} else Select.NULL)
-                yield Select(topics, id="topic", allow_blank=False, value=topics[0][1])
-            with Horizontal(classes="row"):
-                yield Select([(s, s) for s in STANCES], id="stance", prompt="stance")
-                yield Select([(s, s) for s in STATUSES], id="status", prompt="status")
-                yield Input(placeholder="date: YYYY-MM-DD, YYYY-MM or empty", id="date")
-            yield Input(placeholder="one-line summary", id="summary")
-            yield Input(placeholder="conditions, separated by ;", id="conditions")
-            yield Input(placeholder="id (a slug, e.g. gb-2026-11-ban)", id="decision-id")
+            with VerticalScroll(classes="fields"):
+                yield Static(Content.assemble(("New decision citing", "bold"), "\n", literal(f"“{self.excerpt}”")))
+                with Horizontal(classes="row"):
+                    with Vertical(classes="field"):
+                        yield Label("Country or body")
+                        yield Select(countries, id="country", prompt="choose",
+                                     value=self.country if self.country in {c for _, c in countries} else Select.NULL)
+                    with Vertical(classes="field"):
+                        yield Label("Topic")
+                        yield Select(topics, id="topic", allow_blank=False, value=topics[0][1]) if topics else \
+                            Static("no topics")
+                with Horizontal(classes="row"):
+                    with Vertical(classes="field"):
+                        yield Label("Stance")
+                        yield Select([(s, s) for s in STANCES], id="stance", prompt="choose")
+                    with Vertical(classes="field"):
+                        yield Label("Status")
+                        yield Select([(s, s) for s in STATUSES], id="status", prompt="choose")
+                    with Vertical(classes="field"):
+                        yield Label("Date")
+                        yield Input(placeholder="YYYY-MM-DD, YYYY-MM or empty", id="date")
+                yield Label("Summary")
+                yield Input(placeholder="one line", id="summary")
+                yield Label("Conditions")
+                yield Input(placeholder="separated by ;", id="conditions")
+                yield Label("Id")
+                yield Input(placeholder="a slug, e.g. gb-2026-11-ban", id="decision-id")
             yield Static(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
-    def _value(self, selector: str) -> str | None:
-        widget = self.query_one(selector)
-        value = widget.value  # type: ignore[attr-defined]
-        return None if value is Select.NULL or value == "" else str(value)
-
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        date = (self._value("#date") or "").strip()
-        conditions = [c.strip() for c in (self._value("#conditions") or "").split(";") if c.strip()]
+        date = _value(self, "#date") or ""
+        conditions = [c.strip() for c in (_value(self, "#conditions") or "").split(";") if c.strip()]
         evidence = {"source": self.source, "start": self.start, "end": self.end, "excerpt": self.excerpt}
         claims = ["decision"] + (["date"] if date else []) + [f"condition:{i}" for i in range(len(conditions))]
-        data = {
-            "id": (self._value("#decision-id") or "").strip(), "topic": self._value("#topic"),
-            "country": self._value("#country"), "stance": self._value("#stance"), "status": self._value("#status"),
-            "date": date or None, "date_precision": _date_precision(date), "summary": self._value("#summary"),
-            "conditions": conditions, "evidence": [{**evidence, "claim": claim} for claim in claims],
+        data: dict[str, Any] = {
+            "id": _value(self, "#decision-id") or "", "topic": _value(self, "#topic"),
+            "country": _value(self, "#country"), "stance": _value(self, "#stance"),
+            "status": _value(self, "#status"), "date": date or None, "date_precision": _date_precision(date),
+            "summary": _value(self, "#summary"), "conditions": conditions,
+            "evidence": [{**evidence, "claim": claim} for claim in claims],
         }
-        save(self, add_decision, data, "decision")
+        data = {k: v for k, v in data.items() if v is not None}
+        self.run_save(lambda conn: add_decision(conn, data, note="added in the source reader"), "decision",
+                      lambda _: _saved(self, f"Saved decision '{data['id']}'."))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
 
 
-class CorrectQuoteForm(ModalScreen[bool]):
+class CorrectQuoteForm(FormModal[bool]):
     """Correct who said a quote, what it is about, or its words' span (the words must match)."""
 
-    CSS_PATH = "editing.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, store: Store, quote: QuoteItem) -> None:
+    def __init__(self, choices: FormChoices, quote: QuoteItem) -> None:
         super().__init__()
-        self.store = store
+        self.choices = choices
         self.quote = quote
 
     def compose(self) -> ComposeResult:
         q = self.quote
-        actors = actor_options(self.store)
-        countries = country_options(self.store)
+        actors = actor_options(self.choices)
+        countries = country_options(self.choices)
         with Vertical(classes="form"):
-            yield Static(Content.assemble(("Correct quote", "bold"), "\n", literal(f"“{q.text}”")))
-            yield Label("Speaker")
-            yield Select(actors, id="actor", allow_blank=False, value=q.actor.id)
-            yield Label("About (country or body)")
-            yield Select(countries, id="country", prompt="none", value=q.country or Select.NULL)
-            with Horizontal(classes="row"):
-                yield Input(str(q.start), id="start", placeholder="start")
-                yield Input(str(q.end), id="end", placeholder="end")
-            yield Input(placeholder="why (kept in the history)", id="note")
+            with VerticalScroll(classes="fields"):
+                yield Static(Content.assemble(("Correct quote", "bold"), "\n", literal(f"“{q.text}”")))
+                yield Label("Speaker")
+                yield Select(actors, id="actor", allow_blank=False,
+                             value=q.actor.id if q.actor.id in {a for _, a in actors} else actors[0][1])
+                yield Label("About (country or body)")
+                yield Select(countries, id="country", prompt="none",
+                             value=q.country if q.country in {c for _, c in countries} else Select.NULL)
+                with Horizontal(classes="row"):
+                    with Vertical(classes="field"):
+                        yield Label("Starts at character")
+                        yield Input(str(q.start), id="start", type="integer")
+                    with Vertical(classes="field"):
+                        yield Label("Ends at character")
+                        yield Input(str(q.end), id="end", type="integer")
+                yield Label("Why (kept in the history)")
+                yield Input(id="note")
             yield Static(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -166,63 +159,63 @@ class CorrectQuoteForm(ModalScreen[bool]):
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from techstance.db.store.edits import correct_quote
-
-        changes: dict[str, object] = {"actor": str(self.query_one("#actor", Select).value)}
-        country = self.query_one("#country", Select).value
-        changes["country"] = None if country is Select.NULL else str(country)
+        q = self.quote
+        changes: dict[str, Any] = {"actor": _value(self, "#actor"), "country": _value(self, "#country")}
         try:
             start = int(self.query_one("#start", Input).value)
             end = int(self.query_one("#end", Input).value)
         except ValueError:
-            self.query_one("#form-error", Static).update("start and end are character positions (numbers).")
+            self.show_problems(["start and end are character positions (numbers)."])
             return
-        if (start, end) != (self.quote.start, self.quote.end):
-            doc = self.store.source(self.quote.source.id)
-            text = doc.text[start:end] if doc and 0 <= start < end <= len(doc.text) else ""
-            changes.update(start=start, end=end, text=text)
-        editor = self.app.editor()  # type: ignore[attr-defined]
-        if editor is None:
-            return
-        try:
-            correct_quote(editor, self.quote.id, changes, note=self.query_one("#note", Input).value)
-        except EditError as err:
-            lines = [f"{field or 'quote'}: {message}" for field, message in err.problems]
-            self.query_one("#form-error", Static).update(literal("\n".join(lines)))
-            return
-        self.notify(literal(f"Corrected quote '{self.quote.id}'."), timeout=3)
-        self.dismiss(True)
+        note = self.query_one("#note", Input).value
+        # What the user saw when the form opened: a save over a quote changed since is refused.
+        seen = {"actor": q.actor.id, "country": q.country, "start": q.start, "end": q.end, "text": q.text}
+
+        def action(conn: sqlite3.Connection) -> object:
+            if (start, end) != (q.start, q.end):
+                row = conn.execute("SELECT text FROM sources WHERE id = ?", (q.source.id,)).fetchone()
+                text = row[0] if row is not None else ""
+                changes.update(start=start, end=end,
+                               text=text[start:end] if 0 <= start < end <= len(text) else "")
+            return correct_quote(conn, q.id, changes, note=note, seen=seen)
+
+        self.run_save(action, "quote", lambda _: _saved(self, f"Corrected quote '{q.id}'."))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
 
 
-class AddQuoteForm(ModalScreen[bool]):
+class AddQuoteForm(FormModal[bool]):
     """A direct quotation the curators missed: the selected words, who said them, about what."""
 
-    CSS_PATH = "editing.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, store: Store, source: str, start: int, end: int, text: str,
+    def __init__(self, choices: FormChoices, source: str, start: int, end: int, text: str,
                  country: str | None = None) -> None:
         super().__init__()
-        self.store, self.source, self.start, self.end, self.text = store, source, start, end, text
+        self.choices = choices
+        self.source, self.start, self.end, self.text = source, start, end, text
         self.country = country
 
     def compose(self) -> ComposeResult:
-        actors = actor_options(self.store)
-        countries = country_options(self.store)
-        topics = topic_options(self.store)
+        actors = actor_options(self.choices)
+        countries = country_options(self.choices)
+        topics = topic_options(self.choices)
         with Vertical(classes="form"):
-            yield Static(Content.assemble(("New quote", "bold"), "\n", literal(f"“{self.text}”")))
-            yield Label("Speaker")
-            yield Select(actors, id="actor", prompt="who said it")
-            with Horizontal(classes="row"):
-                yield Select(countries, id="country", prompt="about (country or body)",
-                             value=self.country if self.country in {c for _, c in countries} else Select.NULL)
-                yield Select(topics, id="topic", allow_blank=False, value=topics[0][1])
-            yield Input(placeholder="id (a slug, e.g. raab-targeted-approach)", id="quote-id")
+            with VerticalScroll(classes="fields"):
+                yield Static(Content.assemble(("New quote", "bold"), "\n", literal(f"“{self.text}”")))
+                yield Label("Speaker")
+                yield Select(actors, id="actor", prompt="who said it")
+                with Horizontal(classes="row"):
+                    with Vertical(classes="field"):
+                        yield Label("About (country or body)")
+                        yield Select(countries, id="country", prompt="choose",
+                                     value=self.country if self.country in {c for _, c in countries} else Select.NULL)
+                    with Vertical(classes="field"):
+                        yield Label("Topic")
+                        yield Select(topics, id="topic", allow_blank=False, value=topics[0][1]) if topics else \
+                            Static("no topics")
+                yield Label("Id")
+                yield Input(placeholder="a slug, e.g. raab-targeted-approach", id="quote-id")
             yield Static(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -230,16 +223,13 @@ class AddQuoteForm(ModalScreen[bool]):
 
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from techstance.db.store.edits import add_quote
-
-        def value(selector: str) -> str | None:
-            raw = self.query_one(selector).value  # type: ignore[attr-defined]
-            return None if raw is Select.NULL or raw == "" else str(raw).strip()
-
-        data = {"id": value("#quote-id"), "topic": value("#topic"), "actor": value("#actor"),
-                "country": value("#country"), "text": self.text, "source": self.source,
-                "start": self.start, "end": self.end}
-        save(self, add_quote, data, "quote")
+        data: dict[str, Any] = {
+            "id": _value(self, "#quote-id"), "topic": _value(self, "#topic"), "actor": _value(self, "#actor"),
+            "country": _value(self, "#country"), "text": self.text, "source": self.source,
+            "start": self.start, "end": self.end}
+        data = {k: v for k, v in data.items() if v is not None}
+        self.run_save(lambda conn: add_quote(conn, data, note="added in the source reader"), "quote",
+                      lambda _: _saved(self, f"Saved quote '{data.get('id')}'."))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -5,20 +5,28 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from techstance.db.store.edits import EditError, Proposal, accept_proposal, add_actor, open_proposals, reject_proposal
-from techstance.db.store.read_models import Excerpt
-from techstance.db.store.reads import Store
-from techstance.tui.literal import literal, visible
-from techstance.tui.screens.dashboard import title_bar
-from techstance.tui.screens.editing import actor_options, country_options, topic_options
-from techstance.tui.screens.source_reader import paragraph_content
+from techstance.db.store.edits import Proposal, accept_proposal, open_proposals, reject_proposal
+from techstance.db.store.read_models import Excerpt, SourceDoc
+from techstance.db.store.service import DataProblem
+from techstance.tui.base_screen import DataScreen
+from techstance.tui.intents import Saved
+from techstance.tui.literal import literal, toast, visible
+from techstance.tui.screens.form import (
+    FormChoices,
+    FormModal,
+    actor_options,
+    country_options,
+    read_choices,
+    topic_options,
+)
+from techstance.tui.widgets.article import paragraph_content
 from techstance.tui.widgets.footer import Footer
+from techstance.tui.widgets.title_bar import title_bar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -29,70 +37,96 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "quote"
 
 
-class AcceptForm(ModalScreen[dict[str, str] | None]):
-    """Who said it, about which country, on which topic: then the proposal becomes a quote."""
+class AcceptForm(FormModal[bool]):
+    """Who said it, about which country, on which topic: then the proposal becomes a quote, saved
+    here, in one transaction with the new person if there is one."""
 
-    CSS_PATH = "review.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, proposal: Proposal, store: Store) -> None:
+    def __init__(self, proposal: Proposal, choices: FormChoices) -> None:
         super().__init__()
         self.proposal = proposal
-        self.store = store
+        self.choices = choices
 
     def compose(self) -> ComposeResult:
         p = self.proposal
-        actors = actor_options(self.store)
+        actors = actor_options(self.choices)
         if p.speaker:
             actors.insert(0, (visible(f"New person: {p.speaker}"), NEW_ACTOR))
-        countries = country_options(self.store)
-        topics = topic_options(self.store)
-        with Vertical(id="accept-box"):
-            yield Static(Content.assemble(("Accept quotation", "bold"), "\n", literal(f"“{p.text}”")))
-            yield Label("Speaker")
-            yield Select(actors, id="actor", allow_blank=False, value=actors[0][1] if actors else Select.NULL)
-            yield Label("About (country or body)")
-            yield Select(countries, id="country", prompt="choose a country")
-            yield Label("Topic")
-            yield Select(topics, id="topic", allow_blank=False,
-                         value=p.topic if p.topic in {t for _, t in topics} else topics[0][1])
-            yield Label("Quote id")
-            yield Input(value=slug(f"{p.speaker or 'quote'} {' '.join(p.text.split()[:4])}"), id="quote-id")
-            yield Static(id="accept-error")
-            with Horizontal(id="accept-buttons"):
+        countries = country_options(self.choices)
+        topics = topic_options(self.choices)
+        with Vertical(classes="form"):
+            with VerticalScroll(classes="fields"):
+                yield Static(Content.assemble(("Accept quotation", "bold"), "\n", literal(f"“{p.text}”")))
+                yield Label("Speaker")
+                yield Select(actors, id="actor", allow_blank=False, value=actors[0][1]) if actors else \
+                    Static("no speakers in this database")
+                yield Label("About (country or body)")
+                yield Select(countries, id="country", prompt="choose a country")
+                yield Label("Topic")
+                yield Select(topics, id="topic", allow_blank=False,
+                             value=p.topic if p.topic in {t for _, t in topics} else topics[0][1]) if topics else \
+                    Static("no topics")
+                yield Label("Quote id")
+                yield Input(value=slug(f"{p.speaker or 'quote'} {' '.join(p.text.split()[:4])}"), id="quote-id")
+            yield Static(id="form-error")
+            with Horizontal(classes="buttons"):
                 yield Button("Accept", variant="primary", id="accept")
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#accept")
     def _accept(self) -> None:
+        p = self.proposal
         country = self.query_one("#country", Select).value
         if country is Select.NULL:
-            self.query_one("#accept-error", Static).update("Choose the country or body the quote is about.")
+            self.show_problems(["Choose the country or body the quote is about."])
             return
-        self.dismiss({"actor": str(self.query_one("#actor", Select).value), "country": str(country),
-                      "topic": str(self.query_one("#topic", Select).value),
-                      "quote_id": self.query_one("#quote-id", Input).value.strip()})
+        actor = str(self.query_one("#actor", Select).value)
+        new_speaker = None
+        if actor == NEW_ACTOR:
+            actor = slug(p.speaker or "speaker")
+            new_speaker = {"name": p.speaker, "kind": "person"}
+        quote_id = self.query_one("#quote-id", Input).value.strip()
+        topic = str(self.query_one("#topic", Select).value)
+
+        def action(conn: sqlite3.Connection) -> object:
+            return accept_proposal(conn, p.id, quote_id=quote_id, actor=actor, country=str(country), topic=topic,
+                                   new_speaker=new_speaker)
+
+        def done(_: object) -> None:
+            toast(self, f"Saved quote '{quote_id}'.", timeout=3)
+            self.app.post_message(Saved())
+            self.dismiss(True)
+
+        self.run_save(action, "quote", done)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def show_error(self, message: str) -> None:
-        self.query_one("#accept-error", Static).update(literal(message))
+        self.dismiss(False)
 
 
-class ReviewScreen(Screen[None]):
-    CSS_PATH = "review.tcss"
+class ReviewScreen(DataScreen[None]):
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("x", "reject", "Reject"),
         Binding("escape", "close", "Back"),
     ]
+    DEFAULT_CSS = """
+    ReviewScreen #proposals {
+        width: 2fr;
+        height: 1fr;
+        border: round $panel-lighten-2;
+    }
+    ReviewScreen #review-scroll {
+        width: 3fr;
+        border: round $panel-lighten-2;
+        padding: 0 1;
+    }
+    ReviewScreen #proposals:focus {
+        border: round $accent;
+    }
+    """
 
-    def __init__(self, store: Store, editor: sqlite3.Connection) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
-        self.editor = editor
         self.proposals: dict[str, Proposal] = {}
 
     def compose(self) -> ComposeResult:
@@ -108,9 +142,14 @@ class ReviewScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
+        # Proposals live in the database file, read like everything else through the one door.
+        self.data.load(self, "proposals", lambda store: open_proposals(store.conn), self._show_proposals,
+                       self.app_read_failed)
+
+    def _show_proposals(self, proposals: list[Proposal]) -> None:
         listing = self.query_one("#proposals", OptionList)
+        keep = self.current()
         listing.clear_options()
-        proposals = open_proposals(self.editor)
         self.proposals = {p.id: p for p in proposals}
         if not proposals:
             listing.add_option(Option(literal("Nothing to review: import articles with `techstance import`."),
@@ -119,12 +158,13 @@ class ReviewScreen(Screen[None]):
             return
         listing.add_options([Option(Content.assemble(literal(p.speaker or "speaker unknown", "bold"), "\n",
                                                      literal(f"“{p.text}”")), id=p.id) for p in proposals])
-        listing.highlighted = 0
+        ids = [p.id for p in proposals]
+        listing.highlighted = ids.index(keep.id) if keep is not None and keep.id in ids else 0
         listing.focus()
 
     def current(self) -> Proposal | None:
         listing = self.query_one("#proposals", OptionList)
-        if listing.highlighted is None:
+        if listing.highlighted is None or listing.option_count == 0:
             return None
         return self.proposals.get(listing.get_option_at_index(listing.highlighted).id or "")
 
@@ -133,39 +173,27 @@ class ReviewScreen(Screen[None]):
         proposal = self.current()
         if proposal is None:
             return
-        doc = self.store.source(proposal.source)
-        if doc is None:
-            return
-        span = Excerpt(start=proposal.start, end=proposal.end, claims=1)
-        article = self.query_one("#review-article", Static)
-        article.update(paragraph_content(doc.text, 0, [span], span))
-        self.query_one("#review-scroll").border_title = literal(f"Article · {doc.ref.title or doc.ref.id}")
+        source_id = proposal.source
+
+        def done(doc: SourceDoc | None) -> None:
+            if doc is None or self.current() is not proposal:
+                return
+            span = Excerpt(start=proposal.start, end=proposal.end, claims=1)
+            self.query_one("#review-article", Static).update(paragraph_content(doc.text, 0, [span], span))
+            self.query_one("#review-scroll").border_title = literal(f"Article · {doc.ref.title or doc.ref.id}")
+
+        self.data.load(self, "article", lambda store: store.source(source_id), done, self.app_read_failed)
 
     def action_accept(self) -> None:
         proposal = self.current()
         if proposal is None:
             return
 
-        def done(answer: dict[str, str] | None) -> None:
-            if answer is None:
-                return
-            try:
-                actor = answer["actor"]
-                if actor == NEW_ACTOR:
-                    actor = slug(proposal.speaker or "speaker")
-                    known = self.editor.execute("SELECT 1 FROM actors WHERE id = ?", (actor,)).fetchone()
-                    if known is None:
-                        add_actor(self.editor, {"id": actor, "name": proposal.speaker, "kind": "person"},
-                                  note=f"speaker of {proposal.id}")
-                accept_proposal(self.editor, proposal.id, quote_id=answer["quote_id"], actor=actor,
-                                country=answer["country"], topic=answer["topic"])
-            except EditError as err:
-                self.notify(literal(f"Not saved: {err}"), severity="error", timeout=8)
-                return
-            self.notify(literal(f"Saved quote '{answer['quote_id']}'."), timeout=3)
-            self.reload()
+        def opened(choices: FormChoices) -> None:
+            if self.current() is proposal:
+                self.app.push_screen(AcceptForm(proposal, choices))
 
-        self.app.push_screen(AcceptForm(proposal, self.store), done)
+        self.data.load(self, "choices", read_choices, opened, self.app_read_failed)
 
     def action_close(self) -> None:
         self.dismiss(None)  # not pop_screen: the dashboard's callback reloads what changed
@@ -174,10 +202,12 @@ class ReviewScreen(Screen[None]):
         proposal = self.current()
         if proposal is None:
             return
-        try:
-            reject_proposal(self.editor, proposal.id)
-        except EditError as err:
-            self.notify(literal(f"Not saved: {err}"), severity="error", timeout=8)
-            return
-        self.notify("Rejected.", timeout=2)
-        self.reload()
+
+        def done(_: object) -> None:
+            self.notify("Rejected.", timeout=2)
+            self.reload()
+
+        def failed(problem: DataProblem) -> None:
+            toast(self, f"Not saved: {problem}", severity="error", timeout=8)
+
+        self.data.save(self, "reject", lambda conn: reject_proposal(conn, proposal.id), done, failed)

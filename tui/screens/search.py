@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 from techstance.db.store.read_models import SearchHit, SearchResults
 from techstance.db.store.reads import RANK_LIMIT, SearchCancelled, Store
+from techstance.db.store.service import DataProblem
+from techstance.tui.data import data_of
 from techstance.tui.literal import visible
 from techstance.tui.widgets.result_list import ResultGroup, ResultList
 from textual import on, work
@@ -29,15 +30,12 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         Binding("down", "results", "Results", show=False),
     ]
 
-    def __init__(self, store: Store, query: str = "") -> None:
+    def __init__(self, query: str = "") -> None:
         super().__init__()
-        self.store = store
         self.initial = query
         self.generation = 0  # bumped per keystroke; an older search sees it and stops
         self.shown_for: str | None = None  # the text whose results are on screen
         self.open_when_shown = False  # Enter came before the results of the text typed
-        # One thread for this screen's queries: a newer one waits while the older one stops.
-        self._sql = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -65,7 +63,6 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def on_unmount(self) -> None:
         self.generation += 1  # a search still running stops at its next progress check
-        self._sql.shutdown(wait=False, cancel_futures=True)
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -81,15 +78,16 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         event loop comes round to it, after the input's repaint (3-5 ms at full scale).
         """
         generation = self.generation
-        future = self._sql.submit(self._query, text, generation)
+        # The data service's search lane: one thread, so a newer query waits while the older stops.
+        future = data_of(self).service.search(lambda store: self._query(store, text, generation))
         self._deliver(text, future)
 
-    def _query(self, text: str, generation: int) -> SearchResults | None:
+    def _query(self, store: Store, text: str, generation: int) -> SearchResults | None:
         """On the search thread: the results, or None when a newer keystroke replaced the text."""
         if not text.strip():
             return SearchResults(hits=[])
         try:
-            return self.store.search(text, limit_per_kind=SHOWN_PER_KIND,
+            return store.search(text, limit_per_kind=SHOWN_PER_KIND,
                                      cancelled=lambda: self.generation != generation)
         except SearchCancelled:
             return None
@@ -98,7 +96,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     async def _deliver(self, text: str, future: Future[SearchResults | None]) -> None:
         try:
             results = await asyncio.wrap_future(future)
-        except sqlite3.Error as err:
+        except DataProblem as err:
             self._failed(text, str(err))
             return
         except Exception as err:  # a bug, not the user's text: say so, keep the app running

@@ -4,48 +4,22 @@ from __future__ import annotations
 
 from techstance.db.store.read_models import EvidenceItem, Excerpt, SourceDoc
 from techstance.db.store.reads import Store
+from techstance.db.store.service import DataProblem
+from techstance.tui.base_screen import DataScreen
 from techstance.tui.formatting import source_date, source_name, source_title
+from techstance.tui.intents import AddDecision, AddQuote, FindText
 from techstance.tui.literal import visible
-from techstance.tui.screens.dashboard import title_bar
+from techstance.tui.widgets.article import paragraph_content
 from techstance.tui.widgets.footer import Footer
+from techstance.tui.widgets.title_bar import title_bar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
-CURRENT_STYLE = "bold reverse"
-CITED_STYLE = "underline"
 
-
-def paragraph_content(text: str, offset: int, excerpts: list[Excerpt],
-                      current: Excerpt | None) -> Content:
-    """One line of the article with cited spans marked; offsets are into the whole article.
-
-    The text is cut at every span boundary and each piece made visible on its own, so an
-    escape character turned into a visible `\\x1b` never shifts the spans after it.
-    """
-    end = offset + len(text)
-    cuts = {offset, end}
-    for ex in excerpts:
-        for point in (ex.start, ex.end):
-            if offset < point < end:
-                cuts.add(point)
-    points = sorted(cuts)
-    parts: list[tuple[str, str] | str] = []
-    for a, b in zip(points, points[1:], strict=False):
-        piece = visible(text[a - offset: b - offset])
-        style = ""
-        if current is not None and current.start <= a and b <= current.end:
-            style = CURRENT_STYLE
-        elif any(ex.start <= a and b <= ex.end for ex in excerpts):
-            style = CITED_STYLE
-        parts.append((piece, style) if style else piece)
-    return Content.assemble(*parts) if parts else Content("")
-
-
-class SourceReader(Screen[None]):
+class SourceReader(DataScreen[None]):
     CSS_PATH = "source_reader.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -56,11 +30,11 @@ class SourceReader(Screen[None]):
         Binding("Q", "new_quote", "New quote from it"),
     ]
 
-    def __init__(self, store: Store, evidence: EvidenceItem | None, *,
-                 source_id: str | None = None, country: str | None = None) -> None:
+    def __init__(self, evidence: EvidenceItem | None, *, source_id: str | None = None,
+                 country: str | None = None, editable: bool = False) -> None:
         super().__init__()
         self.country = country  # the country selected on the map, for a new decision
-        self.store = store
+        self.editable = editable
         self.source_id = evidence.source.id if evidence else source_id
         self.start_at = (evidence.start, evidence.end) if evidence else None
         self.doc: SourceDoc | None = None
@@ -70,21 +44,42 @@ class SourceReader(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("techstance", id="title-bar")
-        yield Static(id="source-meta")
+        yield Static(Content("Reading the source…"), id="source-meta")
         with VerticalScroll(id="article"):
             pass
         yield Footer()
 
     def on_mount(self) -> None:
-        self.doc = self.store.source(self.source_id or "")
+        self.reload()
+
+    def reload(self) -> None:
+        source_id = self.source_id or ""
+
+        def query(store: Store) -> tuple[SourceDoc | None, list[Excerpt]]:
+            return store.source(source_id), store.excerpts(source_id)
+
+        def failed(problem: DataProblem) -> None:
+            if self.doc is None:  # nothing shown yet: say why here, not only in a toast
+                self.query_one("#source-meta", Static).update(Content(visible(f"Cannot read the source: {problem}")))
+            self.app_read_failed(problem)
+
+        self.data.load(self, "source", query, lambda found: self._show(*found), failed)
+
+    def _show(self, doc: SourceDoc | None, excerpts: list[Excerpt]) -> None:
         meta = self.query_one("#source-meta", Static)
-        if self.doc is None:
+        if doc is None:
             meta.update(Content(visible(f"Source '{self.source_id}' is not in this database.")))
             return
+        current = self.current_excerpt()
+        if current is not None:
+            self.start_at = (current.start, current.end)  # a reload keeps the excerpt in view
+        same_text = self.doc is not None and self.doc.text == doc.text
+        self.doc = doc
         ref = self.doc.ref
         self.sub_title = source_title(ref, fallback=source_name(ref))
         self.query_one("#title-bar", Static).update(title_bar(f"Source · {self.sub_title}"))
-        self.excerpt_list = self.store.excerpts(ref.id)
+        self.excerpt_list = excerpts
+        self.index = None
         if self.start_at is not None:
             self.index = next((i for i, ex in enumerate(self.excerpt_list)
                                if (ex.start, ex.end) == self.start_at), None)
@@ -96,14 +91,18 @@ class SourceReader(Screen[None]):
                     next(ex for ex in self.excerpt_list if (ex.start, ex.end) == self.start_at))
         meta.update(self._meta())
         article = self.query_one("#article", VerticalScroll)
-        offset = 0
-        widgets = []
-        for line in self.doc.text.split("\n"):
-            widget = Static(classes="paragraph")
-            self.paragraphs.append((offset, line, widget))
-            widgets.append(widget)
-            offset += len(line) + 1
-        article.mount_all(widgets)
+        if not same_text:
+            for _, _, widget in self.paragraphs:
+                widget.remove()
+            self.paragraphs = []
+            offset = 0
+            widgets = []
+            for line in self.doc.text.split("\n"):
+                widget = Static(classes="paragraph")
+                self.paragraphs.append((offset, line, widget))
+                widgets.append(widget)
+                offset += len(line) + 1
+            article.mount_all(widgets)
         self._paint()
         article.focus()
 
@@ -154,15 +153,13 @@ class SourceReader(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Editing exists only where the app can edit (never in the kiosk).
         if action in ("select_text", "new_decision", "new_quote"):
-            return hasattr(self.app, "editor")
+            return self.editable
         return True
 
     def current_excerpt(self) -> Excerpt | None:
         return self.excerpt_list[self.index] if self.index is not None and self.excerpt_list else None
 
     def action_select_text(self) -> None:
-        from techstance.tui.screens.editing import FindText
-
         def found(text: str | None) -> None:
             if not text or self.doc is None:
                 return
@@ -180,28 +177,23 @@ class SourceReader(Screen[None]):
             self.index = self.excerpt_list.index(span)
             self._paint()
 
-        self.app.push_screen(FindText(), found)
+        self.post_message(FindText(found))
 
     def action_new_decision(self) -> None:
-        from techstance.tui.screens.editing import AddDecisionForm
-
         span = self.current_excerpt()
         if span is None or self.doc is None:
             self.notify("Choose an excerpt first: n / N, or s to select text.", severity="warning")
             return
         excerpt = self.doc.text[span.start:span.end]
-        self.app.push_screen(AddDecisionForm(self.store, self.doc.ref.id, span.start, span.end, excerpt,
-                                             country=self.country))
+        self.post_message(AddDecision(self.doc.ref.id, span.start, span.end, excerpt, self.country))
 
     def action_new_quote(self) -> None:
-        from techstance.tui.screens.editing import AddQuoteForm
-
         span = self.current_excerpt()
         if span is None or self.doc is None:
             self.notify("Choose the words first: s to select text.", severity="warning")
             return
-        self.app.push_screen(AddQuoteForm(self.store, self.doc.ref.id, span.start, span.end,
-                                          self.doc.text[span.start:span.end], country=self.country))
+        self.post_message(AddQuote(self.doc.ref.id, span.start, span.end, self.doc.text[span.start:span.end],
+                                   self.country))
 
     def action_next_excerpt(self) -> None:
         self._step(1)

@@ -184,9 +184,8 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
     conn = open_for_editing(db)
     import_article(conn, article(tmp_path), title="Vendor ruled out", topic="huawei-5g")
     conn.close()
-    from techstance.db.store.connection import open_database
 
-    app = TechstanceApp(open_database(db), db_path=db)
+    app = TechstanceApp.for_database(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("R")
@@ -199,16 +198,18 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
         await pilot.click("#accept")  # no country chosen: refused, explained, nothing written
         await settle(pilot)
         assert isinstance(app.screen, AcceptForm) and "Choose the country" in str(
-            form.query_one("#accept-error").render())
+            form.query_one("#form-error").render())
         form.query_one("#country", Select).value = "GB"
         form.query_one("#quote-id", Input).value = "warner-disappointed"  # taken: refused by the edit layer
         await pilot.pause(0.6)  # not a double click
         await pilot.click("#accept")
         await settle(pilot)
-        assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 2
-        await pilot.press("a")
-        await settle(pilot)
-        app.screen.query_one("#country", Select).value = "GB"
+        # Refused by the edit layer: the form stays open with what was typed, and says why.
+        assert isinstance(app.screen, AcceptForm)
+        assert "already taken" in str(form.query_one("#form-error").render())
+        assert form.query_one("#country", Select).value == "GB"
+        form.query_one("#quote-id", Input).value = "jane-doe-disappointed"
+        await pilot.pause(0.6)
         await pilot.click("#accept")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 1
@@ -227,7 +228,6 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
 
 
 async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
-    from techstance.db.store.connection import open_database
     from techstance.tui.app import TechstanceApp
     from techstance.tui.screens.editing import AddDecisionForm
     from techstance.tui.screens.source_reader import SourceReader
@@ -236,7 +236,7 @@ async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
 
     from tests.conftest import settle
 
-    app = TechstanceApp(open_database(db), db_path=db)
+    app = TechstanceApp.for_database(db)
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "enter")  # the UK decision's first source, in the reader
@@ -281,7 +281,6 @@ async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
 
 
 async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
-    from techstance.db.store.connection import open_database
     from techstance.tui.app import TechstanceApp
     from techstance.tui.screens.editing import CorrectQuoteForm
     from techstance.tui.widgets.claim_panes import QuotesPane
@@ -289,7 +288,7 @@ async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
 
     from tests.conftest import settle
 
-    app = TechstanceApp(open_database(db), db_path=db)
+    app = TechstanceApp.for_database(db)
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "tab")
@@ -319,7 +318,6 @@ async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
 
 
 async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
-    from techstance.db.store.connection import open_database
     from techstance.tui.app import TechstanceApp
     from techstance.tui.screens.editing import AddQuoteForm
     from techstance.tui.screens.source_reader import SourceReader
@@ -327,7 +325,7 @@ async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
 
     from tests.conftest import settle
 
-    app = TechstanceApp(open_database(db), db_path=db)
+    app = TechstanceApp.for_database(db)
     async with app.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
         await pilot.press("tab", "enter", "s")

@@ -181,9 +181,9 @@ async def test_database_is_opened_read_only(kiosk_db: Path) -> None:
     app = kiosk(kiosk_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.store is not None
+        assert app.service.store is not None
         with pytest.raises(sqlite3.OperationalError):
-            app.store.conn.execute("DELETE FROM quotes")
+            app.service.store.conn.execute("DELETE FROM quotes")
 
 
 # ----- live data -----

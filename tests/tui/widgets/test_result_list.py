@@ -180,13 +180,13 @@ async def test_enter_before_the_results_opens_the_results_of_what_was_typed(seed
     app = make_app(seed_db)
     async with app.run_test(size=(120, 36)) as pilot:
         search = await searching(pilot, "huawei")
-        search_for = app.store.search
+        search_for = app.service.store.search
 
         def slow(text: str, *args: object, **kwargs: object) -> object:
             time.sleep(0.3)  # the results come after Enter
             return search_for(text, *args, **kwargs)
 
-        app.store.search = slow  # type: ignore[method-assign]
+        app.service.store.search = slow  # type: ignore[method-assign]
         search.query_one(Input).value = "huawei zzz"  # pasted: no match
         await pilot.press("enter")  # the list still shows the results for "huawei"
         await settle(pilot)
@@ -206,7 +206,7 @@ async def test_a_failed_search_says_so_and_leaves_nothing_to_open(seed_db: Path)
         def broken(text: str, *args: object, **kwargs: object) -> object:
             raise ValueError("a bug")
 
-        app.store.search = broken  # type: ignore[method-assign]
+        app.service.store.search = broken  # type: ignore[method-assign]
         await press(pilot, "s", "enter")
         assert app.is_running and app.screen is search
         assert "Search failed: ValueError: a bug" in shown_text(search.query_one("#search-status"))

@@ -1,0 +1,88 @@
+"""What a screen asks for, as messages: screens post intents, the app routes them.
+
+No screen imports another screen. The app opens what an intent names; the kiosk app routes only
+the reading intents, so an editing key that slipped through would do nothing there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from techstance.db.store.read_models import EvidenceItem, QuoteItem, SearchHit
+from textual.message import Message
+
+
+class Intent(Message):
+    """Bubbles from the screen that posts it to the app."""
+
+
+class OpenSource(Intent):
+    """Read a source, at a cited excerpt (`evidence`) or from its start (`source_id`)."""
+
+    def __init__(self, evidence: EvidenceItem | None = None, source_id: str | None = None,
+                 country: str | None = None) -> None:
+        super().__init__()
+        self.evidence = evidence
+        self.source_id = source_id
+        self.country = country  # the country in view, proposed for a decision cited from it
+
+
+class OpenSearch(Intent):
+    def __init__(self, reply: Callable[[SearchHit | None], None]) -> None:
+        super().__init__()
+        self.reply = reply
+
+
+class PickTopic(Intent):
+    def __init__(self, current: str | None, reply: Callable[[str | None], None]) -> None:
+        super().__init__()
+        self.current = current
+        self.reply = reply
+
+
+class Saved(Intent):
+    """An edit was saved: every screen showing data reads it again now, not at the next poll."""
+
+
+# ----- editing: routed only by the editing app -----
+class EditIntent(Intent):
+    """An intent that changes data."""
+
+
+class CorrectQuote(EditIntent):
+    def __init__(self, quote: QuoteItem, reply: Callable[[bool | None], None]) -> None:
+        super().__init__()
+        self.quote = quote
+        self.reply = reply
+
+
+class ReviewImports(EditIntent):
+    def __init__(self, reply: Callable[[None], None]) -> None:
+        super().__init__()
+        self.reply = reply
+
+
+class AddDecision(EditIntent):
+    def __init__(self, source: str, start: int, end: int, excerpt: str, country: str | None) -> None:
+        super().__init__()
+        self.source = source
+        self.start = start
+        self.end = end
+        self.excerpt = excerpt
+        self.country = country
+
+
+class AddQuote(EditIntent):
+    def __init__(self, source: str, start: int, end: int, text: str, country: str | None) -> None:
+        super().__init__()
+        self.source = source
+        self.start = start
+        self.end = end
+        self.text = text
+        self.country = country
+
+
+class FindText(EditIntent):
+    def __init__(self, reply: Callable[[str | None], None]) -> None:
+        super().__init__()
+        self.reply = reply
