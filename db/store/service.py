@@ -40,7 +40,7 @@ class DataProblem(Exception):
         self.problems = problems or []
 
 
-def explain(err: BaseException, path: Path | None) -> DataProblem:
+def explain(err: BaseException, path: Path | None, *, writing: bool = False) -> DataProblem:
     """The one place a database error becomes words."""
     where = f"{path}: " if path is not None else ""
     if isinstance(err, DataProblem):
@@ -56,12 +56,14 @@ def explain(err: BaseException, path: Path | None) -> DataProblem:
             kind = "gone"
         elif "damaged" in text:
             kind = "damaged"
+        if writing:
+            text += "; nothing was saved"
         return DataProblem(text, kind=kind)
     if isinstance(err, sqlite3.Error):
         text = str(err)
         if "locked" in text or "busy" in text:
-            return DataProblem(f"{where}the database is locked by another program; nothing was lost, "
-                               "try again in a moment", kind="locked")
+            after = "; nothing was saved, try again in a moment" if writing else ""
+            return DataProblem(f"{where}the database is locked by another program{after}", kind="locked")
         if "readonly" in text or "read-only" in text:
             return DataProblem(f"{where}the database cannot be written here (read-only)", kind="refused")
         if "disk is full" in text or "full" in text:
@@ -154,7 +156,7 @@ class DataService:
                 if conn.in_transaction:  # an action that forgot its transaction never leaves a lock held
                     conn.rollback()
         except (sqlite3.Error, DatabaseOpenError, EditError, OSError, DataProblem) as err:
-            raise explain(err, self.path) from None
+            raise explain(err, self.path, writing=True) from None
 
     def write(self, action: Callable[[sqlite3.Connection], T]) -> Future[T]:
         """Run one user action on the writer thread; the action makes its one transaction
