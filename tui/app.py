@@ -16,10 +16,7 @@ from techstance.tui.idle_gc import IdleCollector
 from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, ReviewImports
 from techstance.tui.literal import toast
 from techstance.tui.screens.dashboard import Dashboard
-from techstance.tui.screens.editing import AddDecisionForm, AddQuoteForm, CorrectQuoteForm
-from techstance.tui.screens.editing import FindText as FindTextForm
 from techstance.tui.screens.form import FormChoices, read_choices
-from techstance.tui.screens.review import ReviewScreen
 from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -90,8 +87,12 @@ class TechstanceApp(TechstanceBase):
             self.notify("The database can be read again.", timeout=4)
 
     # ----- editing intents: only this app routes them -----
+    # The editing screens are imported when first opened: they bring pydantic (the edit models),
+    # about 100 ms that every start of the dashboard would otherwise pay.
     @on(CorrectQuote)
     def _correct_quote(self, intent: CorrectQuote) -> None:
+        from techstance.tui.screens.editing import CorrectQuoteForm
+
         def opened(choices: FormChoices) -> None:
             self.push_screen(CorrectQuoteForm(choices, intent.quote), intent.reply)
 
@@ -99,10 +100,14 @@ class TechstanceApp(TechstanceBase):
 
     @on(ReviewImports)
     def _review(self, intent: ReviewImports) -> None:
+        from techstance.tui.screens.review import ReviewScreen
+
         self.push_screen(ReviewScreen(), intent.reply)
 
     @on(AddDecision)
     def _add_decision(self, intent: AddDecision) -> None:
+        from techstance.tui.screens.editing import AddDecisionForm
+
         def opened(choices: FormChoices) -> None:
             self.push_screen(AddDecisionForm(choices, intent.source, intent.start, intent.end, intent.excerpt,
                                              country=intent.country))
@@ -111,6 +116,8 @@ class TechstanceApp(TechstanceBase):
 
     @on(AddQuote)
     def _add_quote(self, intent: AddQuote) -> None:
+        from techstance.tui.screens.editing import AddQuoteForm
+
         def opened(choices: FormChoices) -> None:
             self.push_screen(AddQuoteForm(choices, intent.source, intent.start, intent.end, intent.text,
                                           country=intent.country))
@@ -119,6 +126,8 @@ class TechstanceApp(TechstanceBase):
 
     @on(FindText)
     def _find_text(self, intent: FindText) -> None:
+        from techstance.tui.screens.editing import FindText as FindTextForm
+
         self.push_screen(FindTextForm(), intent.reply)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -18,18 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from techstance.db.store.connection import DatabaseOpenError, open_database
+from techstance.db.store.edit_errors import EditError, StaleEdit
 from techstance.db.store.evidence_rows import evidence_row
 from techstance.db.store.read_models import read_model
 from techstance.db.store.records import Actor, Decision, Evidence, Quote
 from techstance.db.store.rules import decision_claim_problems, span_problem
-
-
-class EditError(Exception):
-    """The change was refused; nothing was written. `problems` are (field, message) pairs."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{field}: {message}" if field else message for field, message in problems))
 
 
 @read_model
@@ -85,10 +78,6 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.rollback()
         raise
     conn.commit()
-
-
-class StaleEdit(EditError):
-    """The record changed since the user read it: saving would silently undo someone else's edit."""
 
 
 def _now() -> str:

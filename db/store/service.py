@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from techstance.db.store.connection import DatabaseOpenError, open_database
-from techstance.db.store.edits import EditError, open_for_editing
+from techstance.db.store.edit_errors import EditError
 from techstance.db.store.reads import Store
 from techstance.db.store.watch import DatabaseWatcher, file_identity
 
@@ -143,6 +143,8 @@ class DataService:
             self._editor.close()
             self._editor = None
         if self._editor is None:
+            from techstance.db.store.edits import open_for_editing  # pydantic: paid at the first save only
+
             conn = open_for_editing(path, busy_timeout=WRITE_BUSY_S)
             self._editor, self._editor_identity = conn, identity
         return self._editor

@@ -190,12 +190,14 @@ class Dashboard(DataScreen[None]):
             self._countries.popitem(last=False)
 
     def _prefetch(self, code: str) -> None:
-        """Read the nearest countries ahead, one request, on its own channel: the next map key
-        then shows its country in the same frame instead of after a read."""
+        """Read ahead, in one request on its own channel, the countries the move keys lead to and
+        the nearest on the grid: the next map key then shows its country in the same frame."""
         topic = self.topic
         if topic is None:
             return
-        wanted = [c for c in nearest(self.query_one(TileMap).tiles, code, PREFETCH) if c not in self._countries]
+        tile_map = self.query_one(TileMap)
+        ahead = tile_map.reachable(code) + nearest(tile_map.tiles, code, PREFETCH)
+        wanted = list(dict.fromkeys(c for c in ahead if c not in self._countries and c != code))[:PREFETCH]
         if not wanted:
             return
 

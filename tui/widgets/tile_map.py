@@ -167,6 +167,25 @@ class TileMap(Widget, can_focus=True):
         if target is not None:
             self.selected = target.country.code
 
+    def reachable(self, code: str) -> list[str]:
+        """The countries one move key leads to from `code`, nearest first: what to read ahead."""
+        current = self.tile(code)
+        if current is None:
+            return []
+        if self.list_mode:
+            order = self._list_order()
+            if current not in order:
+                return []
+            index = order.index(current)
+            around = [order[i] for i in (index + 1, index - 1, index + 2, index - 2) if 0 <= i < len(order)]
+            return [t.country.code for t in around]
+        found: list[str] = []
+        for direction in ("right", "left", "down", "up"):
+            target = nearest(self._navigable(), current, direction)
+            if target is not None and target.country.code not in found:
+                found.append(target.country.code)
+        return found
+
     def action_first(self) -> None:
         order = self._list_order() if self.list_mode else self._navigable()
         if order:
