@@ -16,8 +16,9 @@ from techstance.db.store.read_models import ActorInfo, CountryInfo, TopicInfo, r
 from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem
 from techstance.tui.base_screen import DataModal
-from techstance.tui.literal import literal, visible
+from techstance.tui.literal import literal
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Button, Static
 
 ResultType = TypeVar("ResultType")
@@ -36,16 +37,21 @@ def read_choices(store: Store) -> FormChoices:
     return FormChoices(actors=store.actors(), countries=store.countries(), topics=store.topics())
 
 
-def actor_options(choices: FormChoices) -> list[tuple[str, str]]:
-    return [(visible(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in choices.actors]
+# Drop-down labels are Content, never str: Select reads a str as markup, so a name holding "[/]"
+# crashed the form and "[@click=app.quit]" quit the app when clicked.
+Options = list[tuple[Content, str]]
 
 
-def country_options(choices: FormChoices) -> list[tuple[str, str]]:
-    return [(visible(c.name), c.code) for c in choices.countries]
+def actor_options(choices: FormChoices) -> Options:
+    return [(literal(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in choices.actors]
 
 
-def topic_options(choices: FormChoices) -> list[tuple[str, str]]:
-    return [(visible(t.title), t.id) for t in choices.topics]
+def country_options(choices: FormChoices) -> Options:
+    return [(literal(c.name), c.code) for c in choices.countries]
+
+
+def topic_options(choices: FormChoices) -> Options:
+    return [(literal(t.title), t.id) for t in choices.topics]
 
 
 class FormModal(DataModal[ResultType]):

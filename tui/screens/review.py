@@ -10,7 +10,7 @@ from techstance.db.store.read_models import Excerpt, SourceDoc
 from techstance.db.store.service import DataProblem
 from techstance.tui.base_screen import DataScreen
 from techstance.tui.intents import Saved
-from techstance.tui.literal import literal, toast, visible
+from techstance.tui.literal import literal, toast
 from techstance.tui.screens.form import (
     FormChoices,
     FormModal,
@@ -50,7 +50,7 @@ class AcceptForm(FormModal[bool]):
         p = self.proposal
         actors = actor_options(self.choices)
         if p.speaker:
-            actors.insert(0, (visible(f"New person: {p.speaker}"), NEW_ACTOR))
+            actors.insert(0, (literal(f"New person: {p.speaker}"), NEW_ACTOR))
         countries = country_options(self.choices)
         topics = topic_options(self.choices)
         with Vertical(classes="form"):
