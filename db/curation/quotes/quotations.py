@@ -1,0 +1,56 @@
+"""Which quoted passages are quotations: not titles, names, terms or scare quotes."""
+
+from __future__ import annotations
+
+import re
+
+from techstance.db.curation.quotes.lexicon import (
+    ARTICLES,
+    CONTRACTED,
+    DETS,
+    FINITE,
+    NAMING_CUE,
+    NOT_SUBJECT,
+    NP_STOP,
+    PERSONAL,
+    PREPS,
+    SMALL,
+    SPEECH,
+)
+
+
+def is_quotation(words: list[str], inner: str, before: str, after: str, direct: bool) -> bool:
+    n = len(words)
+    if n == 0 or NAMING_CUE.search(before):
+        return False
+    prev = before.split()[-1:]
+    nxt = re.match(r"\s?([a-z][a-z\-]*)\b", after)
+    if n < 12 and prev and prev[0].lower() in ARTICLES and nxt is not None and nxt.group(1) not in NP_STOP \
+            and nxt.group(1) not in SPEECH:
+        return False  # a modifier between a determiner and its noun: a "you break it, you own it" policy
+    ends_sentence = inner.rstrip()[-1:] in ".!?"
+    if 2 <= n <= 12 and not ends_sentence:
+        content = [w for w in words if w.lower() not in SMALL]
+        caps = sum(1 for w in content if w[0].isupper())
+        if content and caps / len(content) >= 0.75:
+            return False  # a title or a name: "The Fox Business Network"
+    if n >= 6:
+        return True
+    clause = has_clause(words, inner)
+    if n >= 3:
+        return clause
+    return clause and direct and inner[:1].isupper()
+
+
+def has_clause(words: list[str], inner: str) -> bool:
+    """A subject and a verb: "we won", "it's over", "the deal is dead"; or a whole capitalised sentence."""
+    low = [w.lower().replace("\u2019", "'") for w in words]
+    for i, w in enumerate(low):
+        if CONTRACTED.match(w):
+            return True
+        if w in PERSONAL and i + 1 < len(low) and low[i + 1] not in PREPS | DETS | {"and", "or"}:
+            return True
+        if w in FINITE and i >= 1 and low[i - 1] not in NOT_SUBJECT:
+            return True
+    text = inner.strip()
+    return len(words) >= 3 and text[:1].isupper() and text[-1:] in ".!?"

@@ -1,0 +1,176 @@
+"""Who said it: the subject of each speech verb, pronouns resolved to the person or body named before."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from techstance.db.curation.quotes.lexicon import (
+    ADVERBS,
+    INSTITUTIONS,
+    RESOLVABLE,
+)
+from techstance.db.curation.quotes.mentions import Mentions
+from techstance.db.curation.quotes.spans import COORD, Mention, SpeakerSpan
+
+
+class Speakers(Mentions):
+    """The named speaker of each speech verb, resolved through pronouns and coordinated verbs."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._subjects: dict[int, Mention | None] = {}
+        self._named: dict[int, SpeakerSpan | None] = {}
+        self._resolved: dict[int, SpeakerSpan | None] = {}
+        self._pronouns: dict[int, SpeakerSpan | None] = {}
+
+    def _subject_raw(self, idx: int) -> Mention | None:
+        if idx in self._subjects:
+            return self._subjects[idx]
+        v = self.verbs[idx]
+        s = self.masked
+        ss = self._sentence_start(v.start)
+        result: Mention | None
+        if v.word.lower() == "according to":
+            stop = self._next_bound(v.end)
+            stop = min(stop, v.end + 200)
+            comma = s.find(",", v.end, stop)
+            result = self._after(v.end, comma if comma >= 0 else stop)
+        else:
+            before = [tk[2].lower() for tk in self._tokens(max(ss, v.start - 60), v.start)]
+            while before and before[-1] in ADVERBS:
+                before.pop()
+            k = bisect.bisect_left(self.closes, v.start) - 1
+            q_close = self.closes[k] if k >= 0 else -1
+            if before and (before[-1] in ("and", "but", "or") or (v.word.endswith("ing") and before[-1] == ",")):
+                result = COORD
+            elif q_close >= ss and self._words_between(q_close + 1, v.start) == 0:
+                result = self._after(v.end, self._next_bound(v.end))  # '"...," said Zhang'
+            else:
+                result = self._closest(max(ss, v.start - 300), v.start, ss)
+        self._subjects[idx] = result
+        return result
+
+    def _resolve(self, idx: int) -> SpeakerSpan | None:
+        """The named speaker of verb idx: coordinated verbs take the sentence's subject, pronouns their
+        antecedent."""
+        if idx not in self._resolved:
+            self._resolved[idx] = self._resolve_uncached(idx)
+        return self._resolved[idx]
+
+    def _resolve_uncached(self, idx: int) -> SpeakerSpan | None:
+        s = self._subject_raw(idx)
+        if s is COORD:
+            v = self.verbs[idx]
+            ss = self._sentence_start(v.start)
+            if idx - 1 >= 0 and self.verbs[idx - 1].start >= ss:
+                return self._resolve_before(idx - 1)  # the subject of the sentence's earlier verb
+            s = self._first(ss, v.start, ss)
+        if s is None:
+            return None
+        if s.kind == "pronoun":
+            return self._pronoun_speaker(s)
+        return SpeakerSpan(s.start, s.end)
+
+    def _resolve_before(self, idx: int) -> SpeakerSpan | None:
+        """_resolve for a verb known to precede, iteratively (no deep recursion on long chains)."""
+        s = self._subject_raw(idx)
+        if s is COORD or (s is not None and s.kind == "pronoun"):
+            return self._named_before(idx, strict=True)
+        return None if s is None else SpeakerSpan(s.start, s.end)
+
+    def _pronoun_speaker(self, c: Mention) -> SpeakerSpan | None:
+        if c.start in self._pronouns:
+            return self._pronouns[c.start]
+        result: SpeakerSpan | None = None
+        if self.masked[c.start:c.end].lower() in RESOLVABLE:  # not "I", "we": the writer
+            result = self._subject_scan(c)
+            if result is None:
+                result = self._named_before(bisect.bisect_left(self.verb_starts, c.start) - 1)
+        self._pronouns[c.start] = result
+        return result
+
+    def _named_before(self, j: int, strict: bool = False) -> SpeakerSpan | None:
+        """The last named speaker of the speech verbs up to verb j (walking back over verbs whose
+        subject is unknown or a pronoun). With strict, verb j's own subject must resolve (no skipping)."""
+        path: list[int] = []
+        result: SpeakerSpan | None = None
+        while j >= 0 and len(path) < 60:
+            if j in self._named and not strict:
+                result = self._named[j]
+                break
+            path.append(j)
+            s = self._subject_raw(j)
+            if s is COORD:
+                v = self.verbs[j]
+                ss = self._sentence_start(v.start)
+                if j - 1 >= 0 and self.verbs[j - 1].start >= ss:
+                    j -= 1
+                    continue
+                s = self._first(ss, v.start, ss)
+            if s is not None and s.kind == "pronoun":
+                if self.masked[s.start:s.end].lower() in RESOLVABLE:
+                    hit = self._subject_scan(s)
+                    if hit is not None:
+                        result = hit
+                        break
+                    j = min(j - 1, bisect.bisect_left(self.verb_starts, s.start) - 1)
+                    strict = False
+                    continue
+                s = None
+            if s is None:
+                if strict:
+                    break
+                j -= 1
+                continue
+            result = SpeakerSpan(s.start, s.end)
+            break
+        for x in path:
+            self._named.setdefault(x, result)
+        return result
+
+    def _subject_scan(self, pron: Mention) -> SpeakerSpan | None:
+        """The subject of the nearest sentence before a pronoun, when no speech verb comes between:
+        'Emmanuel Macron met Trump on Monday. "...," he added.' Stops at a sentence with a speech verb
+        (the last named speaker is then the antecedent) or whose subject is itself a pronoun."""
+        personal = self.masked[pron.start:pron.end].lower() in ("he", "she")
+        end = pron.start
+        min_para = self._para(pron.start) - 1
+        for _ in range(5):
+            ss = self._sentence_start(end - 1) if end > 0 else 0
+            if self._para(ss) < min_para:
+                return None
+            k = bisect.bisect_left(self.verb_starts, ss)
+            if k < len(self.verbs) and self.verbs[k].start < end:
+                return None
+            first = self._first(ss, end, ss)
+            if first is not None:
+                if first.kind == "pronoun":
+                    return None
+                if not personal or self._person_like(first):
+                    return SpeakerSpan(first.start, first.end)
+            if ss <= 0:
+                return None
+            end = ss
+        return None
+
+    def _person_like(self, c: Mention) -> bool:
+        words = self.masked[c.start:c.end].split()
+        if c.kind == "role":
+            return words[-1].lower() not in INSTITUTIONS
+        if len(words) >= 2:
+            return True
+        if not words:
+            return False
+        window = self.text[max(0, c.start - 5000):c.start]
+        return re.search(r"[A-Z][\w\-'\u2019]*\s+" + re.escape(words[0]) + r"\b", window) is not None
+
+    def _last_speaker(self, pos: int, min_para: int) -> tuple[int, SpeakerSpan] | None:
+        """The last named speaker of a speech verb before pos, if mentioned in paragraph min_para or later."""
+        k = bisect.bisect_left(self.verb_starts, pos) - 1
+        if k < 0 or self._para(self.verbs[k].start) < min_para:
+            return None
+        sp = self._named_before(k)
+        if sp is None or self._para(sp.start) < min_para:
+            return None
+        return self.verbs[k].start, sp
