@@ -88,8 +88,8 @@ from techstance.db.curation.quotes.lexicon import (
     WORD_RE,
 )
 from techstance.db.curation.quotes.proposal import ProposedQuote
-from techstance.db.curation.quotes.quotations import is_quotation
-from techstance.db.curation.quotes.spans import Piece, SpeakerSpan
+from techstance.db.curation.quotes.quotations import has_clause, is_quotation
+from techstance.db.curation.quotes.spans import Attribution, Piece, SpeakerSpan
 from techstance.db.curation.quotes.speakers import Speakers
 
 __all__ = ["ProposedQuote", "extract_quotes"]
@@ -105,8 +105,9 @@ def extract_quotes(text: str) -> list[ProposedQuote]:
 class _Finder(Speakers):
     """Attribution of each quoted piece, and the proposals."""
 
-    def _post(self, p: Piece) -> tuple[SpeakerSpan | None, str] | None:
-        """Attribution after the closing mark: '"...," X said', '"...?" X asked', '"...," said X'."""
+    def _post(self, p: Piece) -> int | None:
+        """The speech verb attributing a piece after its closing mark: '"...," X said', '"...?" X asked',
+        '"...," said X'."""
         if not p.closed:
             return None
         s, t = self.masked, self.text
@@ -129,51 +130,71 @@ class _Finder(Speakers):
         v = self.verbs[vk]
         words = self._words_between(p.close + 1, v.start)
         if strong and words <= 10:
-            return self._resolve(vk), v.word
+            return vk
         if not strong and first.isupper() and words <= 4:
             after = s[v.end:v.end + 12]
             if re.match(r"\s*(?:[.,;:]|$)|\s+(?:on|in|at|during|after|before|to|told)\b", after):
-                return self._resolve(vk), v.word
+                return vk
         return None
 
-    def _attribute(self, p: Piece) -> tuple[SpeakerSpan | None, str | None, bool]:
-        """(speaker, cue, direct) of one piece; direct when a cue stands right against the quotation."""
-        post = self._post(p)
-        if post is not None and post[0] is not None:
-            return post[0], post[1], True
+    def _by_verb(self, vk: int, where: str, confidence: float) -> Attribution:
+        v = self.verbs[vk]
+        sp = self._resolve(vk)
+        if sp is None:
+            return Attribution(None, v.word, v.start, v.end, False, "no speaker found", 0.2)
+        reason = sp.via or f"named {where} the quote"
+        if sp.via.startswith(("he ", "she ", "they ", "it ")):
+            confidence -= 0.15 if "last" in sp.via else 0.1
+        elif sp.via:
+            confidence -= 0.05
+        return Attribution(sp, v.word, v.start, v.end, True, reason, confidence)
+
+    def _attribute(self, p: Piece) -> Attribution:
+        """Who said one piece, by the first rule that names a speaker (see the module's docstring)."""
+        vk = self._post(p)
+        post = self._by_verb(vk, "after", 0.95) if vk is not None else None
+        if post is not None and post.speaker is not None:
+            return post
         s = self.masked
         ss = self._sentence_start(p.open)
         lead = s[ss:p.open]
-        cue: str | None = post[1] if post is not None else None
-        direct = post is not None or lead.rstrip().endswith((":", ","))
         k = bisect.bisect_left(self.verb_starts, p.open) - 1
         if k >= 0 and self.verbs[k].start >= ss:
-            sp = self._resolve(k)
-            cue = cue or self.verbs[k].word
-            if sp is not None:
-                return sp, cue, direct
+            pre = self._by_verb(k, "before", 0.85)
+            if pre.speaker is not None:
+                return pre
+            post = post or pre
         stripped = lead.rstrip()
-        if stripped.endswith(":") and cue is None:
+        if stripped.endswith(":") and post is None:
             c = self._closest(max(ss, p.open - 300), ss + len(stripped) - 1, ss, possessor=True)
             colon = self._pronoun_speaker(c) if c is not None and c.kind == "pronoun" else c
             if colon is not None:
-                return SpeakerSpan(colon.start, colon.end), ":", True
+                at = ss + len(stripped) - 1
+                return Attribution(SpeakerSpan(colon.start, colon.end), ":", at, at + 1, True,
+                                   "the subject before the colon", 0.8)
         m = UNDER_RE.match(s, ss, p.open)
         if m is not None:
-            return SpeakerSpan(m.start("law"), m.end("law")), cue or "under", direct
-        if post is None and self._words_between(ss, p.open) == 0:
+            under = m.start("law") - len("Under ")
+            return Attribution(SpeakerSpan(m.start("law"), m.end("law")), "under", under, under + 5, False,
+                               "the law the sentence cites", 0.6)
+        if vk is None and self._words_between(ss, p.open) == 0:
             # '"A," X said. "B."': the previous quotation of the same paragraph; else the last speaker of
             # this or the previous paragraph.
             para = self._para(p.open)
             last_q = self._last_quote
             found = last_q if last_q is not None and self._para(last_q[0]) == para else None
+            reason = "the speaker of the quotation before it"
             if found is None:
                 found = self._last_speaker(p.open, para - 1)
+                reason = "the last speaker named"
                 if last_q is not None and self._para(last_q[0]) >= para - 1 and (found is None or last_q[0] > found[0]):
                     found = last_q
+                    reason = "the speaker of the quotation before it"
             if found is not None:
-                return found[1], cue, direct
-        return None, cue, direct
+                return Attribution(found[1], None, None, None, False, reason, 0.7)
+        if post is not None:
+            return post
+        return Attribution(None, None, None, None, False, "no speaker found", 0.1)
 
     def run(self) -> list[ProposedQuote]:
         t = self.text
@@ -181,8 +202,7 @@ class _Finder(Speakers):
         chains: dict[int, list[int]] = {}
         for x, p in enumerate(self.pieces):
             chains.setdefault(p.chain, []).append(x)
-        results: dict[int, tuple[SpeakerSpan | None, str | None]] = {}
-        accepted: set[int] = set()
+        results: dict[int, Attribution] = {}
         for members in sorted(chains.values(), key=lambda m: m[0]):
             attrs = [self._attribute(self.pieces[x]) for x in members]
             inner = " ".join(t[self.pieces[x].start:self.pieces[x].end] for x in members)
@@ -191,19 +211,25 @@ class _Finder(Speakers):
             before = self.masked[max(0, first.open - 40):first.open]
             last = self.pieces[members[-1]]
             after = t[last.close + 1:last.close + 30] if last.closed else ""
-            if not is_quotation(words, inner, before, after, any(a[2] for a in attrs)):
+            cued = any(a.cued and a.speaker is not None for a in attrs)
+            if not is_quotation(words, inner, before, after, cued):
                 continue
-            speaker = next((a[0] for a in attrs if a[0] is not None), None)
-            cue = next((a[1] for a in attrs if a[1] is not None), None)
-            for x, (sp, cu, _) in zip(members, attrs, strict=True):
-                results[x] = (sp or speaker, cu or cue)
-                accepted.add(x)
-            if speaker is not None:
-                self._last_quote = (self.pieces[members[-1]].open, speaker)
+            best = next((a for a in attrs if a.speaker is not None), attrs[0])
+            factor = 1.0 if len(words) >= 6 or has_clause(words, inner) else 0.9 if len(words) >= 3 else 0.8
+            for x, a in zip(members, attrs, strict=True):
+                if a.speaker is None and best.speaker is not None:
+                    reason = "continues the quotation" if x != members[0] else best.reason
+                    a = Attribution(best.speaker, best.cue, best.cue_start, best.cue_end, best.cued, reason,
+                                    best.confidence)
+                results[x] = Attribution(a.speaker, a.cue, a.cue_start, a.cue_end, a.cued, a.reason,
+                                         round(a.confidence * factor, 2))
+            if best.speaker is not None:
+                self._last_quote = (self.pieces[members[-1]].open, best.speaker)
         out: list[ProposedQuote] = []
-        for x in sorted(accepted, key=lambda i: self.pieces[i].start):
+        for x in sorted(results, key=lambda i: self.pieces[i].start):
             p = self.pieces[x]
-            sp, cue = results[x]
+            a = results[x]
+            sp = a.speaker
             out.append(
                 ProposedQuote(
                     start=p.start,
@@ -212,7 +238,11 @@ class _Finder(Speakers):
                     speaker=t[sp.start:sp.end] if sp is not None else None,
                     speaker_start=sp.start if sp is not None else None,
                     speaker_end=sp.end if sp is not None else None,
-                    cue=cue,
+                    cue=a.cue,
+                    cue_start=a.cue_start,
+                    cue_end=a.cue_end,
+                    confidence=a.confidence,
+                    reason=a.reason,
                 )
             )
         return out

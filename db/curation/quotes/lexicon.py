@@ -31,9 +31,21 @@ SPEECH_WORDS = (
     "commented remarked observed recalled recalls predicted predicts suggested suggests vowed vows "
     "pledged promised cautioned complained countered counters retorted quipped joked conceded concedes "
     "confirmed confirms reiterated maintained maintains contended contends advised posted urged urges "
-    "continued continues testified testifies"
+    "continued continues testified testifies urging pledging promising vowing cautioning"
 )
-SPEECH = _words(SPEECH_WORDS)
+# Verbs that report words by what the speaker did with them: 'accused the regulator of acting "..."',
+# 'called the ruling "arbitrary"', 'threatening that "..."'. They attribute a quotation of their sentence
+# like a speech verb. ("called" right before a quotation names it instead: see NAMING_CUE.)
+CHARACTERISING_WORDS = (
+    "accused accuses accusing called calls calling described describes describing branded brands branding "
+    "labelled labeled labelling labeling condemned condemns condemning criticised criticized criticises "
+    "criticizes criticising criticizing threatened threatens threatening demanded demands demanding "
+    "reassured reassures reassuring cited cites citing denied denies denying rejected rejects rejecting "
+    "dismissed dismisses dismissing hailed hails hailing praised praises praising welcomed welcomes "
+    "welcoming protested protests protesting ordered orders ordering instructed instructs instructing "
+    "expressed expresses expressing lamented laments blamed blames blaming"
+)
+SPEECH = _words(SPEECH_WORDS) | _words(CHARACTERISING_WORDS)
 STATEMENT_VERBS = _words("issued released made gave delivered published posted")
 STATEMENT_RE = re.compile(
     r"(?:issued|released|made|gave|delivered|published|posted)\s+(?:the\s+following|a|an|this|his|her|their|its)"
@@ -132,3 +144,7 @@ ADVERBS = _words(
     "also later then further previously earlier separately repeatedly has had have was once again "
     "subsequently recently already still even just never always yesterday today tonight"
 )
+# Before a one- or two-word quotation, these make it a term ('the "core"'); after one, these show it is not
+# modifying a noun ('"firmly opposed" the measures', '"unfairly" and').
+DEFINITE = _words("the this that these those its their our")
+NOT_MODIFIED = NP_STOP | DETS | SPEECH | _words("so too as than")

@@ -7,9 +7,11 @@ import re
 from techstance.db.curation.quotes.lexicon import (
     ARTICLES,
     CONTRACTED,
+    DEFINITE,
     DETS,
     FINITE,
     NAMING_CUE,
+    NOT_MODIFIED,
     NOT_SUBJECT,
     NP_STOP,
     PERSONAL,
@@ -19,7 +21,9 @@ from techstance.db.curation.quotes.lexicon import (
 )
 
 
-def is_quotation(words: list[str], inner: str, before: str, after: str, direct: bool) -> bool:
+def is_quotation(words: list[str], inner: str, before: str, after: str, cued: bool) -> bool:
+    """Whether a quoted passage reads as somebody's words. cued: a speech cue of its sentence names who said
+    it ('urged the ministry to "reverse course"', '"a temporary measure," the regulator said')."""
     n = len(words)
     if n == 0 or NAMING_CUE.search(before):
         return False
@@ -38,8 +42,16 @@ def is_quotation(words: list[str], inner: str, before: str, after: str, direct: 
         return True
     clause = has_clause(words, inner)
     if n >= 3:
-        return clause
-    return clause and direct and inner[:1].isupper()
+        return clause or cued
+    if not cued:
+        return False  # "core", "market failure": a term, unless somebody is said to have said it
+    if clause and inner[:1].isupper():
+        return True  # "We won," he said
+    # One or two words of the speaker's ('called the ruling "arbitrary"'), not a term the writer borrows:
+    # not after a definite determiner ('the "core"'), not before the noun it modifies ('"core" functions').
+    if prev and prev[0].lower() in DEFINITE:
+        return False
+    return nxt is None or nxt.group(1) in NOT_MODIFIED or nxt.group(1).endswith("ly")
 
 
 def has_clause(words: list[str], inner: str) -> bool:

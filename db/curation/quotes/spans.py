@@ -27,6 +27,7 @@ class Mention:
 class SpeakerSpan:
     start: int
     end: int
+    via: str = ""  # how a pronoun or a coordinated verb led here: "he -> the last person named"
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,16 @@ class Verb:
 
 
 COORD = Mention("coord", -1, -1)  # marker: the verb takes the subject of its sentence
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who said one quoted piece, and the evidence: the cue, why this speaker, how sure."""
+
+    speaker: SpeakerSpan | None
+    cue: str | None  # the cue as written: "said", "according to", ":"
+    cue_start: int | None
+    cue_end: int | None
+    cued: bool  # a speech cue of the same sentence attributes it (or a colon right before it)
+    reason: str  # "named after the quote", "he -> the last person named", ...
+    confidence: float  # 0..1

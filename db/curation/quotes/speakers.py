@@ -64,8 +64,11 @@ class Speakers(Mentions):
             v = self.verbs[idx]
             ss = self._sentence_start(v.start)
             if idx - 1 >= 0 and self.verbs[idx - 1].start >= ss:
-                return self._resolve_before(idx - 1)  # the subject of the sentence's earlier verb
+                earlier = self._resolve_before(idx - 1)  # the subject of the sentence's earlier verb
+                return _via(earlier, "the subject of the sentence")
             s = self._first(ss, v.start, ss)
+            if s is not None and s.kind != "pronoun":
+                return SpeakerSpan(s.start, s.end, "the subject of the sentence")
         if s is None:
             return None
         if s.kind == "pronoun":
@@ -83,10 +86,12 @@ class Speakers(Mentions):
         if c.start in self._pronouns:
             return self._pronouns[c.start]
         result: SpeakerSpan | None = None
-        if self.masked[c.start:c.end].lower() in RESOLVABLE:  # not "I", "we": the writer
-            result = self._subject_scan(c)
+        pronoun = self.masked[c.start:c.end].lower()
+        if pronoun in RESOLVABLE:  # not "I", "we": the writer
+            result = _via(self._subject_scan(c), f"{pronoun} -> the subject of the sentence before", own=True)
             if result is None:
-                result = self._named_before(bisect.bisect_left(self.verb_starts, c.start) - 1)
+                last = self._named_before(bisect.bisect_left(self.verb_starts, c.start) - 1)
+                result = _via(last, f"{pronoun} -> the last speaker named", own=True)
         self._pronouns[c.start] = result
         return result
 
@@ -174,3 +179,10 @@ class Speakers(Mentions):
         if sp is None or self._para(sp.start) < min_para:
             return None
         return self.verbs[k].start, sp
+
+
+def _via(speaker: SpeakerSpan | None, via: str, own: bool = False) -> SpeakerSpan | None:
+    """The speaker with how it was reached: this step when own (a pronoun's), else the earliest known."""
+    if speaker is None:
+        return None
+    return SpeakerSpan(speaker.start, speaker.end, via if own else speaker.via or via)
