@@ -263,7 +263,7 @@ def test_reading_order_and_no_overlap() -> None:
         'The so-called "gold standard of network security" turned out to be nothing of the sort.',
         'Critics say it is a "you break it, you own it" policy that will backfire.',
         'He used the word "catastrophic" three times.',
-        'Officials described the equipment as "safe" and "reliable".',
+        'The equipment was described as "safe" and "reliable".',  # nobody is said to have said it
         'The ban would result in "substantial" repercussions.',
         'They said his department had been "out around the world" for months.',
         'The relationship is "not at risk", he said, and the UK remains "a partner and a friend".',
