@@ -89,7 +89,7 @@ from techstance.db.curation.quotes.lexicon import (
 )
 from techstance.db.curation.quotes.proposal import ProposedQuote
 from techstance.db.curation.quotes.quotations import has_clause, is_quotation
-from techstance.db.curation.quotes.spans import Attribution, Piece, SpeakerSpan
+from techstance.db.curation.quotes.spans import PASSIVE, Attribution, Piece, SpeakerSpan
 from techstance.db.curation.quotes.speakers import Speakers
 
 __all__ = ["ProposedQuote", "extract_quotes"]
@@ -159,6 +159,8 @@ class _Finder(Speakers):
         ss = self._sentence_start(p.open)
         lead = s[ss:p.open]
         k = bisect.bisect_left(self.verb_starts, p.open) - 1
+        while k >= 1 and self.verbs[k - 1].start >= ss and self._subject_raw(k) is PASSIVE:
+            k -= 1  # 'She said agencies had been asked to "..."': the one who reports the request
         if k >= 0 and self.verbs[k].start >= ss:
             pre = self._by_verb(k, "before", 0.85)
             if pre.speaker is not None:

@@ -148,3 +148,5 @@ ADVERBS = _words(
 # modifying a noun ('"firmly opposed" the measures', '"unfairly" and').
 DEFINITE = _words("the this that these those its their our")
 NOT_MODIFIED = NP_STOP | DETS | SPEECH | _words("so too as than")
+# Before a past participle, these make a speech verb passive: its subject is the one addressed.
+PASSIVE_AUX = _words("be been being is are was were")

@@ -38,6 +38,7 @@ class Verb:
 
 
 COORD = Mention("coord", -1, -1)  # marker: the verb takes the subject of its sentence
+PASSIVE = Mention("passive", -1, -1)  # marker: a passive verb with no agent; the speaker is named later
 
 
 @dataclass(frozen=True)

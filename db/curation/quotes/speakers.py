@@ -8,10 +8,11 @@ import re
 from techstance.db.curation.quotes.lexicon import (
     ADVERBS,
     INSTITUTIONS,
+    PASSIVE_AUX,
     RESOLVABLE,
 )
 from techstance.db.curation.quotes.mentions import Mentions
-from techstance.db.curation.quotes.spans import COORD, Mention, SpeakerSpan
+from techstance.db.curation.quotes.spans import COORD, PASSIVE, Mention, SpeakerSpan
 
 
 class Speakers(Mentions):
@@ -38,11 +39,15 @@ class Speakers(Mentions):
             result = self._after(v.end, comma if comma >= 0 else stop)
         else:
             before = [tk[2].lower() for tk in self._tokens(max(ss, v.start - 60), v.start)]
+            aux = [w for w in before if not (w.endswith("ly") or w in ADVERBS) or w in PASSIVE_AUX]
+            passive = bool(aux) and aux[-1] in PASSIVE_AUX and (v.word.endswith("ed") or v.word == "told")
             while before and before[-1] in ADVERBS:
                 before.pop()
             k = bisect.bisect_left(self.closes, v.start) - 1
             q_close = self.closes[k] if k >= 0 else -1
-            if before and (before[-1] in ("and", "but", "or") or (v.word.endswith("ing") and before[-1] == ",")):
+            if passive:
+                result = self._agent(v.end, ss)  # 'has been warned by MPs to "..."': not the addressee
+            elif before and (before[-1] in ("and", "but", "or") or (v.word.endswith("ing") and before[-1] == ",")):
                 result = COORD
             elif q_close >= ss and self._words_between(q_close + 1, v.start) == 0:
                 result = self._after(v.end, self._next_bound(v.end))  # '"...," said Zhang'
@@ -50,6 +55,33 @@ class Speakers(Mentions):
                 result = self._closest(max(ss, v.start - 300), v.start, ss)
         self._subjects[idx] = result
         return result
+
+    def _agent(self, end: int, ss: int) -> Mention:
+        """The speaker of a passive speech verb: its agent ('told by the security service to'), else the
+        speaker the article names next (PASSIVE)."""
+        toks = self._tokens(end, min(self._next_bound(end), end + 200))
+        while toks and (toks[0][2].lower() in ADVERBS or toks[0][2].endswith("ly")):
+            toks = toks[1:]
+        if toks and toks[0][2] == "by":
+            k = bisect.bisect_right(self.opens, end)
+            stop = min(self._next_bound(end), self.opens[k] if k < len(self.opens) else self.n)
+            agent = self._after(toks[0][1], stop)
+            if agent is not None and agent.kind != "pronoun":
+                return agent
+        return PASSIVE
+
+    def _named_next(self, idx: int) -> SpeakerSpan | None:
+        """For a passive speech verb with no agent: the subject of the next speech verb in this or the next
+        paragraph ('X has been warned not to "...". The chairman, Julian Lewis, said ...')."""
+        para = self._para(self.verbs[idx].start)
+        for j in range(idx + 1, min(idx + 4, len(self.verbs))):
+            if self._para(self.verbs[j].start) > para + 1:
+                break
+            s = self._subject_raw(j)
+            if s is None or s is PASSIVE or s is COORD or s.kind == "pronoun":
+                continue
+            return SpeakerSpan(s.start, s.end, "passive: the speaker named next")
+        return None
 
     def _resolve(self, idx: int) -> SpeakerSpan | None:
         """The named speaker of verb idx: coordinated verbs take the sentence's subject, pronouns their
@@ -60,6 +92,8 @@ class Speakers(Mentions):
 
     def _resolve_uncached(self, idx: int) -> SpeakerSpan | None:
         s = self._subject_raw(idx)
+        if s is PASSIVE:
+            return self._named_next(idx)
         if s is COORD:
             v = self.verbs[idx]
             ss = self._sentence_start(v.start)
@@ -80,7 +114,7 @@ class Speakers(Mentions):
         s = self._subject_raw(idx)
         if s is COORD or (s is not None and s.kind == "pronoun"):
             return self._named_before(idx, strict=True)
-        return None if s is None else SpeakerSpan(s.start, s.end)
+        return None if s is None or s is PASSIVE else SpeakerSpan(s.start, s.end)
 
     def _pronoun_speaker(self, c: Mention) -> SpeakerSpan | None:
         if c.start in self._pronouns:
@@ -106,6 +140,8 @@ class Speakers(Mentions):
                 break
             path.append(j)
             s = self._subject_raw(j)
+            if s is PASSIVE:
+                s = None  # the speaker named later is not "before"
             if s is COORD:
                 v = self.verbs[j]
                 ss = self._sentence_start(v.start)
