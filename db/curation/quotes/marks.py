@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from techstance.db.curation.quotes.captions import caption_lines
 from techstance.db.curation.quotes.lexicon import (
     ABBREV_RE,
     BOUNDARY_RE,
@@ -25,12 +26,14 @@ class Marks:
         self.n = len(text)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         # Paragraph number of each line: blank lines separate paragraphs but do not count as one.
+        # Photo captions are read as blank lines: no speaker is found in them, no paragraph counted.
+        self.captions = caption_lines(text, self.line_starts)
         self.para_of_line: list[int] = []
         count = 0
         for k, start in enumerate(self.line_starts):
             end = self.line_starts[k + 1] if k + 1 < len(self.line_starts) else self.n
             self.para_of_line.append(count)
-            if text[start:end].strip():
+            if text[start:end].strip() and k not in self.captions:
                 count += 1
         self.pieces = self._scan()
         self.masked = self._mask()
@@ -132,7 +135,12 @@ class Marks:
             parts.append(fill)
             last = hi
         parts.append(t[last:])
-        return "".join(parts)
+        masked = "".join(parts)
+        for k in sorted(self.captions):
+            a = self.line_starts[k]
+            b = self.line_starts[k + 1] - 1 if k + 1 < len(self.line_starts) else self.n
+            masked = masked[:a] + " " * (b - a) + masked[b:]
+        return masked
 
     def _boundaries(self) -> list[int]:
         s = self.masked
