@@ -150,3 +150,11 @@ DEFINITE = _words("the this that these those its their our")
 NOT_MODIFIED = NP_STOP | DETS | SPEECH | _words("so too as than")
 # Before a past participle, these make a speech verb passive: its subject is the one addressed.
 PASSIVE_AUX = _words("be been being is are was were")
+# Words that make a name an institution's, never "he" or "she".
+ORG_WORDS = _words(
+    """department ministry agency commission company corporation corp inc ltd llc plc group bank council committee
+    party government embassy lab labs laboratory telecom telecoms networks bureau office service services
+    university institute association union court parliament congress senate house administration authority
+    board centre center fund foundation times news post press reuters agencies ministry's operators
+    federation organisation organization society alliance coalition network systems technologies"""
+)

@@ -7,7 +7,9 @@ import re
 
 from techstance.db.curation.quotes.lexicon import (
     ADVERBS,
+    ARTICLES,
     INSTITUTIONS,
+    ORG_WORDS,
     PASSIVE_AUX,
     RESOLVABLE,
 )
@@ -124,14 +126,25 @@ class Speakers(Mentions):
         if pronoun in RESOLVABLE:  # not "I", "we": the writer
             result = _via(self._subject_scan(c), f"{pronoun} -> the subject of the sentence before", own=True)
             if result is None:
-                last = self._named_before(bisect.bisect_left(self.verb_starts, c.start) - 1)
+                last = self._named_before(bisect.bisect_left(self.verb_starts, c.start) - 1,
+                                          person=pronoun in ("he", "she"))
                 result = _via(last, f"{pronoun} -> the last speaker named", own=True)
         self._pronouns[c.start] = result
         return result
 
-    def _named_before(self, j: int, strict: bool = False) -> SpeakerSpan | None:
+    def _named_before(self, j: int, strict: bool = False, person: bool = False) -> SpeakerSpan | None:
         """The last named speaker of the speech verbs up to verb j (walking back over verbs whose
-        subject is unknown or a pronoun). With strict, verb j's own subject must resolve (no skipping)."""
+        subject is unknown or a pronoun). With strict, verb j's own subject must resolve (no skipping).
+        With person (for "he", "she"), speakers that are institutions are walked over too."""
+        if person:
+            while j >= 0:
+                found = self._named_before(j, strict)
+                if found is None or not self._institution(found):
+                    return found
+                k = bisect.bisect_left(self.verb_starts, found.start) - 1  # before the institution's mention
+                j = min(j - 1, k) if k >= 0 else j - 1
+                strict = False
+            return None
         path: list[int] = []
         result: SpeakerSpan | None = None
         while j >= 0 and len(path) < 60:
@@ -176,14 +189,17 @@ class Speakers(Mentions):
         (the last named speaker is then the antecedent) or whose subject is itself a pronoun."""
         personal = self.masked[pron.start:pron.end].lower() in ("he", "she")
         end = pron.start
+        own = self._sentence_start(pron.start)
+        if self.masked[own:pron.start].rstrip().endswith(","):
+            end = own  # 'The supplier had followed every rule, he said.': reported speech, not the antecedent
         min_para = self._para(pron.start) - 1
         for _ in range(5):
             ss = self._sentence_start(end - 1) if end > 0 else 0
             if self._para(ss) < min_para:
                 return None
             k = bisect.bisect_left(self.verb_starts, ss)
-            if k < len(self.verbs) and self.verbs[k].start < end:
-                return None
+            if k < len(self.verbs) and self.verbs[k].start < end and self._subject_raw(k) is not PASSIVE:
+                return None  # (one who is asked or told something is the subject, as in a sentence without speech)
             first = self._first(ss, end, ss)
             if first is not None:
                 if first.kind == "pronoun":
@@ -195,10 +211,24 @@ class Speakers(Mentions):
             end = ss
         return None
 
+    def _institution(self, c: Mention | SpeakerSpan) -> bool:
+        """A mention that is never "he" or "she": "the company", "the U.S. Department of Homeland Security",
+        "DHS"."""
+        words = self.masked[c.start:c.end].split()
+        if not words:
+            return False
+        if isinstance(c, Mention) and c.kind == "role" or words[0].lower() in ARTICLES:
+            return words[-1].lower() in INSTITUTIONS or words[-1].lower() in ORG_WORDS
+        if any(w.lower().strip(".,") in ORG_WORDS for w in words):
+            return True
+        return len(words) == 1 and words[0].isupper() and len(words[0]) > 1  # an acronym: "BSI", "GCHQ"
+
     def _person_like(self, c: Mention) -> bool:
         words = self.masked[c.start:c.end].split()
+        if not words or self._institution(c):
+            return False
         if c.kind == "role":
-            return words[-1].lower() not in INSTITUTIONS
+            return True
         if len(words) >= 2:
             return True
         if not words:
