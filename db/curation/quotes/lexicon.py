@@ -158,3 +158,5 @@ ORG_WORDS = _words(
     board centre center fund foundation times news post press reuters agencies ministry's operators
     federation organisation organization society alliance coalition network systems technologies"""
 )
+# Where the agent of a passive verb ends: 'told by the security service to plan ...'.
+AGENT_STOP = _words("of to that for in on with about over after before because as which who")

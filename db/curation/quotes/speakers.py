@@ -7,6 +7,7 @@ import re
 
 from techstance.db.curation.quotes.lexicon import (
     ADVERBS,
+    AGENT_STOP,
     ARTICLES,
     INSTITUTIONS,
     ORG_WORDS,
@@ -67,6 +68,8 @@ class Speakers(Mentions):
         if toks and toks[0][2] == "by":
             k = bisect.bisect_right(self.opens, end)
             stop = min(self._next_bound(end), self.opens[k] if k < len(self.opens) else self.n)
+            # The agent is the phrase right after "by": 'accused by campaigners of helping Huawei'.
+            stop = next((tk[0] for tk in toks[2:] if tk[0] < stop and tk[2].lower() in AGENT_STOP), stop)
             agent = self._after(toks[0][1], stop)
             if agent is not None and agent.kind != "pronoun":
                 return agent
@@ -125,10 +128,16 @@ class Speakers(Mentions):
         pronoun = self.masked[c.start:c.end].lower()
         if pronoun in RESOLVABLE:  # not "I", "we": the writer
             result = _via(self._subject_scan(c), f"{pronoun} -> the subject of the sentence before", own=True)
-            if result is None:
-                last = self._named_before(bisect.bisect_left(self.verb_starts, c.start) - 1,
-                                          person=pronoun in ("he", "she"))
-                result = _via(last, f"{pronoun} -> the last speaker named", own=True)
+            person = pronoun in ("he", "she")
+            if result is None or person:
+                k = bisect.bisect_left(self.verb_starts, c.start) - 1
+                last = self._named_before(k, person=person)
+                # "he" goes on with a person already speaking rather than with somebody merely mentioned since
+                # ('Oxford Circuits declined to comment. "...," he added.').
+                recent = k >= 0 and self._para(self.verbs[k].start) >= self._para(c.start) - 2
+                if result is None or (last is not None and recent and not self._has_spoken(result, k)):
+                    result = _via(last, f"{pronoun} -> the last person speaking" if person
+                                  else f"{pronoun} -> the last speaker named", own=True)
         self._pronouns[c.start] = result
         return result
 
@@ -210,6 +219,17 @@ class Speakers(Mentions):
                 return None
             end = ss
         return None
+
+    def _has_spoken(self, sp: SpeakerSpan, k: int) -> bool:
+        """Whether the one named at sp is the subject of a speech verb up to verb k (in the last paragraphs)."""
+        last_word = self.masked[sp.start:sp.end].split()[-1:]
+        para = self._para(sp.start)
+        while k >= 0 and self._para(self.verbs[k].start) >= para - 3:
+            s = self._subject_raw(k)
+            if s is not None and s.start >= 0 and self.masked[s.start:s.end].split()[-1:] == last_word:
+                return True
+            k -= 1
+        return False
 
     def _institution(self, c: Mention | SpeakerSpan) -> bool:
         """A mention that is never "he" or "she": "the company", "the U.S. Department of Homeland Security",
