@@ -84,6 +84,7 @@ import bisect
 import re
 
 from techstance.db.curation.quotes.lexicon import (
+    REL_WORD_RE,
     UNDER_RE,
     WORD_RE,
 )
@@ -128,6 +129,8 @@ class _Finder(Speakers):
         if vk >= len(self.verbs) or self.verbs[vk].start >= limit:
             return None
         v = self.verbs[vk]
+        if REL_WORD_RE.search(s, p.close + 1, v.start):
+            return None  # '"..." by the move, which it said was rushed': a relative clause's verb
         words = self._words_between(p.close + 1, v.start)
         if strong and words <= 10:
             return vk

@@ -106,7 +106,8 @@ ROLE_NOUNS = _words(
     "adviser advisers advisor advisors representative representatives lawmaker lawmakers minister ministers "
     "president founder chairman chairwoman director directors ambassador envoy secretary senator senators "
     "leader leaders person people government ministry department company firm embassy regulator agency police "
-    "prosecutor prosecutors witness witnesses resident residents"
+    "prosecutor prosecutors witness witnesses resident residents lawyer lawyers attorney attorneys head chief "
+    "boss campaigners critics officer officers"
 )
 # What may stand before a role noun: "one", "a senior government", "the company's chief".
 ROLE_PREFIX_RE = re.compile(
@@ -160,3 +161,9 @@ ORG_WORDS = _words(
 )
 # Where the agent of a passive verb ends: 'told by the security service to plan ...'.
 AGENT_STOP = _words("of to that for in on with about over after before because as which who")
+DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'\-]{2,40}(?:\([A-Za-z .]{1,30}\))?\s*[-\u2013\u2014]\s", re.MULTILINE)
+# A name before a lower-case title and another name modifies the title: "Company founder Eugene Kaspersky".
+TITLE_AFTER_RE = re.compile(r"\s+[a-z][\w\-]*\s+[A-Z]")
+REL_WORD_RE = re.compile(r"\b(?:which|who|whom|whose)\b")
+# Between a role and the name in apposition to it: ", " or ", Republican ".
+TITLED_GAP_RE = re.compile(r",\s*(?:[A-Z][\w\-.]*\s+)*")

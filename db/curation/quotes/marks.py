@@ -10,6 +10,7 @@ from techstance.db.curation.quotes.captions import caption_lines
 from techstance.db.curation.quotes.lexicon import (
     ABBREV_RE,
     BOUNDARY_RE,
+    DATELINE_RE,
     MARK_RE,
     OPEN_AFTER,
     SINGLE_OPEN_RE,
@@ -136,6 +137,9 @@ class Marks:
             last = hi
         parts.append(t[last:])
         masked = "".join(parts)
+        # A dateline is no subject: "WASHINGTON (Reuters) - The department said ...".
+        for m in DATELINE_RE.finditer(masked):
+            masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
         for k in sorted(self.captions):
             a = self.line_starts[k]
             b = self.line_starts[k + 1] - 1 if k + 1 < len(self.line_starts) else self.n

@@ -9,6 +9,7 @@ import re
 from techstance.db.curation.quotes.cues import Cues
 from techstance.db.curation.quotes.lexicon import (
     ADVERBS,
+    ARTICLES,
     CAP_STOP,
     COORD_GAP,
     DAYS_MONTHS,
@@ -16,10 +17,12 @@ from techstance.db.curation.quotes.lexicon import (
     FINITE,
     FIRST_WORD_RE,
     HONORIFICS,
+    INSTITUTIONS,
     INTRO,
     NEXT_WORD_RE,
     NP_DETS,
     NP_STOP,
+    ORG_WORDS,
     PAREN_RE,
     PARTICLES,
     PARTY_STATE,
@@ -31,9 +34,11 @@ from techstance.db.curation.quotes.lexicon import (
     SPEECH,
     TAIL_START,
     TAIL_STOP,
+    TITLE_AFTER_RE,
+    TITLED_GAP_RE,
     TITLES,
 )
-from techstance.db.curation.quotes.spans import Mention
+from techstance.db.curation.quotes.spans import Mention, SpeakerSpan
 
 
 class Mentions(Cues):
@@ -158,7 +163,10 @@ class Mentions(Cues):
                 first = last_title + 1
             prep_runs.append(prep)
             if first >= j:
-                named.append((i, j, None))
+                # A title standing alone is a role: "the Prime Minister", "the Government Chief Digital Officer".
+                titled = last_title == j - 1 and low(i - 1) in ("the", "a", "an") and not prep \
+                    and not in_rel(toks[i][0])
+                named.append((i, j, Mention("role", toks[i - 1][0], toks[j - 1][1]) if titled else None))
                 continue
             name_words = [toks[x][2] for x in range(first, j)]
             if all(w.lower().rstrip("'\u2019s") in DAYS_MONTHS or w.lower() in DAYS_MONTHS for w in name_words):
@@ -214,6 +222,12 @@ class Mentions(Cues):
         return cands
 
     def _closest(self, a: int, b: int, sent_start: int, possessor: bool = False) -> Mention | None:
+        bracket = self._apposition_before(a, b, sent_start)
+        if bracket is not None:
+            # "Telenor, partly owned by a state fund, said": the subject stands before its apposition.
+            subject = self._closest(a, bracket, sent_start, possessor)
+            if subject is not None:
+                return subject
         cands = self._candidates(a, b, sent_start)
         usable = [c for c in cands if c.kind != "possessor" or possessor]
         for idx in range(len(usable) - 1, -1, -1):
@@ -224,6 +238,11 @@ class Mentions(Cues):
             after_name = prev is not None and prev.kind == "name" and not self.masked[prev.end:c.start].strip(", ")
             if c.kind == "role" and prev is not None and (c.appositive or after_name):
                 continue  # "John Quinn, secretary of the Agency, said": the name, not its apposition
+            if c.kind == "name" and prev is not None and prev.kind == "role" and self._institution(c) \
+                    and not self._institution(prev) and self.masked[c.end:b].strip() == ",":
+                role = self._extend_role(prev, c.start)
+                if self.masked[role.end:c.start].strip() == ",":
+                    return role  # "Lawyers for the regulator, PTS, said": PTS is the regulator
             if c.kind == "name" and (
                 PARTY_STATE.fullmatch(self.masked[c.start:c.end])
                 or (after_name and self.masked[c.end:c.end + 2].startswith(","))
@@ -232,6 +251,8 @@ class Mentions(Cues):
                 continue  # "Chuck Schumer, D-N.Y., said"; "New Jersey 6th Congressional district said"
             c = self._extend_role(c, b)
             np = self._np_before(a, b)
+            if np is not None and c.kind == "name" and self.masked[c.end:np.start].strip() == ",":
+                return c  # "Telefonica, Spain's former state monopoly, said": the name, not its apposition
             return np if np is not None and np.start >= c.end else c
         return self._np_before(a, b)
 
@@ -253,13 +274,15 @@ class Mentions(Cues):
         while toks and toks[-1][2].lower() in ADVERBS:
             toks.pop()
         words: list[tuple[int, int, str]] = []
-        while toks and len(words) < 5:
+        while toks and len(words) < 8:
             tk = toks.pop()
             w = tk[2].lower()
-            if not tk[2][0].isalnum() or w in NP_STOP or tk[2] in SPEECH:
+            inner_of = w == "of" and len(words) >= 1 and len(words) <= 3  # "the maker of chipmaking machines"
+            if not tk[2][0].isalnum() or (w in NP_STOP and not inner_of) or tk[2] in SPEECH:
                 return None
             words.append(tk)
-            if w in NP_DETS:
+            possessive = w.endswith(("'s", "\u2019s")) and len(words) >= 2 and words[0][2][0].islower()
+            if w in NP_DETS or possessive:  # "one industry lobbyist", "Australia's opposition"
                 # Proper names are left to the name rules; a noun phrase after a preposition is no subject.
                 if len(words) < 2 or all(x[2][0].isupper() for x in words[:-1]):
                     return None
@@ -281,15 +304,51 @@ class Mentions(Cues):
             end = tk[1]
         return Mention("role", toks[0][0], end) if end is not None else None
 
+    def _institution(self, c: Mention | SpeakerSpan) -> bool:
+        """A mention that is never "he" or "she": "the company", "the U.S. Department of Homeland Security",
+        "DHS"."""
+        words = self.masked[c.start:c.end].split()
+        if not words:
+            return False
+        if isinstance(c, Mention) and c.kind == "role" or words[0].lower() in ARTICLES:
+            return words[-1].lower() in INSTITUTIONS or words[-1].lower() in ORG_WORDS
+        if any(w.lower().strip(".,") in ORG_WORDS for w in words):
+            return True
+        return len(words) == 1 and words[0].isupper() and len(words[0]) > 1  # an acronym: "BSI", "GCHQ"
+
+    def _apposition_before(self, a: int, b: int, sent_start: int) -> int | None:
+        """The opening comma of an apposition right before b ('X, a company that supplies Apple, said'),
+        unless the apposition is itself the name ('Its chief executive, Hamish MacLeod, said')."""
+        s = self.masked
+        close = len(s[:b].rstrip()) - 1
+        if close <= a or s[close] != ",":
+            return None
+        open_ = s.rfind(",", max(a, close - 160), close)
+        if open_ <= a or not s[a:open_].strip():
+            return None
+        inside = [c for c in self._candidates(open_ + 1, close, sent_start) if c.kind != "pronoun"]
+        phrase = s[open_ + 1:close].strip()
+        if not phrase or (len(inside) == 1 and s[inside[0].start:inside[0].end] == phrase and inside[0].kind == "name"):
+            return None
+        return open_
+
     def _first(self, a: int, b: int, sent_start: int) -> Mention | None:
         """The subject of a sentence: its first mention, after an opening adverbial phrase ("In a call with
         Xi Jinping, Trump ...")."""
-        cands = [c for c in self._candidates(a, b, sent_start) if c.kind != "possessor"]
+        cands = [c for c in self._candidates(a, b, sent_start) if c.kind != "possessor"
+                 and not (c.kind == "name" and TITLE_AFTER_RE.match(self.masked, c.end, b))]
         first = FIRST_WORD_RE.match(self.masked, a, b)
         if first is not None and (first.group(1).lower() in INTRO or first.group(1).lower().endswith("ing")):
             comma = self.masked.find(",", a, b)
             later = [c for c in cands if c.start > comma] if comma >= 0 else []
             cands = later or cands
+            if later:
+                a = comma + 1
+        # A subject headed by a common noun: "The Czech Republic's cyber security watchdog has ...".
+        np = self._np_after(len(self.masked[:a]) + len(self.masked[a:b]) - len(self.masked[a:b].lstrip()), b)
+        if np is not None and self.masked[np.end - 1].islower() and (not cands or np.start <= cands[0].start):
+            named = [c for c in cands if c.kind == "name" and TITLED_GAP_RE.fullmatch(self.masked, np.end, c.start)]
+            return named[0] if named else np  # "The committee's chair, Cathy McMorris Rodgers, was unmoved"
         return self._extend_role(cands[0], b) if cands else None
 
     def _extend_role(self, c: Mention, limit: int) -> Mention:

@@ -8,9 +8,6 @@ import re
 from techstance.db.curation.quotes.lexicon import (
     ADVERBS,
     AGENT_STOP,
-    ARTICLES,
-    INSTITUTIONS,
-    ORG_WORDS,
     PASSIVE_AUX,
     RESOLVABLE,
 )
@@ -148,7 +145,7 @@ class Speakers(Mentions):
         if person:
             while j >= 0:
                 found = self._named_before(j, strict)
-                if found is None or not self._institution(found):
+                if found is None or not (self._institution(found) or self._plural(found)):
                     return found
                 k = bisect.bisect_left(self.verb_starts, found.start) - 1  # before the institution's mention
                 j = min(j - 1, k) if k >= 0 else j - 1
@@ -231,17 +228,10 @@ class Speakers(Mentions):
             k -= 1
         return False
 
-    def _institution(self, c: Mention | SpeakerSpan) -> bool:
-        """A mention that is never "he" or "she": "the company", "the U.S. Department of Homeland Security",
-        "DHS"."""
-        words = self.masked[c.start:c.end].split()
-        if not words:
-            return False
-        if isinstance(c, Mention) and c.kind == "role" or words[0].lower() in ARTICLES:
-            return words[-1].lower() in INSTITUTIONS or words[-1].lower() in ORG_WORDS
-        if any(w.lower().strip(".,") in ORG_WORDS for w in words):
-            return True
-        return len(words) == 1 and words[0].isupper() and len(words[0]) > 1  # an acronym: "BSI", "GCHQ"
+    def _plural(self, c: Mention | SpeakerSpan) -> bool:
+        """A lower-case plural head is never "he" or "she": "campaigners", "officials"."""
+        last = self.masked[c.start:c.end].split()[-1:]
+        return bool(last) and last[0].islower() and last[0].endswith("s") and not last[0].endswith("ss")
 
     def _person_like(self, c: Mention) -> bool:
         words = self.masked[c.start:c.end].split()
