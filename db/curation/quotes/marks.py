@@ -92,6 +92,9 @@ class Marks:
                     link = this_chain
                     chain = max(chain, this_chain) + 1
                 else:
+                    if self._quote_paragraph(open_at, open_end):
+                        add(open_at + 1, open_end, open_end, False, link if link >= 0 else chain)
+                        chain += 1
                     link = -1
                 open_at = -1
             if open_at < 0:
@@ -117,7 +120,25 @@ class Marks:
                 open_at = i  # a straight mark between spaces and a word: restart
                 open_end = self._line_end(i)
                 link = -1
+        if open_at >= 0 and self._quote_paragraph(open_at, open_end):
+            add(open_at + 1, open_end, open_end, False, link if link >= 0 else chain)
         return pieces
+
+    def _quote_paragraph(self, open_at: int, end: int) -> bool:
+        """A quotation that opens its paragraph and runs to its end without a closing mark, when what follows
+        is no quote paragraph ("READ MORE: ..."): a whole quoted paragraph that lost its closing mark, kept
+        when it ends a sentence, has six words or more and the next line does not go on in lower case (a
+        hard-wrapped line)."""
+        t = self.text
+        line_start = self.line_starts[self._line(open_at)]
+        lead = t[line_start:open_at].strip()
+        if lead and not lead.endswith(":"):
+            return False
+        body = t[open_at + 1:end].rstrip()
+        if body[-1:] not in (".", "!", "?", "\u2026") or len(body.split()) < 6:
+            return False
+        rest = t[end:end + 200].lstrip()
+        return not rest[:1].islower()
 
     def _mask(self) -> str:
         """The text with every quoted passage blanked (marks kept), so that words inside quotations are
