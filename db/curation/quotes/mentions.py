@@ -320,7 +320,9 @@ class Mentions(Cues):
         """The opening comma of an apposition right before b ('X, a company that supplies Apple, said'),
         unless the apposition is itself the name ('Its chief executive, Hamish MacLeod, said')."""
         s = self.masked
-        close = len(s[:b].rstrip()) - 1
+        close = b - 1
+        while close > a and s[close].isspace():
+            close -= 1
         if close <= a or s[close] != ",":
             return None
         open_ = s.rfind(",", max(a, close - 160), close)
@@ -345,7 +347,8 @@ class Mentions(Cues):
             if later:
                 a = comma + 1
         # A subject headed by a common noun: "The Czech Republic's cyber security watchdog has ...".
-        np = self._np_after(len(self.masked[:a]) + len(self.masked[a:b]) - len(self.masked[a:b].lstrip()), b)
+        segment = self.masked[a:b]
+        np = self._np_after(a + len(segment) - len(segment.lstrip()), b)
         if np is not None and self.masked[np.end - 1].islower() and (not cands or np.start <= cands[0].start):
             named = [c for c in cands if c.kind == "name" and TITLED_GAP_RE.fullmatch(self.masked, np.end, c.start)]
             return named[0] if named else np  # "The committee's chair, Cathy McMorris Rodgers, was unmoved"
