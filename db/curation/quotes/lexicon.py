@@ -163,7 +163,11 @@ ORG_WORDS = _words(
 AGENT_STOP = _words("of to that for in on with about over after before because as which who")
 DATELINE_RE = re.compile(r"^[A-Z][A-Z .,'\-]{2,40}(?:\([A-Za-z .]{1,30}\))?\s*[-\u2013\u2014]\s", re.MULTILINE)
 # A name before a lower-case title and another name modifies the title: "Company founder Eugene Kaspersky".
-TITLE_AFTER_RE = re.compile(r"\s+[a-z][\w\-]*\s+[A-Z]")
+TITLE_AFTER_RE = re.compile(r"\s+([a-z][\w\-]*)\s+[A-Z]")
 REL_WORD_RE = re.compile(r"\b(?:which|who|whom|whose)\b")
 # Between a role and the name in apposition to it: ", " or ", Republican ".
 TITLED_GAP_RE = re.compile(r",\s*(?:[A-Z][\w\-.]*\s+)*")
+# What a statement is issued as; its issuer is the speaker ("a statement released by the DHS").
+DOCUMENT_NOUNS = _words("statement statements release report letter memo filing post blog communique notice")
+BY_ISSUER_RE = re.compile(r"\b(?:by|from)\s+")
+PREP_BEFORE_RE = re.compile(r"\b(?:by|to|with|from|for|of)\s+")

@@ -316,6 +316,11 @@ class Mentions(Cues):
             return True
         return len(words) == 1 and words[0].isupper() and len(words[0]) > 1  # an acronym: "BSI", "GCHQ"
 
+    def _before_title(self, end: int, b: int) -> bool:
+        """A mention that modifies the title of a name after it: "Company founder Eugene Kaspersky"."""
+        m = TITLE_AFTER_RE.match(self.masked, end, b)
+        return m is not None and (m.group(1) in ROLE_NOUNS or m.group(1) in TITLES)
+
     def _apposition_before(self, a: int, b: int, sent_start: int) -> int | None:
         """The opening comma of an apposition right before b ('X, a company that supplies Apple, said'),
         unless the apposition is itself the name ('Its chief executive, Hamish MacLeod, said')."""
@@ -338,7 +343,7 @@ class Mentions(Cues):
         """The subject of a sentence: its first mention, after an opening adverbial phrase ("In a call with
         Xi Jinping, Trump ...")."""
         cands = [c for c in self._candidates(a, b, sent_start) if c.kind != "possessor"
-                 and not (c.kind == "name" and TITLE_AFTER_RE.match(self.masked, c.end, b))]
+                 and not (c.kind in ("name", "role") and self._before_title(c.end, b))]
         first = FIRST_WORD_RE.match(self.masked, a, b)
         if first is not None and (first.group(1).lower() in INTRO or first.group(1).lower().endswith("ing")):
             comma = self.masked.find(",", a, b)
@@ -377,8 +382,19 @@ class Mentions(Cues):
         names = [c for c in cands if c.kind == "name" and c.start < head]
         if names:
             return names[-1]  # the name after its title: "said Huawei spokesman Joe Kelly"
-        for kind in ("name", "role", "pronoun"):
-            for c in cands:
-                if c.kind == kind:
-                    return self._extend_role(c, b) if kind == "role" else c
+        # Before the apposition first ('said the spokesperson, adding that the U.S. ...'), then anywhere.
+        # A name in apposition to a role: 'said its director-general, S.P. Kochhar.'
+        apposed = [c for c in cands if c.kind == "name" and c.start > head
+                   and TITLED_GAP_RE.fullmatch(self.masked, head, c.start)
+                   and self.masked[c.end:c.end + 1] in (",", ".", ";", "")]
+        for pool in ([c for c in cands if c.start < head], cands):
+            for kind in ("name", "role", "pronoun"):
+                for c in pool:
+                    if c.kind == kind:
+                        if kind == "role" and apposed:
+                            return apposed[0]
+                        return self._extend_role(c, b) if kind == "role" else c
+            np = self._np_after(a, head)
+            if np is not None:
+                return apposed[0] if apposed else np
         return self._np_after(a, b)

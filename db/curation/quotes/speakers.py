@@ -8,7 +8,10 @@ import re
 from techstance.db.curation.quotes.lexicon import (
     ADVERBS,
     AGENT_STOP,
+    BY_ISSUER_RE,
+    DOCUMENT_NOUNS,
     PASSIVE_AUX,
+    PREP_BEFORE_RE,
     RESOLVABLE,
 )
 from techstance.db.curation.quotes.mentions import Mentions
@@ -45,7 +48,15 @@ class Speakers(Mentions):
                 before.pop()
             k = bisect.bisect_left(self.closes, v.start) - 1
             q_close = self.closes[k] if k >= 0 else -1
-            if passive:
+            who = self.masked.rfind(",", ss, v.start)
+            if before and before[-1] == "who" and who > ss and self._words_between(who, v.start) == 1:
+                # 'spearheaded by Senator Jeanne Shaheen, who said, "..."': the one "who" stands for.
+                preps = list(PREP_BEFORE_RE.finditer(self.masked, max(ss, who - 120), who))
+                prep = preps[-1] if preps else None
+                result = self._after(prep.end(), who) if prep is not None else None
+                if result is None:
+                    result = self._closest(max(ss, who - 300), who, ss)
+            elif passive:
                 result = self._agent(v.end, ss)  # 'has been warned by MPs to "..."': not the addressee
             elif before and (before[-1] in ("and", "but", "or") or (v.word.endswith("ing") and before[-1] == ",")):
                 result = COORD
@@ -109,6 +120,24 @@ class Speakers(Mentions):
             return None
         if s.kind == "pronoun":
             return self._pronoun_speaker(s)
+        return self._issuer(s)
+
+    def _issuer(self, s: Mention) -> SpeakerSpan:
+        """A statement's issuer for the statement: 'according to a statement released by the DHS',
+        'Kaspersky Lab issued a statement expressing disappointment'."""
+        words = self.masked[s.start:s.end].lower().split()
+        if not any(w in DOCUMENT_NOUNS for w in words):
+            return SpeakerSpan(s.start, s.end)
+        stop = self._next_bound(s.end)
+        by = BY_ISSUER_RE.search(self.masked, s.start, stop)
+        if by is not None:
+            agent = self._after(by.end(), stop)
+            if agent is not None and agent.kind != "pronoun":
+                return SpeakerSpan(agent.start, agent.end, "the issuer of the statement")
+        ss = self._sentence_start(s.start)
+        first = self._first(ss, s.start, ss)
+        if first is not None and first.kind != "pronoun" and first.start < s.start:
+            return SpeakerSpan(first.start, first.end, "the issuer of the statement")
         return SpeakerSpan(s.start, s.end)
 
     def _resolve_before(self, idx: int) -> SpeakerSpan | None:
@@ -183,7 +212,7 @@ class Speakers(Mentions):
                     break
                 j -= 1
                 continue
-            result = SpeakerSpan(s.start, s.end)
+            result = self._issuer(s)
             break
         for x in path:
             self._named.setdefault(x, result)
@@ -196,7 +225,8 @@ class Speakers(Mentions):
         personal = self.masked[pron.start:pron.end].lower() in ("he", "she")
         end = pron.start
         own = self._sentence_start(pron.start)
-        if self.masked[own:pron.start].rstrip().endswith(","):
+        if self.masked[own:pron.start].rstrip().endswith(",") and \
+                self._words_between(pron.end, self._next_bound(pron.end)) <= 5:
             end = own  # 'The supplier had followed every rule, he said.': reported speech, not the antecedent
         min_para = self._para(pron.start) - 1
         for _ in range(5):
