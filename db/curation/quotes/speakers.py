@@ -251,7 +251,8 @@ class Speakers(Mentions):
         """Whether the one named at sp is the subject of a speech verb up to verb k (in the last paragraphs)."""
         last_word = self.masked[sp.start:sp.end].split()[-1:]
         para = self._para(sp.start)
-        while k >= 0 and self._para(self.verbs[k].start) >= para - 3:
+        stop = max(-1, k - 30)  # a bounded look back keeps the work linear
+        while k > stop and self._para(self.verbs[k].start) >= para - 3:
             s = self._subject_raw(k)
             if s is not None and s.start >= 0 and self.masked[s.start:s.end].split()[-1:] == last_word:
                 return True
