@@ -142,7 +142,7 @@ class Mentions(Cues):
                 w = toks[first][2]
                 wl = w.lower()
                 sentence_initial = self._at_start(sent_start, toks[first][0])
-                nxt = low(first + 1)
+                nxt = low(first + 1) if first + 1 < len(toks) else self._word_after(toks[first][1])
                 if wl in CAP_STOP or (
                     sentence_initial and first == j - 1 and len(w) > 4 and wl.endswith(("ing", "ly"))
                     and nxt not in SPEECH and nxt not in FINITE
@@ -315,6 +315,11 @@ class Mentions(Cues):
         if any(w.lower().strip(".,") in ORG_WORDS for w in words):
             return True
         return len(words) == 1 and words[0].isupper() and len(words[0]) > 1  # an acronym: "BSI", "GCHQ"
+
+    def _word_after(self, pos: int) -> str:
+        """The next token after pos in the whole text, lower-cased ("" at the end)."""
+        k = bisect.bisect_left(self.tok_starts, pos)
+        return self.toks[k][2].lower() if k < len(self.toks) else ""
 
     def _before_title(self, end: int, b: int) -> bool:
         """A mention that modifies the title of a name after it: "Company founder Eugene Kaspersky"."""
