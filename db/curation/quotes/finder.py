@@ -4,6 +4,15 @@
 then checks, in the shape of `seeds/quotes.toml` (the quotation without its quote marks, and without a
 trailing comma that belongs to the attribution). It is pure Python (standard library only), never raises
 on any string, and runs in time roughly linear in the length of the text (about 0.1 s for 200 KB of news).
+The package splits the work by concern: ``marks`` (quote marks, paragraphs, sentences), ``captions``
+(photo captions read as blank lines), ``cues`` (tokens, speech verbs), ``mentions`` (names, roles,
+pronouns), ``speakers`` (the subject of each verb, pronouns resolved), ``quotations`` (which quoted
+passages are quotations), this module (attribution, proposals) and ``lexicon`` (the word lists).
+
+Each proposal carries the evidence of its attribution: the cue's span (``cue_start``, ``cue_end``), a
+``confidence`` (0..1: a name against its cue 0.95, a cue earlier in the sentence 0.85, a colon 0.8, the
+previous quotation's speaker 0.7; less for a pronoun, a passive verb or a short quotation) and a
+``reason`` ("named after the quote", "he -> the last person speaking", "passive: the speaker named next").
 
 How quotations are found
 ------------------------
@@ -18,7 +27,11 @@ How quotations are found
 * A line break ends a paragraph. A quotation left open at the end of a paragraph continues when the next
   paragraph opens with a quote mark (the newsroom convention for a quotation running over several
   paragraphs): **each paragraph becomes a proposal of its own**, all with the same speaker. A quotation
-  left open otherwise is unbalanced and dropped (so is a hard-wrapped quotation).
+  left open otherwise is kept only when it is a whole quote paragraph that lost its closing mark: it
+  opens its paragraph (or follows a colon), ends a sentence, has six words or more and the next line
+  does not go on in lower case ("READ MORE: ..." may follow); else it is dropped (a hard-wrapped line).
+* Photo captions are read as blank lines: a credit line ("Photo: X/Agency", "Name / Agency via Getty
+  Images") and the one-sentence caption after it, so a pronoun never finds its antecedent in a caption.
 * A quotation split around its cue (``"First part," X said, "second part."``) gives **two proposals with
   the same speaker**.
 * The span excludes the quote marks, surrounding white space and a trailing comma.
@@ -32,12 +45,14 @@ A quoted passage is proposed only if it reads as something somebody said, decide
 * not when it looks like a title: at most twelve words, three quarters of its content words capitalised,
   no closing sentence punctuation ("The Art of the Deal");
 * six words or more: yes (partial quotations such as ``said he was "disappointed by ..."`` included);
-* three to five words: only when it holds a clause: a personal pronoun followed by a word ("I think
-  so"), a contracted subject ("it's", "we'll"), a finite verb with a word before it ("the deal is
-  dead"), or a whole capitalised sentence ending in . ! or ?. So "is not at risk", "a partner and a
-  friend", "not worth the candle", "out around the world" are fragments, not quotations;
-* one or two words: only a capitalised clause ("We won," he said) with a cue right against it; single
-  words and two-word terms ("core", "market failure") never.
+* three to five words: when it holds a clause (a personal pronoun followed by a word, "I think so"; a
+  contracted subject, "it's"; a finite verb with a word before it, "the deal is dead"; a whole
+  capitalised sentence), or when a speech cue of its sentence names who said it (``"a temporary
+  measure," the regulator said``, ``urged the ministry to "reverse course at once"``);
+* one or two words: only when a speech cue of its sentence names who said it (``called the ruling
+  "arbitrary"``), and not after a definite determiner (``the "core"``) nor right before the noun it
+  modifies (``"core" functions``). A speaker's own word is a stance worth reviewing; a term nobody is
+  said to have said ("core", "market failure") is not proposed.
 
 Who said it
 -----------
@@ -48,7 +63,9 @@ In order, the first rule that names a speaker wins:
    sentence, when the quotation ends with ``, ? !`` or the following text starts with a comma, a dash or
    a lower-case word (but not "and"/"but": ``"...," and added`` starts a new predicate).
 2. Before it in the same sentence: the nearest speech verb (``X said: "..."``, ``X told Y "..."``,
-   ``X said he was "..."``, ``X said, adding that "..."``, ``X issued the following statement``).
+   ``X said he was "..."``, ``X said, adding that "..."``, ``X issued the following statement``); a
+   passive verb reported by an earlier one (``She said agencies had been asked to "..."``) gives way to
+   it.
 3. A colon with no speech verb (``X's response was emphatic: "..."``): the subject of the sentence.
 4. ``Under <...> law/act/rules/regulations, ... "..."``: the law is the speaker (cue "under").
 5. A quotation standing as a sentence or a paragraph of its own with no attribution: the speaker of the
@@ -65,8 +82,20 @@ The subject of a speech verb is the nearest mention before it in its sentence:
 * a role: "one source", "officials", "a spokesman for the Department for Digital, Culture, Media, and
   Sport", "the company", or any determiner phrase right before the verb ("one industry lobbyist");
 * a pronoun (he, she, they, it) right before the verb, resolved to the subject of the previous sentence
-  when no speech verb comes between (for he/she only a person-like name), else to the last named speaker.
-  "I" and "we" are the writer: no speaker.
+  when no speech verb comes between (for he/she only a person-like name, and not the subject of reported
+  speech: ``the supplier had followed every rule, he said``), else to the last named speaker; "he" and
+  "she" walk over institutions ("the company", "the Department of ...", an acronym) and plural roles
+  to the last person speaking, and prefer that person to someone merely mentioned since who has not
+  spoken. "I" and "we" are the writer: no speaker;
+* not the subject of a passive speech verb (``X has been warned not to "..."``): its agent (``told by the
+  security service to``), else the subject of the next speech verb in this or the next paragraph;
+* not a mention inside a comma-bracketed apposition right before the verb (``Telenor, partly owned by
+  a state fund, said``; ``The founder of X, a company that supplies Apple and Huawei, said``), unless the
+  apposition is the name itself (``Its chief executive, Hamish MacLeod, said``); an institution's name
+  in apposition gives way to the person role before it (``Lawyers for the regulator, PTS, said``);
+* a statement is replaced by its issuer (``according to a statement released by the DHS``, ``Kaspersky
+  Lab issued a statement expressing ...``), "who" by the one it stands for (``Senator Jeanne Shaheen,
+  who said``); a dateline (``WASHINGTON (Reuters) -``) is no subject.
 
 After a closing quote the subject may follow the verb (``, said Zhang``: the last name before an
 apposition). A verb joined by "and"/"but", or a participle after a comma (``, adding that``), takes the
@@ -75,7 +104,9 @@ subject of the sentence (its earlier speech verb's, or its first mention after a
 The cue is the speech verb as written ("said", "told", "according to", "issued the following
 statement"), ":" for a bare colon, "under" for rule 4, and None for rule 5 or when nothing is found.
 Speech verbs: said/says/told/added/announced/tweeted/wrote/warned/noted/stated/concluded/argued/
-explained/insisted/asked/replied/according to and their kin (see ``_SPEECH_WORDS``).
+explained/insisted/asked/replied/according to and their kin (``lexicon.SPEECH_WORDS``), and verbs that
+report words by what the speaker did with them: accused, called, described, branded, condemned,
+threatened, demanded, reassured, denied, rejected ... (``lexicon.CHARACTERISING_WORDS``).
 """
 
 from __future__ import annotations
