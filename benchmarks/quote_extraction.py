@@ -9,6 +9,7 @@ Corpora (every quotation of each text annotated by hand, with its speaker):
   in benchmarks/quote_corpus/written.toml.
 * real: real articles read through the search tool (benchmarks/quote_corpus/real.toml holds the
   annotations and each address); only the articles saved locally as quote_corpus/real/<file> are measured.
+  "real (held out)" are those annotated after the rules were written and never used to change them.
 * seeds (curated): the five seed articles against seeds/quotes.toml, the quotations the curators kept.
 * seeds (all): the same articles against the curated quotes plus quote_corpus/seed_supplement.toml, the
   short partial quotations the curation left out: an exhaustive reading.
@@ -74,6 +75,7 @@ class Doc:
     text: str
     cls: str
     golds: list[Gold]
+    heldout: bool = False
 
 
 @dataclass
@@ -144,7 +146,7 @@ def annotated(path: Path, folder: Path, *, local_only: bool) -> tuple[list[Doc],
         for q in entry["quotes"]:
             start, end = locate(text, q["text"], f"{path.name}: {entry['file']}", q.get("occurrence", 1))
             golds.append(Gold(start, end, q["text"], (q["speaker"], *q.get("also", [])), q.get("class", "ordinary")))
-        docs.append(Doc(entry["file"], text, entry.get("class", "ordinary"), golds))
+        docs.append(Doc(entry["file"], text, entry.get("class", "ordinary"), golds, entry.get("heldout", False)))
     return docs, missing
 
 
@@ -242,13 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     written, _ = annotated(CORPUS / "written.toml", CORPUS / "written", local_only=False)
-    real, missing = annotated(CORPUS / "real.toml", CORPUS / "real", local_only=True)
-    corpora = {"written": written, "real": real, "seeds (curated)": seed_docs(False), "seeds (all)": seed_docs(True)}
+    real_all, missing = annotated(CORPUS / "real.toml", CORPUS / "real", local_only=True)
+    real = [d for d in real_all if not d.heldout]
+    heldout = [d for d in real_all if d.heldout]
+    corpora = {"written": written, "real": real, "real (held out)": heldout, "seeds (curated)": seed_docs(False),
+               "seeds (all)": seed_docs(True)}
     results: dict[str, Tally] = {}
     per_class: dict[str, Tally] = {}
     for name, docs in corpora.items():
         results[name] = Tally()
-        evaluate(docs, results[name], per_class if name in ("written", "real") else None)
+        evaluate(docs, results[name], per_class if name in ("written", "real", "real (held out)") else None)
 
     print(f"{'corpus':18} {'texts':>5} {'quotes':>6} {'prop':>5} {'match':>5} {'prec':>6} {'recall':>6} {'speaker':>7}")
     for name, tally in results.items():
@@ -257,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{f['precision']!s:>6} {f['recall']!s:>6} {f['speaker']!s:>7}")
     if missing:
         print(f"(real: {len(missing)} annotated article(s) not saved locally, not measured: {', '.join(missing)})")
-    print(f"\nPer class (written + real; false positives charged to the class of their text):\n"
+    print(f"\nPer class (written + real + held out; false positives charged to the class of their text):\n"
           f"{'class':18} {'quotes':>6} {'found':>5} {'recall':>6} {'speaker':>7} {'false+':>6}")
     for cls in CLASSES:
         if cls in per_class:
