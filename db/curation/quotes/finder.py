@@ -116,6 +116,7 @@ import re
 
 from techstance.db.curation.quotes.lexicon import (
     REL_WORD_RE,
+    SAY,
     UNDER_RE,
     WORD_RE,
 )
@@ -160,6 +161,8 @@ class _Finder(Speakers):
         if vk >= len(self.verbs) or self.verbs[vk].start >= limit:
             return None
         v = self.verbs[vk]
+        if v.word not in SAY and v.word.lower() != "according to" and " " not in v.word:
+            return None  # 'for "self-reporting" the issues cited by the US': no attribution after a quotation
         if REL_WORD_RE.search(s, p.close + 1, v.start):
             return None  # '"..." by the move, which it said was rushed': a relative clause's verb
         words = self._words_between(p.close + 1, v.start)
@@ -187,10 +190,19 @@ class _Finder(Speakers):
         """Who said one piece, by the first rule that names a speaker (see the module's docstring)."""
         vk = self._post(p)
         post = self._by_verb(vk, "after", 0.95) if vk is not None else None
-        if post is not None and post.speaker is not None:
-            return post
         s = self.masked
         ss = self._sentence_start(p.open)
+        if post is not None and post.speaker is not None and post.cue is not None and \
+                post.cue.lower() == "according to":
+            # 'the minister corrected the record, saying "...", according to Reuters': the speaker, not the
+            # one reporting the words.
+            k = bisect.bisect_left(self.verb_starts, p.open) - 1
+            if k >= 0 and self.verbs[k].start >= ss:
+                pre = self._by_verb(k, "before", 0.85)
+                if pre.speaker is not None:
+                    return pre
+        if post is not None and post.speaker is not None:
+            return post
         lead = s[ss:p.open]
         k = bisect.bisect_left(self.verb_starts, p.open) - 1
         while k >= 1 and self.verbs[k - 1].start >= ss and self._subject_raw(k) is PASSIVE:

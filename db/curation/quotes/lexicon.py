@@ -45,7 +45,8 @@ CHARACTERISING_WORDS = (
     "welcoming protested protests protesting ordered orders ordering instructed instructs instructing "
     "expressed expresses expressing lamented laments blamed blames blaming"
 )
-SPEECH = _words(SPEECH_WORDS) | _words(CHARACTERISING_WORDS)
+SAY = _words(SPEECH_WORDS)  # the verbs of attribution after a quotation: '"...," X said'
+SPEECH = SAY | _words(CHARACTERISING_WORDS)
 STATEMENT_VERBS = _words("issued released made gave delivered published posted")
 STATEMENT_RE = re.compile(
     r"(?:issued|released|made|gave|delivered|published|posted)\s+(?:the\s+following|a|an|this|his|her|their|its)"

@@ -359,6 +359,11 @@ class Mentions(Cues):
         # A subject headed by a common noun: "The Czech Republic's cyber security watchdog has ...".
         segment = self.masked[a:b]
         np = self._np_after(a + len(segment) - len(segment.lstrip()), b)
+        if np is not None:
+            # The noun phrase ends before the sentence's verb: "The minister corrected the record".
+            words = self._tokens(np.start, np.end)
+            verb = next((tk for tk in words[2:] if tk[2].endswith("ed")), None)
+            np = Mention("role", np.start, words[words.index(verb) - 1][1]) if verb is not None else np
         if np is not None and self.masked[np.end - 1].islower() and (not cands or np.start <= cands[0].start):
             named = [c for c in cands if c.kind == "name" and TITLED_GAP_RE.fullmatch(self.masked, np.end, c.start)]
             return named[0] if named else np  # "The committee's chair, Cathy McMorris Rodgers, was unmoved"

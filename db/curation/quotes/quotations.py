@@ -51,7 +51,8 @@ def is_quotation(words: list[str], inner: str, before: str, after: str, cued: bo
     # not after a definite determiner ('the "core"'), not before the noun it modifies ('"core" functions').
     if prev and prev[0].lower() in DEFINITE:
         return False
-    return nxt is None or nxt.group(1) in NOT_MODIFIED or nxt.group(1).endswith("ly")
+    adverb = n == 1 and words[0].lower().endswith("ly")  # 'the government "unfairly" imposed': modifies a verb
+    return adverb or nxt is None or nxt.group(1) in NOT_MODIFIED or nxt.group(1).endswith("ly")
 
 
 def has_clause(words: list[str], inner: str) -> bool:

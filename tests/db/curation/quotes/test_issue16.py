@@ -178,3 +178,18 @@ def test_quotation_with_no_speaker_says_so_with_low_confidence() -> None:
     (q,) = quotes('"Everything must go today and nothing will be left," read the sign on the door.')
     assert (q.speaker, q.cue, q.reason) == (None, None, "no speaker found")
     assert q.confidence <= 0.2
+
+
+# Found on the held-out articles
+def test_one_word_adverb_before_its_verb_is_a_quotation() -> None:
+    assert by_text('The firm said the agency had "unfairly" imposed the fine.') == {"unfairly": "The firm"}
+
+
+def test_according_to_a_reporter_does_not_replace_the_speaker() -> None:
+    text = 'The minister corrected the record, saying "we have no such plan at all," according to Reuters.'
+    assert by_text(text) == {"we have no such plan at all": "The minister"}
+
+
+def test_a_characterising_verb_after_a_quotation_does_not_attribute_it() -> None:
+    text = 'The company said it got no credit for "self-reporting" the issues cited by the regulator.'
+    assert by_text(text) == {"self-reporting": "The company"}
