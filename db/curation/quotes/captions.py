@@ -20,6 +20,7 @@ _CREDIT_RE = re.compile(
     r"|\S/\s*(?:The\s+)?[A-Z][\w ]{0,40}(?:Press|Images|News|AP|AFP|Reuters)\s*$"  # "Darryl Dyck/The Canadian Press"
     r"|\bvia\s+(?:Getty|AP|Reuters|AFP|Shutterstock)\b",
 )
+_HINT_RE = re.compile(r"/|Photo|Picture|Image|Illustration|Credit|via ")
 _QUOTE_RE = re.compile("[\"\u201c\u201d]")
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s+[A-Z]|\s*$)")
 MAX_CAPTION_WORDS = 40
@@ -40,7 +41,9 @@ def caption_lines(text: str, line_starts: list[int]) -> set[int]:
     lines = [text[a:b].strip() for a, b in zip(line_starts, ends, strict=True)]
     found: set[int] = set()
     for k, line in enumerate(lines):
-        if not line or len(line.split()) > MAX_CAPTION_WORDS or not _CREDIT_RE.search(line) or not _plain(line):
+        if not line or not _HINT_RE.search(line):
+            continue  # most lines: no sign of a credit, no costly look
+        if len(line.split()) > MAX_CAPTION_WORDS or not _CREDIT_RE.search(line) or not _plain(line):
             continue
         found.add(k)
         nxt = k + 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 
 from techstance.db.curation.quotes.lexicon import (
+    CUE_WORDS,
     DETS,
     SPEECH,
     STATEMENT_RE,
@@ -29,8 +30,11 @@ class Cues(Marks):
         s = self.masked
         toks = self.toks
         verbs: list[Verb] = []
+        last = len(toks) - 1
         for k, (start, end, w) in enumerate(toks):
-            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if w not in CUE_WORDS:
+                continue  # most words: no cue (the set holds every word a cue can start with)
+            nxt = toks[k + 1] if k < last else None
             if w in STATEMENT_VERBS and (m := STATEMENT_RE.match(s, start)) is not None:
                 end = m.end()  # "issued the following statement"
             elif w in ("according", "According", "went") and nxt is not None and \

@@ -263,7 +263,9 @@ class _Finder(Speakers):
             if not is_quotation(words, inner, before, after, cued):
                 continue
             best = next((a for a in attrs if a.speaker is not None), attrs[0])
-            factor = 1.0 if len(words) >= 6 or has_clause(words, inner) else 0.9 if len(words) >= 3 else 0.8
+            factor = 1.0 if len(words) >= 6 else 0.9 if len(words) >= 3 else 0.8  # short: weaker evidence
+            if factor < 1.0 and has_clause(words, inner):
+                factor = 1.0
             for x, a in zip(members, attrs, strict=True):
                 if a.speaker is None and best.speaker is not None:
                     reason = "continues the quotation" if x != members[0] else best.reason

@@ -172,3 +172,5 @@ TITLED_GAP_RE = re.compile(r",\s*(?:[A-Z][\w\-.]*\s+)*")
 DOCUMENT_NOUNS = _words("statement statements release report letter memo filing post blog communique notice")
 BY_ISSUER_RE = re.compile(r"\b(?:by|from)\s+")
 PREP_BEFORE_RE = re.compile(r"\b(?:by|to|with|from|for|of)\s+")
+# Every word a speech cue can start with (speech verbs, "issued ... statement", "according to", "went on").
+CUE_WORDS = SPEECH | STATEMENT_VERBS | _words("according According went")

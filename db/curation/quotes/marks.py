@@ -158,13 +158,22 @@ class Marks:
             last = hi
         parts.append(t[last:])
         masked = "".join(parts)
-        # A dateline is no subject: "WASHINGTON (Reuters) - The department said ...".
-        for m in DATELINE_RE.finditer(masked):
-            masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
-        for k in sorted(self.captions):
-            a = self.line_starts[k]
-            b = self.line_starts[k + 1] - 1 if k + 1 < len(self.line_starts) else self.n
-            masked = masked[:a] + " " * (b - a) + masked[b:]
+        # Photo captions and a dateline ("WASHINGTON (Reuters) - ") are no part of any sentence's subject.
+        blanks = [(m.start(), m.end()) for m in DATELINE_RE.finditer(masked)]
+        for k in self.captions:
+            end = self.line_starts[k + 1] - 1 if k + 1 < len(self.line_starts) else self.n
+            blanks.append((self.line_starts[k], end))
+        if blanks:
+            pieces: list[str] = []
+            last = 0
+            for a, b in sorted(blanks):
+                a = max(a, last)
+                if b > a:
+                    pieces.append(masked[last:a])
+                    pieces.append(" " * (b - a))
+                    last = b
+            pieces.append(masked[last:])
+            masked = "".join(pieces)
         return masked
 
     def _boundaries(self) -> list[int]:

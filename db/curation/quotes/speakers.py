@@ -27,6 +27,7 @@ class Speakers(Mentions):
         self._named: dict[int, SpeakerSpan | None] = {}
         self._resolved: dict[int, SpeakerSpan | None] = {}
         self._pronouns: dict[int, SpeakerSpan | None] = {}
+        self._scans: dict[int, SpeakerSpan | None] = {}
 
     def _subject_raw(self, idx: int) -> Mention | None:
         if idx in self._subjects:
@@ -219,6 +220,11 @@ class Speakers(Mentions):
         return result
 
     def _subject_scan(self, pron: Mention) -> SpeakerSpan | None:
+        if pron.start not in self._scans:
+            self._scans[pron.start] = self._subject_scan_uncached(pron)
+        return self._scans[pron.start]
+
+    def _subject_scan_uncached(self, pron: Mention) -> SpeakerSpan | None:
         """The subject of the nearest sentence before a pronoun, when no speech verb comes between:
         'Emmanuel Macron met Trump on Monday. "...," he added.' Stops at a sentence with a speech verb
         (the last named speaker is then the antecedent) or whose subject is itself a pronoun."""
