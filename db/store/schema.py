@@ -130,7 +130,7 @@ def create_tables(db: Database) -> None:
     db["evidence"].create_index(["role", "claim_table", "claim_id"])
     db["actors"].create_index(["country"])
     db["proposed_quotes"].create_index(["source", "status", "start"])
-    db["proposed_quotes"].create_index(["status", "confidence"])
+    db.table("proposed_quotes").create_index(["status", "confidence"])
     db["edits"].create_index(["record_table", "record_id"])
 
 
