@@ -37,9 +37,9 @@ class Cues(Marks):
             nxt = toks[k + 1] if k < last else None
             if w in STATEMENT_VERBS and (m := STATEMENT_RE.match(s, start)) is not None:
                 end = m.end()  # "issued the following statement"
-            elif w in ("according", "According", "went") and nxt is not None and \
-                    nxt[2] == ("on" if w == "went" else "to"):
-                end = nxt[1]  # "according to", "went on"
+            elif w in ("according", "According", "went", "pointed") and nxt is not None and \
+                    nxt[2] == {"went": "on", "pointed": "out"}.get(w, "to"):
+                end = nxt[1]  # "according to", "went on", "pointed out"
             elif w not in SPEECH:
                 continue
             if k > 0 and toks[k - 1][2].lower() in DETS:

@@ -174,6 +174,12 @@ class _Finder(Speakers):
                 return vk
         return None
 
+    def _continued(self, p: Piece) -> bool:
+        """The writer's sentence goes on in lower case after the quotation, with no punctuation of its own."""
+        inner = self.text[p.open + 1:p.close].rstrip()
+        after = self.masked[p.close + 1:p.close + 3].lstrip()
+        return inner[-1:] not in (",", "?", "!", ".", "\u2014", "\u2013", "-") and after[:1].islower()
+
     def _by_verb(self, vk: int, where: str, confidence: float) -> Attribution:
         v = self.verbs[vk]
         sp = self._resolve(vk)
@@ -198,6 +204,14 @@ class _Finder(Speakers):
             # one reporting the words.
             k = bisect.bisect_left(self.verb_starts, p.open) - 1
             if k >= 0 and self.verbs[k].start >= ss:
+                pre = self._by_verb(k, "before", 0.85)
+                if pre.speaker is not None:
+                    return pre
+        if post is not None and post.speaker is not None and vk is not None and self._continued(p):
+            # '"somewhat volatile" in recent years, to the extent that the company advised ...': a partial
+            # quotation that runs on into the writer's sentence belongs to the verb that reports it.
+            k = bisect.bisect_left(self.verb_starts, p.open) - 1
+            if k >= 0 and self.verbs[k].start >= ss and self._subject_raw(k) is not PASSIVE:
                 pre = self._by_verb(k, "before", 0.85)
                 if pre.speaker is not None:
                     return pre

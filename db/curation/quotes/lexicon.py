@@ -149,7 +149,7 @@ ADVERBS = _words(
 # Before a one- or two-word quotation, these make it a term ('the "core"'); after one, these show it is not
 # modifying a noun ('"firmly opposed" the measures', '"unfairly" and').
 DEFINITE = _words("the this that these those its their our")
-NOT_MODIFIED = NP_STOP | DETS | SPEECH | _words("so too as than")
+NOT_MODIFIED = NP_STOP | DETS | SPEECH | _words("so too as than regarding concerning amid following despite")
 # Before a past participle, these make a speech verb passive: its subject is the one addressed.
 PASSIVE_AUX = _words("be been being is are was were")
 # Words that make a name an institution's, never "he" or "she".
@@ -173,4 +173,4 @@ DOCUMENT_NOUNS = _words("statement statements release report letter memo filing 
 BY_ISSUER_RE = re.compile(r"\b(?:by|from)\s+")
 PREP_BEFORE_RE = re.compile(r"\b(?:by|to|with|from|for|of)\s+")
 # Every word a speech cue can start with (speech verbs, "issued ... statement", "according to", "went on").
-CUE_WORDS = SPEECH | STATEMENT_VERBS | _words("according According went")
+CUE_WORDS = SPEECH | STATEMENT_VERBS | _words("according According went pointed")

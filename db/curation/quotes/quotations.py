@@ -13,11 +13,9 @@ from techstance.db.curation.quotes.lexicon import (
     NAMING_CUE,
     NOT_MODIFIED,
     NOT_SUBJECT,
-    NP_STOP,
     PERSONAL,
     PREPS,
     SMALL,
-    SPEECH,
 )
 
 
@@ -29,13 +27,12 @@ def is_quotation(words: list[str], inner: str, before: str, after: str, cued: bo
         return False
     prev = before.split()[-1:]
     nxt = re.match(r"\s?([a-z][a-z\-]*)\b", after)
-    if n < 12 and prev and prev[0].lower() in ARTICLES and nxt is not None and nxt.group(1) not in NP_STOP \
-            and nxt.group(1) not in SPEECH:
+    if n < 12 and prev and prev[0].lower() in ARTICLES and nxt is not None and nxt.group(1) not in NOT_MODIFIED:
         return False  # a modifier between a determiner and its noun: a "you break it, you own it" policy
     ends_sentence = inner.rstrip()[-1:] in ".!?"
     if 2 <= n <= 12 and not ends_sentence:
         content = [w for w in words if w.lower() not in SMALL]
-        caps = sum(1 for w in content if w[0].isupper())
+        caps = sum(1 for w in content if w[0].isupper() or w[0].isdigit())  # "60 Minutes", "RTX Pro 6000D"
         if content and caps / len(content) >= 0.75:
             return False  # a title or a name: "The Fox Business Network"
     if n >= 6:

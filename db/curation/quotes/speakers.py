@@ -33,14 +33,12 @@ class Speakers(Mentions):
         if idx in self._subjects:
             return self._subjects[idx]
         v = self.verbs[idx]
-        s = self.masked
         ss = self._sentence_start(v.start)
         result: Mention | None
         if v.word.lower() == "according to":
             stop = self._next_bound(v.end)
             stop = min(stop, v.end + 200)
-            comma = s.find(",", v.end, stop)
-            result = self._after(v.end, comma if comma >= 0 else stop)
+            result = self._after(v.end, stop)  # (which reads past an apposition: "..., Fergus Hanson.")
         else:
             before = [tk[2].lower() for tk in self._tokens(max(ss, v.start - 60), v.start)]
             aux = [w for w in before if not (w.endswith("ly") or w in ADVERBS) or w in PASSIVE_AUX]
@@ -61,7 +59,10 @@ class Speakers(Mentions):
                 result = self._agent(v.end, ss)  # 'has been warned by MPs to "..."': not the addressee
             elif before and (before[-1] in ("and", "but", "or") or (v.word.endswith("ing") and before[-1] == ",")):
                 result = COORD
-            elif q_close >= ss and self._words_between(q_close + 1, v.start) == 0:
+            elif q_close >= ss and self._words_between(q_close + 1, v.start) == 0 and v.word.endswith("ing") \
+                    and self.text[q_close - 1] == ",":
+                result = COORD  # 'said the chip is "ahead of every other," adding, "..."'
+            elif q_close >= ss and self._words_between(q_close + 1, v.start) == 0 and self._spoken_before(k):
                 result = self._after(v.end, self._next_bound(v.end))  # '"...," said Zhang'
             else:
                 result = self._closest(max(ss, v.start - 300), v.start, ss)
@@ -96,6 +97,15 @@ class Speakers(Mentions):
                 continue
             return SpeakerSpan(s.start, s.end, "passive: the speaker named next")
         return None
+
+    def _spoken_before(self, k: int) -> bool:
+        """Whether the quoted piece closing at closes[k] reads as words said (so that a verb right after it is
+        inverted, '"...," said Zhang'), not a quoted name ('the CEO of "Nvidia", expressed his ...')."""
+        close = self.closes[k]
+        lo = bisect.bisect_left(self.opens, close) - 1
+        open_ = self.opens[lo] if lo >= 0 else close
+        inner = self.text[open_ + 1:close].rstrip()
+        return inner[-1:] in (",", ".", "!", "?") or len(inner.split()) >= 3
 
     def _resolve(self, idx: int) -> SpeakerSpan | None:
         """The named speaker of verb idx: coordinated verbs take the sentence's subject, pronouns their

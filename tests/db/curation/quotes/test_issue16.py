@@ -193,3 +193,30 @@ def test_according_to_a_reporter_does_not_replace_the_speaker() -> None:
 def test_a_characterising_verb_after_a_quotation_does_not_attribute_it() -> None:
     text = 'The company said it got no credit for "self-reporting" the issues cited by the regulator.'
     assert by_text(text) == {"self-reporting": "The company"}
+
+
+# Found on the second held-out round
+def test_a_programme_or_product_name_with_digits_is_a_title() -> None:
+    assert by_text('"We will not sell it," Ms Ray said in an interview with CBS\'s "60 Minutes," on Sunday.') == \
+        {"We will not sell it": "Ms Ray"}
+
+
+def test_a_quoted_name_before_the_verb_is_no_inverted_attribution() -> None:
+    text = 'Lena Ortiz, the head of "Acme", expressed her "dismay" regarding the ruling.'
+    assert by_text(text) == {"dismay": "Lena Ortiz"}
+
+
+def test_according_to_reads_past_the_role_to_the_name_in_apposition() -> None:
+    text = 'The ban could have "lasting effects", according to the institute\'s policy chief, Rosa Lind.'
+    assert by_text(text) == {"lasting effects": "Rosa Lind"}
+
+
+def test_a_participle_right_after_a_quotation_takes_the_sentence_subject() -> None:
+    text = 'Mr Cole said the chip is "years ahead of any rival," adding, "No, we will not share it."'
+    assert set(by_text(text).values()) == {"Mr Cole"}
+
+
+def test_a_partial_quotation_running_on_belongs_to_the_verb_reporting_it() -> None:
+    text = ('Ms Hale pointed out that sales had been "somewhat volatile" this year, so the firm advised '
+            "analysts to leave them out.")
+    assert by_text(text) == {"somewhat volatile": "Ms Hale"}
