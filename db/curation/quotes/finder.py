@@ -17,9 +17,11 @@ previous quotation's speaker 0.7; less for a pronoun, a passive verb or a short 
 How quotations are found
 ------------------------
 * Quote marks are the double ones: straight ``"`` and curly ``“ ”``. Single quotes (``' ‘ ’``) inside a
-  double-quoted passage are part of the quotation; outside one they are apostrophes or scare quotes. Only
-  a text with no double quote mark at all is read with single quotes as quotation marks (a British
-  style); there an apostrophe between two letters is never a mark, and ``’`` never opens.
+  double-quoted passage are part of the quotation. Outside one, a curly pair ``‘...’`` on one line
+  (``‘`` after a space, a bracket or a dash; ``’`` before a non-letter) is a quoted passage too, as
+  British headlines quote ("Beijing ‘gravely concerned’"); straight singles are apostrophes. A text with
+  no double quote mark at all is read with single quotes as quotation marks (a British style); there an
+  apostrophe between two letters is never a mark, and ``’`` never opens.
 * A straight mark opens a quotation when it follows a space, the start of a line or an opening
   punctuation mark and is followed by a non-space; it closes the open quotation when it follows a
   non-space. An opening mark met while a quotation is already open restarts it there (the earlier one

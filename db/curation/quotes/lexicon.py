@@ -174,3 +174,10 @@ BY_ISSUER_RE = re.compile(r"\b(?:by|from)\s+")
 PREP_BEFORE_RE = re.compile(r"\b(?:by|to|with|from|for|of)\s+")
 # Every word a speech cue can start with (speech verbs, "issued ... statement", "according to", "went on").
 CUE_WORDS = SPEECH | STATEMENT_VERBS | _words("according According went pointed")
+# A curly single-quoted passage in a text that quotes with double marks (headlines): \u2018 opens after a
+# space, a bracket or a dash, the passage holds no other mark and no line break, \u2019 closes before a
+# non-letter.
+SINGLE_PAIR_RE = re.compile(
+    "(?:(?<=[\\s(\\[\u2014\u2013])|^)\u2018([^\\W_][^\u2018\u2019\n\"\u201c\u201d]{0,79}?)\u2019(?![^\\W_])",
+    re.MULTILINE,
+)

@@ -14,6 +14,7 @@ from techstance.db.curation.quotes.lexicon import (
     MARK_RE,
     OPEN_AFTER,
     SINGLE_OPEN_RE,
+    SINGLE_PAIR_RE,
     SINGLE_RE,
 )
 from techstance.db.curation.quotes.spans import Piece
@@ -37,6 +38,8 @@ class Marks:
             if text[start:end].strip() and k not in self.captions:
                 count += 1
         self.pieces = self._scan()
+        if MARK_RE.search(text) is not None:
+            self.pieces = self._with_single_quoted(self.pieces)
         self.masked = self._mask()
         self.bounds = self._boundaries()
         self.closes = [p.close for p in self.pieces if p.closed]
@@ -123,6 +126,29 @@ class Marks:
         if open_at >= 0 and self._quote_paragraph(open_at, open_end):
             add(open_at + 1, open_end, open_end, False, link if link >= 0 else chain)
         return pieces
+
+    def _with_single_quoted(self, pieces: list[Piece]) -> list[Piece]:
+        """Curly single quotation marks outside any double-quoted passage, as British headlines quote
+        ("Beijing \u2018gravely concerned\u2019 by ..."): \u2018 only ever opens (an apostrophe is \u2019), and
+        the pair must close on the same line before a non-letter. Whether such a passage is a quotation is
+        decided like any other (a short one needs a cue that names its speaker)."""
+        t = self.text
+        if "\u2018" not in t:
+            return pieces
+        inside = [(p.open, p.close) for p in pieces]
+        chain = max((p.chain for p in pieces), default=-1) + 1
+        found: list[Piece] = []
+        for m in SINGLE_PAIR_RE.finditer(t):
+            k = bisect.bisect_right(inside, (m.start(), self.n)) - 1
+            if k >= 0 and inside[k][0] < m.start() <= inside[k][1]:
+                continue  # a quotation inside a quotation: part of the outer one
+            a, b = m.start(1), m.end(1)
+            while b > a and (t[b - 1].isspace() or t[b - 1] == ","):
+                b -= 1
+            if b > a:
+                found.append(Piece(m.start(), m.end() - 1, True, a, b, chain))
+                chain += 1
+        return sorted(pieces + found, key=lambda p: p.open) if found else pieces
 
     def _quote_paragraph(self, open_at: int, end: int) -> bool:
         """A quotation that opens its paragraph and runs to its end without a closing mark, when what follows

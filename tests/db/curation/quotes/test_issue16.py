@@ -220,3 +220,26 @@ def test_a_partial_quotation_running_on_belongs_to_the_verb_reporting_it() -> No
     text = ('Ms Hale pointed out that sales had been "somewhat volatile" this year, so the firm advised '
             "analysts to leave them out.")
     assert by_text(text) == {"somewhat volatile": "Ms Hale"}
+
+
+# Curly single quotes in a text that quotes with double marks (British headlines)
+def test_single_quoted_words_with_a_cue_are_proposed_in_a_double_quoting_text() -> None:
+    text = ('Ministry accuses Canberra of using \u2018ideological prejudices\u2019 to block deals\n\n'
+            '"We are gravely concerned," the spokesman said.')
+    assert by_text(text) == {"ideological prejudices": "Ministry", "We are gravely concerned": "the spokesman"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Britain\u2019s \u2018core\u2019 network was discussed. "We will decide soon," Ms Park said.',  # a term
+        'Talks on the \u2018trusted vendor\u2019 list went on. "Nothing is agreed," Ms Park said.',  # no cue
+    ],
+)
+def test_single_quoted_terms_and_apostrophes_are_not_proposed(text: str) -> None:
+    assert [q.text for q in quotes(text)] == [text.split('"')[1].rstrip(",")]
+
+
+def test_single_quotes_inside_a_quotation_stay_part_of_it() -> None:
+    text = '"They called it \u2018a temporary pause\u2019 and it lasted years," Ms Park said.'
+    assert [q.text for q in quotes(text)] == ["They called it \u2018a temporary pause\u2019 and it lasted years"]
