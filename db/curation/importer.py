@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from techstance.db.curation.quotes.finder import extract_quotes
+from techstance.db.curation.quotes import extract_quotes
 from techstance.db.store.records import check_partial_date
 
 MAX_BYTES = 2_000_000  # far beyond any news article; a bigger file is not an article
@@ -88,9 +88,10 @@ def import_article(conn: sqlite3.Connection, path: Path, *, outlet: str | None =
         for i, p in enumerate(proposals):
             conn.execute(
                 'INSERT INTO proposed_quotes (id, source, topic, start, "end", text, speaker, speaker_start, '
-                "speaker_end, cue, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed')",
+                "speaker_end, cue, cue_start, cue_end, confidence, reason, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed')",
                 (f"{source_id}-q{i + 1:03d}", source_id, topic, p.start, p.end, p.text, p.speaker,
-                 p.speaker_start, p.speaker_end, p.cue),
+                 p.speaker_start, p.speaker_end, p.cue, p.cue_start, p.cue_end, p.confidence, p.reason),
             )
         conn.execute(
             'INSERT INTO edits (at, action, record_table, record_id, "before", "after", note) '

@@ -284,13 +284,22 @@ class Proposal:
     text: str
     speaker: str | None
     cue: str | None
+    # The evidence of the attribution: the cue's span in the source (to mark it with the quotation), the
+    # finder's confidence (0..1) and why it chose the speaker ("named after the quote", ...).
+    cue_start: int | None
+    cue_end: int | None
+    confidence: float | None
+    reason: str | None
 
 
 def open_proposals(conn: sqlite3.Connection, limit: int = 200) -> list[Proposal]:
-    """Proposed quotations waiting for review, by source and position."""
-    rows = conn.execute('SELECT id, source, topic, start, "end", text, speaker, cue FROM proposed_quotes '
-                        "WHERE status = 'proposed' ORDER BY source, start LIMIT ?", (limit,)).fetchall()
-    keys = ("id", "source", "topic", "start", "end", "text", "speaker", "cue")
+    """Proposed quotations waiting for review, the surest first (then by source and position), so that a
+    reviewer works through the likely ones quickly and spends attention where the finder was unsure."""
+    keys = ("id", "source", "topic", "start", "end", "text", "speaker", "cue", "cue_start", "cue_end",
+            "confidence", "reason")
+    columns = ", ".join(f'"{k}"' for k in keys)
+    rows = conn.execute(f"SELECT {columns} FROM proposed_quotes WHERE status = 'proposed' "
+                        "ORDER BY confidence IS NULL, confidence DESC, source, start LIMIT ?", (limit,)).fetchall()
     return [Proposal(**dict(zip(keys, r, strict=True))) for r in rows]
 
 

@@ -109,10 +109,13 @@ def create_tables(db: Database) -> None:
          "after": str, "note": str},
         pk="id", not_null={"at", "action", "record_table", "record_id"}, strict=True,
     )
-    # Quotations found in imported articles, waiting for review; accepting one makes a quote.
+    # Quotations found in imported articles, waiting for review; accepting one makes a quote. With each,
+    # the evidence of its attribution: the cue's span in the source, the finder's confidence (0..1, the
+    # review order) and why it chose the speaker ("named after the quote", "he -> the last person speaking").
     db["proposed_quotes"].create(
         {"id": str, "source": str, "topic": str, "start": int, "end": int, "text": str, "speaker": str,
-         "speaker_start": int, "speaker_end": int, "cue": str, "status": str, "quote": str},
+         "speaker_start": int, "speaker_end": int, "cue": str, "status": str, "quote": str,
+         "cue_start": int, "cue_end": int, "confidence": float, "reason": str},
         pk="id", not_null={"source", "start", "end", "text", "status"},
         foreign_keys=[("source", "sources", "id")], strict=True,
     )
@@ -127,6 +130,7 @@ def create_tables(db: Database) -> None:
     db["evidence"].create_index(["role", "claim_table", "claim_id"])
     db["actors"].create_index(["country"])
     db["proposed_quotes"].create_index(["source", "status", "start"])
+    db.table("proposed_quotes").create_index(["status", "confidence"])
     db["edits"].create_index(["record_table", "record_id"])
 
 

@@ -263,7 +263,7 @@ def test_reading_order_and_no_overlap() -> None:
         'The so-called "gold standard of network security" turned out to be nothing of the sort.',
         'Critics say it is a "you break it, you own it" policy that will backfire.',
         'He used the word "catastrophic" three times.',
-        'Officials described the equipment as "safe" and "reliable".',
+        'The equipment was described as "safe" and "reliable".',  # nobody is said to have said it
         'The ban would result in "substantial" repercussions.',
         'They said his department had been "out around the world" for months.',
         'The relationship is "not at risk", he said, and the UK remains "a partner and a friend".',
@@ -402,6 +402,9 @@ def test_200kb_article_takes_well_under_a_second() -> None:
 
 def test_module_does_not_import_the_ui() -> None:
     root = Path(__file__).resolve().parents[4]
-    source = (root / "db" / "curation" / "quotes" / "finder.py").read_text(encoding="utf-8")
-    for name in ("textual", "rich", "tui"):
-        assert f"import {name}" not in source and f"from {name}" not in source
+    modules = sorted((root / "db" / "curation" / "quotes").glob("*.py"))
+    assert len(modules) >= 8  # the package split by concern
+    for module in modules:
+        source = module.read_text(encoding="utf-8")
+        for name in ("textual", "rich", "tui", "techstance.tui"):
+            assert f"import {name}" not in source and f"from {name}" not in source, module.name
