@@ -73,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("build", parents=[common, seeds],
-                   help="validate the seeds and (re)build the database atomically")
+                   help="validate the seeds and (re)build the database atomically").add_argument(
+        "--force", action="store_true",
+        help="replace a database holding edits or proposals the seeds lack, after a timestamped backup beside it")
     sub.add_parser("check", parents=[seeds], help="validate the seeds without writing anything")
     serve = sub.add_parser("serve", parents=[common],
                            help="serve the read-only kiosk to web browsers (textual-serve)")
@@ -146,13 +148,14 @@ def cmd_check(seed_dir: Path) -> int:
     return EXIT_OK
 
 
-def cmd_build(seed_dir: Path, db_path: Path) -> int:
+def cmd_build(seed_dir: Path, db_path: Path, force: bool = False) -> int:
     from techstance.db.curation.build import BuildError, build_database
     from techstance.db.curation.seeds import SeedError, bundled_seeds_dir
 
     try:
         # Built from techstance's own seeds, it may be rebuilt when they change; from others, never.
-        report = build_database(seed_dir, db_path, bundled=seed_dir.resolve() == bundled_seeds_dir().resolve())
+        report = build_database(seed_dir, db_path, bundled=seed_dir.resolve() == bundled_seeds_dir().resolve(),
+                                force=force)
     except SeedError as err:
         return _seed_problems(err)
     except BuildError as err:
@@ -390,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return cmd_check(seed_dir)
         if args.command == "build":
-            return cmd_build(seed_dir, args.db or default_database_path())
+            return cmd_build(seed_dir, args.db or default_database_path(), args.force)
         if args.command == "serve":
             return cmd_serve(args)
         if args.command == "import":

@@ -7,10 +7,13 @@ between runs (time, paths, random ids) goes into the file: the same seeds give t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +38,21 @@ class BuildReport:
     decisions: int
     quotes: int
     evidence: int
+    proposals: int = 0  # rows of proposed_quotes and edits the seeds carried
+    edits: int = 0
+    backup: Path | None = None  # where --force kept the database it replaced
 
     def summary(self) -> str:
-        return (
+        kinds = ((self.proposals, "proposed quotes"), (self.edits, "history entries"))
+        work = [f"{n} {what}" for n, what in kinds if n]
+        line = (
             f"built {self.path}: {self.decisions} decisions, {self.quotes} quotes, "
-            f"{self.evidence} evidence rows from {self.sources} sources "
+            f"{self.evidence} evidence rows" + "".join(f", {w}" for w in work) + f" from {self.sources} sources "
             f"({self.countries} countries, {self.actors} actors, {self.topics} topics)"
         )
+        if self.backup is not None:
+            line += f"; the database it replaced was kept as {self.backup}"
+        return line
 
 
 def write_seeds(db: Database, seeds: SeedSet) -> int:
@@ -84,12 +95,119 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
     return len(evidence)
 
 
+def write_work(db: Database, seeds: SeedSet) -> None:
+    """Proposals waiting for review and the edit history, as exported with the seeds. The history is
+    numbered in time order (ties in the order of the file), so logs merged from two analysts interleave."""
+    db.table("proposed_quotes").insert_all(p.model_dump() for p in seeds.proposals)
+    history = sorted(seeds.history, key=lambda e: e.at)
+    db.table("edits").insert_all({"id": n, **e.model_dump()} for n, e in enumerate(history, 1))
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """What replacing a database would lose: its edits and pending proposals that the seeds lack."""
+
+    edits: int
+    proposals: int
+
+    def __bool__(self) -> bool:
+        return bool(self.edits or self.proposals)
+
+    def __str__(self) -> str:
+        parts = [f"{self.edits} edit{'s' if self.edits != 1 else ''}" if self.edits else "",
+                 f"{self.proposals} pending proposed quote{'s' if self.proposals != 1 else ''}"
+                 if self.proposals else ""]
+        return " and ".join(p for p in parts if p)
+
+
+class WouldLoseError(BuildError):
+    """The database holds work the seeds do not carry; nothing was written."""
+
+
+def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return conn.execute(query, (name,)).fetchone() is not None
+
+
+def work_at_risk(db_path: Path, seeds: SeedSet) -> AtRisk:
+    """The edits (table `edits`) and pending proposals (`proposed_quotes`) in the techstance database at
+    `db_path` that `seeds` do not carry. A file that is not a techstance database holds none we know of
+    (an older one may lack the tables); one that cannot be read is a BuildError: we cannot tell."""
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return AtRisk(0, 0)
+    try:
+        try:
+            ours = conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        except sqlite3.DatabaseError:
+            return AtRisk(0, 0)  # not an SQLite database at all
+        if not ours:
+            return AtRisk(0, 0)
+        edits = proposals = 0
+        if _table_exists(conn, "edits"):
+            carried = Counter(e.key() for e in seeds.history)
+            stored = Counter(conn.execute('SELECT at, action, record_table, record_id, "before", "after", note '
+                                          "FROM edits").fetchall())
+            edits = sum((stored - carried).values())
+        if _table_exists(conn, "proposed_quotes"):
+            known = {p.id for p in seeds.proposals}
+            pending = conn.execute("SELECT id FROM proposed_quotes WHERE status = 'proposed'").fetchall()
+            proposals = sum(1 for (proposal_id,) in pending if proposal_id not in known)
+        return AtRisk(edits, proposals)
+    except sqlite3.Error as err:
+        raise BuildError(f"cannot tell whether {db_path} holds edits ({err}); "
+                         "--force replaces it and keeps a backup") from None
+    finally:
+        conn.close()
+
+
+def _refuse_if_work_is_lost(db_path: Path, seeds: SeedSet) -> None:
+    at_risk = work_at_risk(db_path, seeds)
+    if at_risk:
+        raise WouldLoseError(
+            f"{db_path} holds {at_risk} that these seeds do not have; not replaced "
+            f"(`techstance export-seeds --db {db_path} DIR` keeps them; --force rebuilds and keeps a backup)"
+        )
+
+
+def backup_database(db_path: Path) -> Path:
+    """Copy `db_path` beside itself as NAME.backup-<UTC time>.db (SQLite's backup: a consistent copy
+    even while another process writes); a file that is not SQLite is copied byte for byte."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stem, suffix = db_path.stem, db_path.suffix or ".db"
+    target, n = db_path.with_name(f"{stem}.backup-{stamp}{suffix}"), 1
+    while target.exists():
+        n += 1
+        target = db_path.with_name(f"{stem}.backup-{stamp}-{n}{suffix}")
+    try:
+        try:
+            source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+                source.close()
+        except sqlite3.DatabaseError:
+            target.unlink(missing_ok=True)
+            shutil.copy2(db_path, target)
+    except OSError as err:
+        target.unlink(missing_ok=True)
+        raise BuildError(f"cannot back up {db_path} as {target}: {err.strerror or err}") from None
+    return target
+
+
 # meta `seeds_origin`: built from techstance's bundled seeds, or from anyone else's.
 ORIGIN_KEY, ORIGIN_BUNDLED, ORIGIN_OTHER = "seeds_origin", "bundled", "other"
 
 
-def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> BuildReport:
+def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False, force: bool = False) -> BuildReport:
     """Validate the seeds and replace `db_path` with a fresh database built from them.
+
+    A database holding edits or pending proposals that the seeds do not carry is not replaced
+    (WouldLoseError, one line with the counts); with `force` it is, after a backup beside it
+    (BuildReport.backup; --force backs up whatever file it replaces).
 
     `bundled` says the seeds are techstance's own: meta `seeds_origin` records it, and only such
     a database is ever rebuilt from newer bundled seeds (techstance.db.curation.default_db.refresh_default_database).
@@ -101,6 +219,8 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
     db_path = Path(db_path)
     if db_path.is_dir():
         raise BuildError(f"{db_path} is a directory, not a database file")
+    if db_path.exists() and not force:
+        _refuse_if_work_is_lost(db_path, seeds)
     folder = db_path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -122,6 +242,7 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
             with conn:
                 create_tables(db)
                 evidence_count = write_seeds(db, seeds)
+                write_work(db, seeds)
                 db["meta"].insert({"key": ORIGIN_KEY, "value": ORIGIN_BUNDLED if bundled else ORIGIN_OTHER})
                 create_search_and_views(db)
             conn.execute("VACUUM")
@@ -129,6 +250,12 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
             conn.close()
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        backup = None
+        if db_path.exists():
+            if force:
+                backup = backup_database(db_path)
+            else:
+                _refuse_if_work_is_lost(db_path, seeds)  # again: an edit may have been made meanwhile
         os.replace(tmp, db_path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
@@ -145,4 +272,7 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
         decisions=len(seeds.decisions),
         quotes=len(seeds.quotes),
         evidence=evidence_count,
+        proposals=len(seeds.proposals),
+        edits=len(seeds.history),
+        backup=backup,
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from techstance.db.curation.work_records import EditEntry, ProposalRecord
 from techstance.db.store.records import Actor, Country, Decision, Evidence, FieldError, Quote, Source, Topic
 from techstance.db.store.rules import decision_claim_problems, span_problem
 
@@ -25,6 +26,12 @@ SEED_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "actors.toml": ("actor", Actor),
     "decisions.toml": ("decision", Decision),
     "quotes.toml": ("quote", Quote),
+}
+# Optional files: work a database holds besides the curated records, written by `export-seeds` so that
+# a build recreates the same database (techstance.db.curation.work_records).
+WORK_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "proposals.toml": ("proposal", ProposalRecord),
+    "history.toml": ("edit", EditEntry),
 }
 SOURCES_DIR = "sources"
 
@@ -62,6 +69,8 @@ class SeedSet:
     decisions: list[Decision] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # source id -> verbatim text
+    proposals: list[ProposalRecord] = field(default_factory=list)
+    history: list[EditEntry] = field(default_factory=list)  # in the order of the file
     digest: str = ""  # SHA-256 over every seed file: tells whether a database is out of date
 
 
@@ -74,7 +83,7 @@ def bundled_seeds_dir() -> Path:
 
 def seeds_digest(seed_dir: Path) -> str:
     digest = hashlib.sha256()
-    paths = [seed_dir / name for name in SEED_FILES]
+    paths = [seed_dir / name for name in [*SEED_FILES, *WORK_FILES]]
     paths += sorted((seed_dir / SOURCES_DIR).glob("*.txt"))
     for path in paths:
         if path.is_file():
@@ -127,8 +136,10 @@ def _read_toml(path: Path, shown: str, problems: list[Problem]) -> dict[str, Any
 def _load_records(
     seed_dir: Path, name: str, problems: list[Problem]
 ) -> list[tuple[str, BaseModel]]:
-    kind, model = SEED_FILES[name]
+    kind, model = SEED_FILES[name] if name in SEED_FILES else WORK_FILES[name]
     shown = _display(seed_dir / name, seed_dir)
+    if name in WORK_FILES and not (seed_dir / name).exists():
+        return []  # optional: no work of that kind
     data = _read_toml(seed_dir / name, shown, problems)
     if data is None:
         return []
@@ -227,13 +238,36 @@ class _Checker:
                       item.excerpt, "excerpt")
 
 
+def _check_proposals(check: _Checker, items: list[tuple[str, BaseModel]], topics: set[str], sources: set[str],
+                     quotes: set[str]) -> None:
+    """Proposals point at a stored source (their span is its text) and an accepted one at its quote."""
+    name = "proposals.toml"
+    check.unique(name, items, "id")
+    for record, proposal in items:
+        assert isinstance(proposal, ProposalRecord)
+        if proposal.topic is not None and proposal.topic not in topics:
+            check.add(name, record, "topic", f"unknown topic '{proposal.topic}'")
+        if proposal.quote is not None and proposal.quote not in quotes:
+            check.add(name, record, "quote", f"unknown quote '{proposal.quote}'")
+        text = check.texts.get(proposal.source)
+        if text is None:
+            if proposal.source not in sources:
+                check.add(name, record, "source", f"unknown source '{proposal.source}'")
+            continue
+        check.span(name, record, "text", proposal.source, proposal.start, proposal.end, proposal.text,
+                   "proposed text")
+        if proposal.speaker_end is not None and proposal.speaker_end > len(text):
+            check.add(name, record, "speaker_end",
+                      f"speaker span ends at {proposal.speaker_end}, past the source's {len(text)} characters")
+
+
 def load_seeds(seed_dir: Path) -> SeedSet:
     """Read and check every seed file; raise SeedError listing all problems found."""
     seed_dir = Path(seed_dir)
     problems: list[Problem] = []
     if not seed_dir.is_dir():
         raise SeedError([Problem(str(seed_dir), "", "", "seed directory not found")])
-    loaded = {name: _load_records(seed_dir, name, problems) for name in SEED_FILES}
+    loaded = {name: _load_records(seed_dir, name, problems) for name in [*SEED_FILES, *WORK_FILES]}
     check = _Checker(seed_dir, problems)
 
     check.unique("topics.toml", loaded["topics.toml"], "id")
@@ -295,6 +329,9 @@ def load_seeds(seed_dir: Path) -> SeedSet:
             check.add(name, record, "said_on",
                       f"date {quote.said_on} has no evidence (claim = 'said_on')")
 
+    quote_ids = {m.id for _, m in loaded["quotes.toml"]}  # type: ignore[attr-defined]
+    _check_proposals(check, loaded["proposals.toml"], topics, sources, quote_ids)
+
     if problems:
         raise SeedError(problems)
     return SeedSet(
@@ -305,5 +342,7 @@ def load_seeds(seed_dir: Path) -> SeedSet:
         decisions=[m for _, m in loaded["decisions.toml"]],  # type: ignore[misc]
         quotes=[m for _, m in loaded["quotes.toml"]],  # type: ignore[misc]
         texts=check.texts,
+        proposals=[m for _, m in loaded["proposals.toml"]],  # type: ignore[misc]
+        history=[m for _, m in loaded["history.toml"]],  # type: ignore[misc]
         digest=seeds_digest(seed_dir),
     )
