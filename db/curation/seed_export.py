@@ -29,7 +29,13 @@ _HEADERS = {
     "actors.toml": _HEADER + "\nWho speaks or decides: kind is person, body, company, anonymous or document.",
     "decisions.toml": _HEADER + "\nclaim is 'decision', 'date' or 'condition:N'; role is 'supports' or 'disputes'.",
     "quotes.toml": _HEADER + "\nA quote's own span is its first evidence; [[quote.evidence]] adds corroboration.",
+    "proposals.toml": _HEADER + "\nQuotations found in imported articles; status is proposed, accepted or rejected.",
+    "history.toml": _HEADER + "\nEvery change made after a build, oldest first; before and after are the rows as JSON.",
 }
+# Both analysts of a shared tracker append to these two files: git's union merge keeps both sides'
+# new blocks instead of calling that a conflict (entries are never changed in place, only added).
+_GITATTRIBUTES = ("# Written by techstance export-seeds: additions on both sides of a merge are kept, not conflicts.\n"
+                  "history.toml merge=union\nproposals.toml merge=union\n")
 
 
 @contextmanager
@@ -55,7 +61,7 @@ def _check_target(folder: Path) -> None:
 def _file_names(conn: sqlite3.Connection) -> dict[str, str]:
     """source id -> file name under sources/: its seed_file when it has a usable, unused one,
     else one derived from its id (imported sources have none), never clashing with another."""
-    query = "SELECT id, seed_file FROM sources ORDER BY rowid"
+    query = "SELECT id, seed_file FROM sources ORDER BY id"
     rows = [(r["id"], r["seed_file"]) for r in _cursor(conn).execute(query)]
     reserved = {f.casefold() for _, f in rows if f is not None and _SEED_FILE.match(f)}
     used: set[str] = set()
@@ -73,9 +79,75 @@ def _file_names(conn: sqlite3.Connection) -> dict[str, str]:
     return names
 
 
+def _claim_order(claim: str) -> tuple[int, int, str]:
+    """Evidence in the order a curator reads a record: the event, its date, its conditions by number."""
+    kind, _, number = claim.partition(":")
+    rank = {"decision": 0, "quote": 0, "date": 1, "said_on": 1, "condition": 2}.get(kind, 3)
+    return (rank, int(number) if number.isdigit() else 0, claim)
+
+
+def _evidence_key(e: sqlite3.Row) -> tuple[Any, ...]:
+    return (_claim_order(e["claim_field"]), e["source"], e["start"], e["end"], e["role"], e["excerpt"])
+
+
 def _evidence_record(r: sqlite3.Row) -> dict[str, Any]:
     return {"claim": r["claim_field"], "source": r["source"], "start": r["start"], "end": r["end"],
             "excerpt": r["excerpt"], "role": r["role"]}
+
+
+class CannotCarry(ValueError):  # noqa: N818 - read as "export_seeds: cannot carry ..."
+    """The database holds something seed files cannot hold; nothing was written."""
+
+
+# What the seed files hold, table by table: a column not listed here would be lost, so the export
+# refuses it (a schema change must teach the export, and the build, the new column first).
+CARRIED_COLUMNS: dict[str, set[str]] = {
+    "topics": {"id", "title", "description"},
+    "countries": {"code", "name", "region", "tile_row", "tile_col"},
+    "sources": {"id", "outlet", "title", "published", "date_precision", "date_inferred", "seed_file", "text",
+                "sha256", "notes"},
+    "actors": {"id", "name", "kind", "role", "affiliation", "country"},
+    "decisions": {"id", "topic", "country", "stance", "status", "date", "date_precision", "date_inferred",
+                  "summary", "conditions"},
+    "quotes": {"id", "topic", "actor", "country", "text", "said_on", "said_on_precision", "source", "start",
+               "end"},
+    "evidence": {"id", "claim_table", "claim_id", "claim_field", "source", "start", "end", "excerpt", "role"},
+    "meta": {"key", "value"},
+    "edits": {"id", "at", "action", "record_table", "record_id", "before", "after", "note"},
+    "proposed_quotes": {"id", "source", "topic", "start", "end", "text", "speaker", "speaker_start",
+                        "speaker_end", "cue", "status", "quote"},
+}
+# meta rows a build writes itself (schema version, digest of the seeds, where they came from).
+REGENERATED_META = {"schema_version", "seeds_sha256", "seeds_origin"}
+
+
+def _uncarried(conn: sqlite3.Connection) -> list[str]:
+    """Everything in the database that seed files cannot hold, one phrase each."""
+    cur = _cursor(conn)
+    lost: list[str] = []
+    tables = [r["name"] for r in cur.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    search = tuple(f"{t}_fts" for t in CARRIED_COLUMNS)  # full-text indexes: rebuilt from the rows
+    for table in tables:
+        if table.startswith(search):
+            continue
+        if table not in CARRIED_COLUMNS:
+            lost.append(f"table '{table}'")
+            continue
+        columns = [r["name"] for r in cur.execute(f"PRAGMA table_info([{table}])")]
+        lost += [f"column {table}.{c}" for c in columns if c not in CARRIED_COLUMNS[table]]
+    if "meta" in tables:
+        keys = [r["key"] for r in cur.execute("SELECT key FROM meta ORDER BY key")]
+        lost += [f"meta '{k}'" for k in keys if k not in REGENERATED_META]
+    orphans = cur.execute(
+        "SELECT COUNT(*) AS n, MIN(e.id) AS first FROM evidence e WHERE NOT ("
+        "(e.claim_table = 'decisions' AND EXISTS (SELECT 1 FROM decisions d WHERE d.id = e.claim_id)) OR "
+        "(e.claim_table = 'quotes' AND EXISTS (SELECT 1 FROM quotes q WHERE q.id = e.claim_id)))"
+    ).fetchone()
+    if orphans["n"]:
+        lost.append(f"{orphans['n']} evidence row{'s' if orphans['n'] != 1 else ''} of no decision or quote "
+                    f"(e.g. '{orphans['first']}')")
+    return lost
 
 
 def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
@@ -84,12 +156,12 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
 
     tables["topics.toml"] = ("topic", [
         {"id": r["id"], "title": r["title"], "description": r["description"]}
-        for r in cur.execute("SELECT id, title, description FROM topics ORDER BY rowid")
+        for r in cur.execute("SELECT id, title, description FROM topics ORDER BY id")
     ])
     tables["countries.toml"] = ("country", [
         {"code": r["code"], "name": r["name"], "region": r["region"], "tile_row": r["tile_row"],
          "tile_col": r["tile_col"]}
-        for r in cur.execute("SELECT code, name, region, tile_row, tile_col FROM countries ORDER BY rowid")
+        for r in cur.execute("SELECT code, name, region, tile_row, tile_col FROM countries ORDER BY code")
     ])
 
     names = _file_names(conn)
@@ -97,7 +169,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     sources = []
     for r in cur.execute(
         "SELECT id, outlet, title, published, date_precision, date_inferred, text, sha256, notes "
-        "FROM sources ORDER BY rowid"
+        "FROM sources ORDER BY id"
     ):
         # The text byte for byte; sha256 as stored: if it no longer matches the text, the build says so.
         (folder / SOURCES_DIR / names[r["id"]]).write_bytes(r["text"].encode("utf-8"))
@@ -111,23 +183,24 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     tables["actors.toml"] = ("actor", [
         {"id": r["id"], "name": r["name"], "kind": r["kind"], "role": r["role"],
          "affiliation": r["affiliation"], "country": r["country"]}
-        for r in cur.execute("SELECT id, name, kind, role, affiliation, country FROM actors ORDER BY rowid")
+        for r in cur.execute("SELECT id, name, kind, role, affiliation, country FROM actors ORDER BY id")
     ])
 
     evidence: dict[tuple[str, str], list[sqlite3.Row]] = {}
     for r in cur.execute(
         'SELECT claim_table, claim_id, claim_field, source, start, "end", excerpt, role FROM evidence '
-        "WHERE claim_table IN ('decisions', 'quotes') ORDER BY rowid"
+        "WHERE claim_table IN ('decisions', 'quotes') ORDER BY id"
     ):
         evidence.setdefault((r["claim_table"], r["claim_id"]), []).append(r)
-    total_evidence = cur.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
+    for items in evidence.values():
+        items.sort(key=_evidence_key)
     exported = 0  # rows of this database's evidence table that the seeds hold
     added = 0  # quotes' own spans that this database lacks, which a build adds
 
     decisions = []
     for r in cur.execute(
         "SELECT id, topic, country, stance, status, date, date_precision, date_inferred, summary, conditions "
-        "FROM decisions ORDER BY rowid"
+        "FROM decisions ORDER BY id"
     ):
         record: dict[str, Any] = {
             "id": r["id"], "topic": r["topic"], "country": r["country"], "stance": r["stance"],
@@ -148,14 +221,14 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     quotes = []
     for r in cur.execute(
         'SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end" '
-        "FROM quotes ORDER BY rowid"
+        "FROM quotes ORDER BY id"
     ):
         record = {"id": r["id"], "topic": r["topic"], "actor": r["actor"], "country": r["country"],
                   "text": r["text"], "said_on": r["said_on"]}
         if r["said_on"] is not None or r["said_on_precision"] != "unknown":
             record["said_on_precision"] = r["said_on_precision"]
         record.update(source=r["source"], start=r["start"], end=r["end"])
-        own = ("quote", r["source"], r["start"], r["end"], "supports")
+        own: tuple[Any, ...] | None = ("quote", r["source"], r["start"], r["end"], "supports")
         extra = []
         for e in evidence.pop(("quotes", r["id"]), []):
             exported += 1
@@ -168,30 +241,49 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         quotes.append(record)
     tables["quotes.toml"] = ("quote", quotes)
 
+    tables["proposals.toml"] = ("proposal", [
+        dict(r)
+        for r in cur.execute('SELECT id, source, topic, start, "end", text, speaker, speaker_start, speaker_end, '
+                             "cue, status, quote FROM proposed_quotes ORDER BY id")
+    ])
+    # The log in the order it was written; its numbers are not kept (a build numbers it in time order).
+    tables["history.toml"] = ("edit", [
+        dict(r)
+        for r in cur.execute('SELECT at, action, record_table, record_id, "before", "after", note '
+                             "FROM edits ORDER BY id")
+    ])
+
     for name, (kind, records) in tables.items():
         (folder / name).write_text(dumps({kind: records}, header=_HEADERS[name]), encoding="utf-8", newline="\n")
+    (folder / ".gitattributes").write_text(_GITATTRIBUTES, encoding="utf-8", newline="\n")
     counts = {name.removesuffix(".toml"): len(records) for name, (_, records) in tables.items()}
     counts["evidence"] = exported + added
-    counts["skipped_evidence"] = total_evidence - exported
     return counts
 
 
 def export_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
-    """Write the database back out as seed files (topics.toml, countries.toml, sources.toml, actors.toml,
-    decisions.toml, quotes.toml and sources/<seed_file> with each source's text byte for byte, encoded UTF-8)
-    that `build_database(folder, path)` turns into the same data, in the record layout of the bundled
-    seeds (seeds/*.toml): decision evidence as [[decision.evidence]] with
-    claim/source/start/end/excerpt/role; a quote's own span is its fields, and its extra evidence rows (claim
-    'quote' or 'said_on' other than its own span) as [[quote.evidence]]. Sources without seed_file (imported
-    ones) get a file name derived from their id. Records in a stable order (the tables' rowid order). The folder
-    must not exist or be empty; refuse otherwise (ValueError with a one-line message). Returns counts per kind.
+    """Write the database back out as seed files that `build_database(folder, path)` turns into the same
+    database: topics.toml, countries.toml, sources.toml, actors.toml, decisions.toml, quotes.toml, the work in
+    progress and audit trail (proposals.toml: every proposed_quotes row; history.toml: every edits row, oldest
+    first), sources/<seed_file> with each source's text byte for byte (UTF-8), and a .gitattributes that lets
+    git merge two analysts' additions to the two append-only files.
 
-    The counts are topics, countries, sources, actors, decisions, quotes; evidence (the evidence rows the
-    seeds hold, each quote's own span included: what a build of them reports); skipped_evidence (rows that
-    belong to no decision or quote, which seeds cannot hold). Everything is written into a temporary folder
-    beside `folder` and moved into place only when complete. A source's sha256 is written as stored: when it
-    no longer matches the text, building the export reports it (the spans need checking) rather than this
-    hiding it. The database is only read, in one transaction.
+    Made for version control: every record sorted by its key (id; countries by code; proposals by id; the
+    history in the order it was written), one record per block, nested evidence in reading order (event,
+    date, conditions by number, then source and position), so the same data always gives the same bytes
+    whatever order its rows were written in. Sources without seed_file (imported ones) get a file name
+    derived from their id. A quote's own span is its fields; its other evidence rows are [[quote.evidence]].
+
+    Regenerated by the build rather than carried (docs/curating.md): evidence ids (derived from what each row
+    says), the history's numbers (time order), meta (schema version, digest of the seeds, their origin) and
+    the search indexes. Anything else seed files cannot hold (evidence of no decision or quote, a column,
+    table or meta key this export does not know) is refused with CannotCarry (a ValueError) naming it, before
+    anything is written. The folder must not exist or be empty (ValueError with a one-line message
+    otherwise). Everything is written into a temporary folder beside it and moved into place only when
+    complete. A source's sha256 is written as stored: when it no longer matches the text, building the export
+    reports it (the spans need checking) rather than this hiding it. The database is only read, in one
+    transaction. Returns counts per file (topics ... quotes, proposals, history) and evidence: the evidence
+    rows the seeds hold, each quote's own span included (what a build of them reports).
     """
     folder = Path(folder)
     _check_target(folder)
@@ -202,6 +294,10 @@ def export_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         os.umask(mask)
         os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes the folder private; seeds are ordinary files
         with _snapshot(conn):
+            lost = _uncarried(conn)
+            if lost:
+                raise CannotCarry("cannot export what seed files cannot hold, so nothing was written: "
+                                  + ", ".join(lost))
             counts = _write_seeds(conn, tmp)
         _check_target(folder)  # nothing appeared there meanwhile
         if folder.is_dir():
