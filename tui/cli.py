@@ -322,7 +322,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{prefix}{shown}: stored as source '{_shown(result.source_id)}', "
                   f"{result.proposals} quotation(s) proposed")
         else:
-            print(f"{prefix}{shown}: already stored as source '{_shown(result.source_id)}'; nothing changed")
+            proposed += result.proposals  # proposed again: its earlier proposals were lost
+            print(f"{prefix}{shown}: already stored as source '{_shown(result.source_id)}'; "
+                  + (f"{result.proposals} quotation(s) proposed again" if result.proposals else "nothing changed"))
     print(f"{stored} article(s) stored, {proposed} quotation(s) proposed for review"
           + (f", {failed} file(s) refused" if failed else ""))
     return EXIT_FAILURE if failed else EXIT_OK

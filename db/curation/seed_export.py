@@ -4,12 +4,13 @@ gives the same files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,9 @@ _HEADERS = {
     "actors.toml": _HEADER + "\nWho speaks or decides: kind is person, body, company, anonymous or document.",
     "decisions.toml": _HEADER + "\nclaim is 'decision', 'date' or 'condition:N'; role is 'supports' or 'disputes'.",
     "quotes.toml": _HEADER + "\nA quote's own span is its first evidence; [[quote.evidence]] adds corroboration.",
-    "proposals.toml": _HEADER + "\nQuotations found in imported articles; status is proposed, accepted or rejected.",
-    "history.toml": _HEADER + "\nEvery change made after a build, oldest first; before and after are the rows as JSON.",
+    "proposals": _HEADER + "\nQuotations found in one imported article; status is proposed, accepted or rejected.",
+    "history": _HEADER + "\nThe changes made in one second (UTC), in order; before and after are the rows as JSON.",
 }
-# Both analysts of a shared tracker append to these two files: git's union merge keeps both sides'
-# new blocks instead of calling that a conflict (entries are never changed in place, only added).
-_GITATTRIBUTES = ("# Written by techstance export-seeds: additions on both sides of a merge are kept, not conflicts.\n"
-                  "history.toml merge=union\nproposals.toml merge=union\n")
 
 
 @contextmanager
@@ -241,37 +238,64 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         quotes.append(record)
     tables["quotes.toml"] = ("quote", quotes)
 
-    tables["proposals.toml"] = ("proposal", [
-        dict(r)
-        for r in cur.execute('SELECT id, source, topic, start, "end", text, speaker, speaker_start, speaker_end, '
-                             "cue, status, quote FROM proposed_quotes ORDER BY id")
-    ])
-    # The log in the order it was written; its numbers are not kept (a build numbers it in time order).
-    tables["history.toml"] = ("edit", [
-        dict(r)
-        for r in cur.execute('SELECT at, action, record_table, record_id, "before", "after", note '
-                             "FROM edits ORDER BY id")
-    ])
-
     for name, (kind, records) in tables.items():
         (folder / name).write_text(dumps({kind: records}, header=_HEADERS[name]), encoding="utf-8", newline="\n")
-    (folder / ".gitattributes").write_text(_GITATTRIBUTES, encoding="utf-8", newline="\n")
     counts = {name.removesuffix(".toml"): len(records) for name, (_, records) in tables.items()}
     counts["evidence"] = exported + added
+    counts["proposals"] = _write_work(folder, "proposals", "proposal", _by_file(
+        cur.execute('SELECT id, source, topic, start, "end", text, speaker, speaker_start, speaker_end, cue, '
+                    "status, quote FROM proposed_quotes ORDER BY source, id"),
+        lambda r: str(r["source"])))
+    # The log in the order it was written; its numbers are not kept (a build numbers it in time order).
+    counts["history"] = _write_work(folder, "history", "edit", _by_file(
+        cur.execute('SELECT at, action, record_table, record_id, "before", "after", note FROM edits ORDER BY id'),
+        lambda r: _second(r["at"])))
     return counts
+
+
+def _by_file(rows: Iterable[sqlite3.Row], name: Callable[[sqlite3.Row], str]) -> dict[str, list[dict[str, Any]]]:
+    files: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        files.setdefault(name(r), []).append(dict(r))
+    return files
+
+
+def _second(at: str) -> str:
+    """The file of an edit: its second in UTC, so files sort in time order and two analysts' edits
+    land in different files unless made in the very same second."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        return "undated"  # the build names the entry's bad `at`
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _write_work(folder: Path, sub: str, kind: str, files: dict[str, list[dict[str, Any]]]) -> int:
+    """One file per source (proposals) or per second (history): what two analysts add is new files,
+    which git merges without a conflict."""
+    if not files:
+        return 0
+    (folder / sub).mkdir()
+    for name, records in sorted(files.items()):
+        text = dumps({kind: records}, header=_HEADERS[sub])
+        (folder / sub / f"{name}.toml").write_text(text, encoding="utf-8", newline="\n")
+    return sum(len(records) for records in files.values())
 
 
 def export_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     """Write the database back out as seed files that `build_database(folder, path)` turns into the same
-    database: topics.toml, countries.toml, sources.toml, actors.toml, decisions.toml, quotes.toml, the work in
-    progress and audit trail (proposals.toml: every proposed_quotes row; history.toml: every edits row, oldest
-    first), sources/<seed_file> with each source's text byte for byte (UTF-8), and a .gitattributes that lets
-    git merge two analysts' additions to the two append-only files.
+    database: topics.toml, countries.toml, sources.toml, actors.toml, decisions.toml, quotes.toml,
+    sources/<seed_file> with each source's text byte for byte (UTF-8), and the work in progress and audit
+    trail: proposals/<source id>.toml (every proposed_quotes row of that source) and history/<UTC second>.toml
+    (every edits row, in the order written; the folders are left out when empty).
 
     Made for version control: every record sorted by its key (id; countries by code; proposals by id; the
     history in the order it was written), one record per block, nested evidence in reading order (event,
     date, conditions by number, then source and position), so the same data always gives the same bytes
-    whatever order its rows were written in. Sources without seed_file (imported ones) get a file name
+    whatever order its rows were written in; new work goes into new files, so merges of two analysts'
+    proposals and history do not conflict. Sources without seed_file (imported ones) get a file name
     derived from their id. A quote's own span is its fields; its other evidence rows are [[quote.evidence]].
 
     Regenerated by the build rather than carried (docs/curating.md): evidence ids (derived from what each row

@@ -27,11 +27,13 @@ SEED_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "decisions.toml": ("decision", Decision),
     "quotes.toml": ("quote", Quote),
 }
-# Optional files: work a database holds besides the curated records, written by `export-seeds` so that
-# a build recreates the same database (techstance.db.curation.work_records).
-WORK_FILES: dict[str, tuple[str, type[BaseModel]]] = {
-    "proposals.toml": ("proposal", ProposalRecord),
-    "history.toml": ("edit", EditEntry),
+# Optional folders of the work a database holds besides the curated records, written by `export-seeds`
+# so that a build recreates the same database (techstance.db.curation.work_records): proposals/<source
+# id>.toml and history/<UTC second>.toml. One file per source and per second: two analysts' additions
+# are new files, which git merges without a conflict.
+WORK_DIRS: dict[str, tuple[str, type[BaseModel]]] = {
+    "proposals": ("proposal", ProposalRecord),
+    "history": ("edit", EditEntry),
 }
 SOURCES_DIR = "sources"
 
@@ -70,7 +72,7 @@ class SeedSet:
     quotes: list[Quote] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # source id -> verbatim text
     proposals: list[ProposalRecord] = field(default_factory=list)
-    history: list[EditEntry] = field(default_factory=list)  # in the order of the file
+    history: list[EditEntry] = field(default_factory=list)  # in the order of the files
     digest: str = ""  # SHA-256 over every seed file: tells whether a database is out of date
 
 
@@ -81,9 +83,15 @@ def bundled_seeds_dir() -> Path:
     return Path(seeds.__file__).parent
 
 
+def work_files(seed_dir: Path, folder: str) -> list[str]:
+    """The files of one work folder (relative names, in order); none when the folder is absent."""
+    return [f"{folder}/{p.name}" for p in sorted((seed_dir / folder).glob("*.toml"))]
+
+
 def seeds_digest(seed_dir: Path) -> str:
     digest = hashlib.sha256()
-    paths = [seed_dir / name for name in [*SEED_FILES, *WORK_FILES]]
+    paths = [seed_dir / name for name in SEED_FILES]
+    paths += [seed_dir / name for folder in WORK_DIRS for name in work_files(seed_dir, folder)]
     paths += sorted((seed_dir / SOURCES_DIR).glob("*.txt"))
     for path in paths:
         if path.is_file():
@@ -134,12 +142,10 @@ def _read_toml(path: Path, shown: str, problems: list[Problem]) -> dict[str, Any
 
 
 def _load_records(
-    seed_dir: Path, name: str, problems: list[Problem]
+    seed_dir: Path, name: str, problems: list[Problem], spec: tuple[str, type[BaseModel]] | None = None
 ) -> list[tuple[str, BaseModel]]:
-    kind, model = SEED_FILES[name] if name in SEED_FILES else WORK_FILES[name]
+    kind, model = spec or SEED_FILES[name]
     shown = _display(seed_dir / name, seed_dir)
-    if name in WORK_FILES and not (seed_dir / name).exists():
-        return []  # optional: no work of that kind
     data = _read_toml(seed_dir / name, shown, problems)
     if data is None:
         return []
@@ -238,13 +244,21 @@ class _Checker:
                       item.excerpt, "excerpt")
 
 
-def _check_proposals(check: _Checker, items: list[tuple[str, BaseModel]], topics: set[str], sources: set[str],
+def _load_work(seed_dir: Path, problems: list[Problem]) -> dict[str, list[tuple[str, str, BaseModel]]]:
+    """folder -> (file, record, model) of every record in its files."""
+    return {folder: [(name, record, model) for name in work_files(seed_dir, folder)
+                     for record, model in _load_records(seed_dir, name, problems, spec)]
+            for folder, spec in WORK_DIRS.items()}
+
+
+def _check_proposals(check: _Checker, items: list[tuple[str, str, BaseModel]], topics: set[str], sources: set[str],
                      quotes: set[str]) -> None:
     """Proposals point at a stored source (their span is its text) and an accepted one at its quote."""
-    name = "proposals.toml"
-    check.unique(name, items, "id")
-    for record, proposal in items:
+    counts = Counter(getattr(model, "id", None) for _, _, model in items)
+    for name, record, proposal in items:
         assert isinstance(proposal, ProposalRecord)
+        if counts[proposal.id] > 1:
+            check.add(name, record, "id", f"duplicate id '{proposal.id}' ({counts[proposal.id]} records)")
         if proposal.topic is not None and proposal.topic not in topics:
             check.add(name, record, "topic", f"unknown topic '{proposal.topic}'")
         if proposal.quote is not None and proposal.quote not in quotes:
@@ -267,7 +281,8 @@ def load_seeds(seed_dir: Path) -> SeedSet:
     problems: list[Problem] = []
     if not seed_dir.is_dir():
         raise SeedError([Problem(str(seed_dir), "", "", "seed directory not found")])
-    loaded = {name: _load_records(seed_dir, name, problems) for name in [*SEED_FILES, *WORK_FILES]}
+    loaded = {name: _load_records(seed_dir, name, problems) for name in SEED_FILES}
+    work = _load_work(seed_dir, problems)
     check = _Checker(seed_dir, problems)
 
     check.unique("topics.toml", loaded["topics.toml"], "id")
@@ -330,7 +345,7 @@ def load_seeds(seed_dir: Path) -> SeedSet:
                       f"date {quote.said_on} has no evidence (claim = 'said_on')")
 
     quote_ids = {m.id for _, m in loaded["quotes.toml"]}  # type: ignore[attr-defined]
-    _check_proposals(check, loaded["proposals.toml"], topics, sources, quote_ids)
+    _check_proposals(check, work["proposals"], topics, sources, quote_ids)
 
     if problems:
         raise SeedError(problems)
@@ -342,7 +357,7 @@ def load_seeds(seed_dir: Path) -> SeedSet:
         decisions=[m for _, m in loaded["decisions.toml"]],  # type: ignore[misc]
         quotes=[m for _, m in loaded["quotes.toml"]],  # type: ignore[misc]
         texts=check.texts,
-        proposals=[m for _, m in loaded["proposals.toml"]],  # type: ignore[misc]
-        history=[m for _, m in loaded["history.toml"]],  # type: ignore[misc]
+        proposals=[m for _, _, m in work["proposals"]],  # type: ignore[misc]
+        history=[m for _, _, m in work["history"]],  # type: ignore[misc]
         digest=seeds_digest(seed_dir),
     )

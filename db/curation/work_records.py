@@ -1,7 +1,8 @@
 """The curators' work that seed files carry besides the curated records: quotations proposed for
-review (`proposals.toml`) and the log of every change made after a build (`history.toml`).
+review (`proposals/<source id>.toml`) and the log of every change made after a build
+(`history/<UTC second>.toml`).
 
-Both files are optional (the bundled seeds have neither). With them an exported tracker rebuilds
+Both folders are optional (the bundled seeds have neither). With them an exported tracker rebuilds
 into the same database, work in progress and audit trail included, instead of losing them.
 """
 
