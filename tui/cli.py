@@ -104,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     exps = sub.add_parser("export-seeds", parents=[common],
                           help="write the database back out as seed files that `build` turns into the same data")
     exps.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    exps.add_argument("--replace", action="store_true", help="replace DIR when it holds an earlier export")
     hist = sub.add_parser("history", parents=[common], help="list the changes made to the database, newest first")
     hist.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     locate = sub.add_parser("locate", parents=[seeds],
@@ -354,7 +355,7 @@ def cmd_export_seeds(args: argparse.Namespace) -> int:
 
     try:
         conn = open_database(args.db or default_database_path())
-        counts = export_seeds(conn, args.folder)
+        counts = export_seeds(conn, args.folder, replace=args.replace)
     except (DatabaseOpenError, ValueError, OSError, sqlite3.Error) as err:
         return _fail(str(err))
     print(f"wrote {args.folder}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n))

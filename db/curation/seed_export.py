@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from techstance.db.curation.seeds import SOURCES_DIR
+from techstance.db.curation.seeds import SEED_FILES, SOURCES_DIR, WORK_DIRS
 from techstance.db.curation.toml_writer import dumps
 from techstance.db.store.row_values import conditions_of as _conditions
 from techstance.db.store.row_values import row_cursor as _cursor
@@ -48,11 +48,33 @@ def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
             conn.rollback()
 
 
-def _check_target(folder: Path) -> None:
+def _foreign(folder: Path) -> str | None:
+    """The first entry of `folder` that an export does not write (a --replace would delete it), or None."""
+    inside = {SOURCES_DIR: ".txt", **{name: ".toml" for name in WORK_DIRS}}
+    for entry in sorted(folder.iterdir()):
+        if entry.name in SEED_FILES and entry.is_file() and not entry.is_symlink():
+            continue
+        if entry.name in inside and entry.is_dir() and not entry.is_symlink():
+            odd = [p for p in sorted(entry.iterdir())
+                   if p.is_symlink() or not p.is_file() or not p.name.endswith(inside[entry.name])]
+            if not odd:
+                continue
+            entry = odd[0]
+        return entry.relative_to(folder).as_posix()
+    return None
+
+
+def _check_target(folder: Path, replace: bool = False) -> None:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise ValueError(f"{folder} is not a folder; export needs a new or empty folder")
     if folder.is_dir() and any(folder.iterdir()):
-        raise ValueError(f"{folder} is not empty; export needs a new or empty folder")
+        if not replace:
+            raise ValueError(f"{folder} is not empty; export needs a new or empty folder "
+                             "(--replace replaces an earlier export)")
+        foreign = _foreign(folder)
+        if foreign is not None:
+            raise ValueError(f"{folder} holds {foreign}, which an export does not write; "
+                             "--replace only replaces an earlier export")
 
 
 def _file_names(conn: sqlite3.Connection) -> dict[str, str]:
@@ -284,7 +306,7 @@ def _write_work(folder: Path, sub: str, kind: str, files: dict[str, list[dict[st
     return sum(len(records) for records in files.values())
 
 
-def export_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
+def export_seeds(conn: sqlite3.Connection, folder: Path, *, replace: bool = False) -> dict[str, int]:
     """Write the database back out as seed files that `build_database(folder, path)` turns into the same
     database: topics.toml, countries.toml, sources.toml, actors.toml, decisions.toml, quotes.toml,
     sources/<seed_file> with each source's text byte for byte (UTF-8), and the work in progress and audit
@@ -303,14 +325,17 @@ def export_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     the search indexes. Anything else seed files cannot hold (evidence of no decision or quote, a column,
     table or meta key this export does not know) is refused with CannotCarry (a ValueError) naming it, before
     anything is written. The folder must not exist or be empty (ValueError with a one-line message
-    otherwise). Everything is written into a temporary folder beside it and moved into place only when
-    complete. A source's sha256 is written as stored: when it no longer matches the text, building the export
-    reports it (the spans need checking) rather than this hiding it. The database is only read, in one
-    transaction. Returns counts per file (topics ... quotes, proposals, history) and evidence: the evidence
-    rows the seeds hold, each quote's own span included (what a build of them reports).
+    otherwise); with `replace` it may hold an earlier export (only files an export writes: in a git
+    checkout, the previous version of these seeds), which is replaced as a whole. Everything is written
+    into a temporary folder beside it and moved into place only when complete. A source's sha256 is
+    written as stored: when it no longer matches the text, building the export reports it (the spans need
+    checking) rather than this hiding it. The database is only read, in one transaction.
+
+    Returns counts per file (topics ... quotes, proposals, history) and evidence: the evidence rows the
+    seeds hold, each quote's own span included (what a build of them reports).
     """
     folder = Path(folder)
-    _check_target(folder)
+    _check_target(folder, replace)
     folder.absolute().parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".exporting", dir=folder.absolute().parent))
     try:
@@ -323,10 +348,21 @@ def export_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
                 raise CannotCarry("cannot export what seed files cannot hold, so nothing was written: "
                                   + ", ".join(lost))
             counts = _write_seeds(conn, tmp)
-        _check_target(folder)  # nothing appeared there meanwhile
-        if folder.is_dir():
+        _check_target(folder, replace)  # nothing appeared there meanwhile
+        old = None
+        if folder.is_dir() and replace and any(folder.iterdir()):
+            old = folder.absolute().parent / f".{folder.name}.{tmp.name}.replaced"
+            os.replace(folder, old)  # moved aside, so the new export takes its place in one rename
+        elif folder.is_dir():
             folder.rmdir()
-        os.replace(tmp, folder)
+        try:
+            os.replace(tmp, folder)
+        except BaseException:
+            if old is not None:
+                os.replace(old, folder)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -185,6 +185,25 @@ def test_proposing_again_skips_the_quotations_already_made_quotes(tmp_path: Path
     assert again.proposals == 2 and not any("anywhere near our networks" in t for t in texts)
 
 
+def test_replace_takes_an_earlier_export_and_nothing_else(tmp_path: Path) -> None:
+    db = _worked_on(tmp_path)
+    seeds = tmp_path / "seeds"
+    build_database(SEEDS, tmp_path / "plain.db")
+    export_seeds(sqlite3.connect(tmp_path / "plain.db"), seeds)
+    with pytest.raises(ValueError, match="not empty.*--replace"):
+        export_seeds(sqlite3.connect(db), seeds)
+    export_seeds(sqlite3.connect(db), seeds, replace=True)
+    assert (seeds / "history").is_dir() and "cn-urges-calm" in (seeds / "decisions.toml").read_text("utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # nothing left aside
+    for stray in ("notes.md", "sources/README.md", "history/.keep"):
+        (seeds / stray).write_text("not from an export", encoding="utf-8")
+        before = _files(seeds)
+        with pytest.raises(ValueError, match=f"holds {stray}, which an export does not write"):
+            export_seeds(sqlite3.connect(db), seeds, replace=True)
+        assert _files(seeds) == before
+        (seeds / stray).unlink()
+
+
 # ----- two analysts, one tracker, git -----
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -194,12 +213,9 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, timeout=60)
 
 
-def _publish(db: Path, repo: Path, work: Path) -> None:
-    """What the workflow in docs/curating.md does: export, replace the seeds folder, commit."""
-    export = work / "export"
-    export_seeds(sqlite3.connect(db), export)
-    shutil.rmtree(repo / "seeds", ignore_errors=True)
-    shutil.move(export, repo / "seeds")
+def _publish(db: Path, repo: Path) -> None:
+    """What the workflow in docs/curating.md does: export over the previous seeds, commit."""
+    export_seeds(sqlite3.connect(db), repo / "seeds", replace=True)
     assert _git(repo, "add", "-A", "seeds").returncode == 0
     assert _git(repo, "commit", "-q", "-m", f"seeds from {db.name}").returncode == 0
 
@@ -211,7 +227,7 @@ def test_two_analysts_exports_merge_with_git_and_build(tmp_path: Path, monkeypat
     assert _git(repo, "init", "-q", "-b", "main").returncode == 0
     base = tmp_path / "base.db"
     build_database(SEEDS, base)
-    _publish(base, repo, tmp_path)
+    _publish(base, repo)
 
     analysts = {"alice": ("au-analyst-note", "AU", "uk-limited-role-us-reaction",
                           "the U.K. has decided to allow Huawei to play a limited role"),
@@ -231,7 +247,7 @@ def test_two_analysts_exports_merge_with_git_and_build(tmp_path: Path, monkeypat
             article.write_text(ARTICLE, encoding="utf-8")
             import_article(conn, article, topic="huawei-5g")
         conn.close()
-        _publish(db, repo, tmp_path)
+        _publish(db, repo)
 
     assert _git(repo, "checkout", "-q", "alice").returncode == 0
     merge = _git(repo, "merge", "--no-edit", "bob")
