@@ -43,8 +43,9 @@ class BuildReport:
     backup: Path | None = None  # where --force kept the database it replaced
 
     def summary(self) -> str:
-        kinds = ((self.proposals, "proposed quotes"), (self.edits, "history entries"))
-        work = [f"{n} {what}" for n, what in kinds if n]
+        kinds = ((self.proposals, "proposed quote", "proposed quotes"),
+                 (self.edits, "history entry", "history entries"))
+        work = [f"{n} {one if n == 1 else many}" for n, one, many in kinds if n]
         line = (
             f"built {self.path}: {self.decisions} decisions, {self.quotes} quotes, "
             f"{self.evidence} evidence rows" + "".join(f", {w}" for w in work) + f" from {self.sources} sources "
