@@ -7,17 +7,15 @@ between runs (time, paths, random ids) goes into the file: the same seeds give t
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
-import shutil
 import sqlite3
 import tempfile
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
+from techstance.db.curation.replacing import backup_database, work_at_risk
 from techstance.db.curation.seeds import SeedSet, load_seeds
 from techstance.db.store.evidence_rows import evidence_row
 from techstance.db.store.records import Evidence
@@ -104,67 +102,16 @@ def write_work(db: Database, seeds: SeedSet) -> None:
     db.table("edits").insert_all({"id": n, **e.model_dump()} for n, e in enumerate(history, 1))
 
 
-@dataclass(frozen=True)
-class AtRisk:
-    """What replacing a database would lose: its edits and pending proposals that the seeds lack."""
-
-    edits: int
-    proposals: int
-
-    def __bool__(self) -> bool:
-        return bool(self.edits or self.proposals)
-
-    def __str__(self) -> str:
-        parts = [f"{self.edits} edit{'s' if self.edits != 1 else ''}" if self.edits else "",
-                 f"{self.proposals} pending proposed quote{'s' if self.proposals != 1 else ''}"
-                 if self.proposals else ""]
-        return " and ".join(p for p in parts if p)
-
-
 class WouldLoseError(BuildError):
     """The database holds work the seeds do not carry; nothing was written."""
 
 
-def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return conn.execute(query, (name,)).fetchone() is not None
-
-
-def work_at_risk(db_path: Path, seeds: SeedSet) -> AtRisk:
-    """The edits (table `edits`) and pending proposals (`proposed_quotes`) in the techstance database at
-    `db_path` that `seeds` do not carry. A file that is not a techstance database holds none we know of
-    (an older one may lack the tables); one that cannot be read is a BuildError: we cannot tell."""
+def _refuse_if_work_is_lost(db_path: Path, seeds: SeedSet) -> None:
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:
-        return AtRisk(0, 0)
-    try:
-        try:
-            ours = conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        except sqlite3.DatabaseError:
-            return AtRisk(0, 0)  # not an SQLite database at all
-        if not ours:
-            return AtRisk(0, 0)
-        edits = proposals = 0
-        if _table_exists(conn, "edits"):
-            carried = Counter(e.key() for e in seeds.history)
-            stored = Counter(conn.execute('SELECT at, action, record_table, record_id, "before", "after", note '
-                                          "FROM edits").fetchall())
-            edits = sum((stored - carried).values())
-        if _table_exists(conn, "proposed_quotes"):
-            known = {p.id for p in seeds.proposals}
-            pending = conn.execute("SELECT id FROM proposed_quotes WHERE status = 'proposed'").fetchall()
-            proposals = sum(1 for (proposal_id,) in pending if proposal_id not in known)
-        return AtRisk(edits, proposals)
+        at_risk = work_at_risk(db_path, seeds)
     except sqlite3.Error as err:
         raise BuildError(f"cannot tell whether {db_path} holds edits ({err}); "
                          "--force replaces it and keeps a backup") from None
-    finally:
-        conn.close()
-
-
-def _refuse_if_work_is_lost(db_path: Path, seeds: SeedSet) -> None:
-    at_risk = work_at_risk(db_path, seeds)
     if at_risk:
         raise WouldLoseError(
             f"{db_path} holds {at_risk} that these seeds do not have; not replaced "
@@ -172,31 +119,13 @@ def _refuse_if_work_is_lost(db_path: Path, seeds: SeedSet) -> None:
         )
 
 
-def backup_database(db_path: Path) -> Path:
-    """Copy `db_path` beside itself as NAME.backup-<UTC time>.db (SQLite's backup: a consistent copy
-    even while another process writes); a file that is not SQLite is copied byte for byte."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    stem, suffix = db_path.stem, db_path.suffix or ".db"
-    target, n = db_path.with_name(f"{stem}.backup-{stamp}{suffix}"), 1
-    while target.exists():
-        n += 1
-        target = db_path.with_name(f"{stem}.backup-{stamp}-{n}{suffix}")
+def _backup(db_path: Path) -> Path:
     try:
-        try:
-            source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-            copy = sqlite3.connect(target)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-                source.close()
-        except sqlite3.DatabaseError:
-            target.unlink(missing_ok=True)
-            shutil.copy2(db_path, target)
+        return backup_database(db_path)
     except OSError as err:
-        target.unlink(missing_ok=True)
-        raise BuildError(f"cannot back up {db_path} as {target}: {err.strerror or err}") from None
-    return target
+        raise BuildError(f"cannot back up {db_path} beside it: {err.strerror or err}") from None
+    except sqlite3.Error as err:
+        raise BuildError(f"cannot back up {db_path} beside it: {err}") from None
 
 
 # meta `seeds_origin`: built from techstance's bundled seeds, or from anyone else's.
@@ -254,7 +183,7 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False, forc
         backup = None
         if db_path.exists():
             if force:
-                backup = backup_database(db_path)
+                backup = _backup(db_path)
             else:
                 _refuse_if_work_is_lost(db_path, seeds)  # again: an edit may have been made meanwhile
         os.replace(tmp, db_path)

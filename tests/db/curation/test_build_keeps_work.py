@@ -132,3 +132,33 @@ def test_default_database_with_pending_proposals_is_not_rebuilt(tmp_path: Path, 
     note = refresh_default_database(path, seed_copy)
     assert note is not None and "2 pending proposed quotes" in note and "not rebuilt" in note
     assert path.read_bytes() == before
+
+
+def test_an_edit_made_while_the_build_runs_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from techstance.db.curation import build
+
+    db = tmp_path / "busy.db"
+    build_database(SEEDS, db)
+    write_work = build.write_work
+
+    def and_meanwhile(*args: object) -> None:
+        write_work(*args)  # type: ignore[arg-type]
+        conn = sqlite3.connect(db)  # another process edits the old file while the new one is written
+        with conn:
+            conn.execute("INSERT INTO edits (at, action, record_table, record_id, note) "
+                         "VALUES ('2026-11-21T09:00:00+00:00', 'insert', 'quotes', 'q', 'made meanwhile')")
+        conn.close()
+
+    monkeypatch.setattr(build, "write_work", and_meanwhile)
+    with pytest.raises(WouldLoseError, match="holds 1 edit that"):
+        build_database(SEEDS, db)
+    assert _count(db, "SELECT COUNT(*) FROM edits") == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["busy.db"]
+
+
+def test_force_over_a_file_that_is_not_a_database_keeps_it_byte_for_byte(tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    db.write_bytes(b"my notes, not a database\n")
+    report = build_database(SEEDS, db, force=True)
+    assert report.backup is not None and report.backup.read_bytes() == b"my notes, not a database\n"
+    assert report.backup.parent == tmp_path and report.backup.name.startswith("notes.backup-")
