@@ -5,6 +5,7 @@ gives the same files."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -271,7 +272,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     # The log in the order it was written; its numbers are not kept (a build numbers it in time order).
     counts["history"] = _write_work(folder, "history", "edit", _by_file(
         cur.execute('SELECT at, action, record_table, record_id, "before", "after", note FROM edits ORDER BY id'),
-        lambda r: _second(r["at"])))
+        lambda r: _second(r["at"])), content_named=True)
     return counts
 
 
@@ -294,13 +295,18 @@ def _second(at: str) -> str:
     return moment.strftime("%Y%m%dT%H%M%SZ")
 
 
-def _write_work(folder: Path, sub: str, kind: str, files: dict[str, list[dict[str, Any]]]) -> int:
+def _write_work(folder: Path, sub: str, kind: str, files: dict[str, list[dict[str, Any]]],
+                *, content_named: bool = False) -> int:
     """One file per source (proposals) or per second (history): what two analysts add is new files,
-    which git merges without a conflict."""
+    which git merges without a conflict. `content_named` adds a digest of the records to the name, so
+    that edits two analysts made in the very same second still land in two files."""
     if not files:
         return 0
     (folder / sub).mkdir()
     for name, records in sorted(files.items()):
+        body = dumps({kind: records})
+        if content_named:
+            name = f"{name}-{hashlib.sha256(body.encode()).hexdigest()[:8]}"
         text = dumps({kind: records}, header=_HEADERS[sub])
         (folder / sub / f"{name}.toml").write_text(text, encoding="utf-8", newline="\n")
     return sum(len(records) for records in files.values())
@@ -310,8 +316,8 @@ def export_seeds(conn: sqlite3.Connection, folder: Path, *, replace: bool = Fals
     """Write the database back out as seed files that `build_database(folder, path)` turns into the same
     database: topics.toml, countries.toml, sources.toml, actors.toml, decisions.toml, quotes.toml,
     sources/<seed_file> with each source's text byte for byte (UTF-8), and the work in progress and audit
-    trail: proposals/<source id>.toml (every proposed_quotes row of that source) and history/<UTC second>.toml
-    (every edits row, in the order written; the folders are left out when empty).
+    trail: proposals/<source id>.toml (every proposed_quotes row of that source) and history/<UTC
+    second>-<digest>.toml (every edits row, in the order written; the folders are left out when empty).
 
     Made for version control: every record sorted by its key (id; countries by code; proposals by id; the
     history in the order it was written), one record per block, nested evidence in reading order (event,

@@ -29,8 +29,8 @@ SEED_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 }
 # Optional folders of the work a database holds besides the curated records, written by `export-seeds`
 # so that a build recreates the same database (techstance.db.curation.work_records): proposals/<source
-# id>.toml and history/<UTC second>.toml. One file per source and per second: two analysts' additions
-# are new files, which git merges without a conflict.
+# id>.toml and history/<UTC second>-<digest>.toml. One file per source and per second (and content):
+# two analysts' additions are new files, which git merges without a conflict.
 WORK_DIRS: dict[str, tuple[str, type[BaseModel]]] = {
     "proposals": ("proposal", ProposalRecord),
     "history": ("edit", EditEntry),

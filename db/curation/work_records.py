@@ -1,6 +1,6 @@
 """The curators' work that seed files carry besides the curated records: quotations proposed for
 review (`proposals/<source id>.toml`) and the log of every change made after a build
-(`history/<UTC second>.toml`).
+(`history/<UTC second>-<digest>.toml`).
 
 Both folders are optional (the bundled seeds have neither). With them an exported tracker rebuilds
 into the same database, work in progress and audit trail included, instead of losing them.

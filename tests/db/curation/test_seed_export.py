@@ -221,7 +221,9 @@ def _publish(db: Path, repo: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_two_analysts_exports_merge_with_git_and_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("same_second", [False, True], ids=["on-different-days", "in-the-same-second"])
+def test_two_analysts_exports_merge_with_git_and_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       same_second: bool) -> None:
     repo = tmp_path / "tracker"
     repo.mkdir()
     assert _git(repo, "init", "-q", "-b", "main").returncode == 0
@@ -234,9 +236,10 @@ def test_two_analysts_exports_merge_with_git_and_build(tmp_path: Path, monkeypat
                 "bob": ("us-analyst-note", "US", "china-ambassador-urges-uk",
                         "The risks should be taken seriously but they must not be allowed to incite fear")}
     for day, (name, (decision_id, country, source, excerpt)) in enumerate(analysts.items(), 20):
-        # Each works on a day of their own (edits made in the very same second share a history file).
-        monkeypatch.setattr(edits, "_now", lambda day=day: f"2026-11-{day}T09:00:00+00:00")
-        monkeypatch.setattr(importer, "_now", lambda day=day: f"2026-11-{day}T09:00:01+00:00")
+        # Each on a day of their own, or both (on two machines) in the very same second.
+        at = "2026-11-20T09:00:00+00:00" if same_second else f"2026-11-{day}T09:00:00+00:00"
+        monkeypatch.setattr(edits, "_now", lambda at=at: at)
+        monkeypatch.setattr(importer, "_now", lambda at=at: at)
         assert _git(repo, "checkout", "-q", "-b", name, "main").returncode == 0
         db = tmp_path / f"{name}.db"
         build_database(repo / "seeds", db)
@@ -262,7 +265,17 @@ def test_two_analysts_exports_merge_with_git_and_build(tmp_path: Path, monkeypat
     log = [r[0] for r in conn.execute("SELECT note FROM edits ORDER BY id")]
     conn.close()
     assert {"au-analyst-note", "us-analyst-note"} <= ids
-    assert log == ["added by alice", "imported wellington.txt", "added by bob"]  # one history, in time order
-    # Re-exported, the merge is already in its canonical form: publishing it changes nothing.
+    if same_second:  # each machine's entries of that second stay together, in their order
+        assert sorted(log) == ["added by alice", "added by bob", "imported wellington.txt"]
+        assert log.index("added by alice") + 1 == log.index("imported wellington.txt")
+    else:
+        assert log == ["added by alice", "imported wellington.txt", "added by bob"]  # one history, in time order
+    # Re-exported, the merge is in its canonical form: publishing it changes nothing but, after edits of
+    # the same second on two machines, joins their two history files into one.
     export_seeds(sqlite3.connect(merged), tmp_path / "canonical")
-    assert _files(tmp_path / "canonical") == _files(repo / "seeds")
+    canonical, published = _files(tmp_path / "canonical"), _files(repo / "seeds")
+    assert {k: v for k, v in canonical.items() if not k.startswith("history/")} == \
+        {k: v for k, v in published.items() if not k.startswith("history/")}
+    history = [k for k in canonical if k.startswith("history/")]
+    assert len(history) == (1 if same_second else 2)
+    assert (history == [k for k in published if k.startswith("history/")]) != same_second
