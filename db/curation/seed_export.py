@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
 import sqlite3
 import tempfile
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from techstance.db.curation.seeds import SEED_FILES, SOURCES_DIR, WORK_DIRS
 from techstance.db.curation.toml_writer import dumps
+from techstance.db.curation.work_records import EditEntry, ProposalRecord
+from techstance.db.store.records import Actor, Country, Decision, Quote, Source, Topic
 from techstance.db.store.row_values import conditions_of as _conditions
 from techstance.db.store.row_values import row_cursor as _cursor
 
@@ -119,26 +124,55 @@ class CannotCarry(ValueError):  # noqa: N818 - read as "export_seeds: cannot car
     """The database holds something seed files cannot hold; nothing was written."""
 
 
-# What the seed files hold, table by table: a column not listed here would be lost, so the export
-# refuses it (a schema change must teach the export, and the build, the new column first).
-CARRIED_COLUMNS: dict[str, set[str]] = {
-    "topics": {"id", "title", "description"},
-    "countries": {"code", "name", "region", "tile_row", "tile_col"},
-    "sources": {"id", "outlet", "title", "published", "date_precision", "date_inferred", "seed_file", "text",
-                "sha256", "notes"},
-    "actors": {"id", "name", "kind", "role", "affiliation", "country"},
-    "decisions": {"id", "topic", "country", "stance", "status", "date", "date_precision", "date_inferred",
-                  "summary", "conditions"},
-    "quotes": {"id", "topic", "actor", "country", "text", "said_on", "said_on_precision", "source", "start",
-               "end"},
-    "evidence": {"id", "claim_table", "claim_id", "claim_field", "source", "start", "end", "excerpt", "role"},
-    "meta": {"key", "value"},
-    "edits": {"id", "at", "action", "record_table", "record_id", "before", "after", "note"},
-    "proposed_quotes": {"id", "source", "topic", "start", "end", "text", "speaker", "speaker_start",
-                        "speaker_end", "cue", "status", "quote"},
+# Each table's seed model: a column is carried when it is a field of its model (a schema change that
+# adds a field to both travels without touching this module); any other column would be lost, so the
+# export refuses it. Evidence rows are nested in their records, with fields renamed.
+MODELS: dict[str, type[BaseModel]] = {
+    "topics": Topic, "countries": Country, "sources": Source, "actors": Actor, "decisions": Decision,
+    "quotes": Quote, "proposed_quotes": ProposalRecord, "edits": EditEntry,
+}
+NOT_FIELDS = {"sources": {"text"}, "edits": {"id"}}  # the text is its file; the history is renumbered
+EVIDENCE_COLUMNS = {"id", "claim_table", "claim_id", "claim_field", "source", "start", "end", "excerpt", "role"}
+# Fields written the curated way, which leaves some out when they say nothing (no conditions, an
+# unknown date's precision): never added back as "other fields".
+CURATED_FIELDS = {
+    "decisions": {"date_inferred", "conditions"},
+    "quotes": {"said_on_precision"},
 }
 # meta rows a build writes itself (schema version, digest of the seeds, where they came from).
 REGENERATED_META = {"schema_version", "seeds_sha256", "seeds_origin"}
+
+
+def _carried(table: str) -> set[str]:
+    if table == "evidence":
+        return EVIDENCE_COLUMNS
+    return set(MODELS[table].model_fields) | NOT_FIELDS.get(table, set())
+
+
+def _seed_value(model: type[BaseModel], column: str, value: Any) -> Any:
+    """A column's value as its seed field holds it: SQLite keeps booleans as 0/1 and lists as JSON."""
+    annotation = model.model_fields[column].annotation
+    if annotation is bool and isinstance(value, int):
+        return bool(value)
+    if typing.get_origin(annotation) is list and isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def _with_other_fields(record: dict[str, Any], row: sqlite3.Row, table: str) -> dict[str, Any]:
+    """`record` (the fields written the curated way) plus every other field of the row's seed model
+    that has a value, before the nested evidence."""
+    model = MODELS[table]
+    nested = record.pop("evidence", None)
+    for column in row.keys():  # noqa: SIM118 - a Row iterates over its values, not its keys
+        if column in record or column in CURATED_FIELDS.get(table, ()) or column == "evidence":
+            continue
+        if column not in model.model_fields or row[column] is None:
+            continue
+        record[column] = _seed_value(model, column, row[column])
+    if nested is not None:
+        record["evidence"] = nested
+    return record
 
 
 def _uncarried(conn: sqlite3.Connection) -> list[str]:
@@ -147,15 +181,17 @@ def _uncarried(conn: sqlite3.Connection) -> list[str]:
     lost: list[str] = []
     tables = [r["name"] for r in cur.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    search = tuple(f"{t}_fts" for t in CARRIED_COLUMNS)  # full-text indexes: rebuilt from the rows
+    search = tuple(f"{t}_fts" for t in MODELS)  # full-text indexes: rebuilt from the rows
     for table in tables:
         if table.startswith(search):
             continue
-        if table not in CARRIED_COLUMNS:
+        if table not in MODELS and table not in ("evidence", "meta"):
             lost.append(f"table '{table}'")
             continue
+        if table == "meta":
+            continue
         columns = [r["name"] for r in cur.execute(f"PRAGMA table_info([{table}])")]
-        lost += [f"column {table}.{c}" for c in columns if c not in CARRIED_COLUMNS[table]]
+        lost += [f"column {table}.{c}" for c in columns if c not in _carried(table)]
     if "meta" in tables:
         keys = [r["key"] for r in cur.execute("SELECT key FROM meta ORDER BY key")]
         lost += [f"meta '{k}'" for k in keys if k not in REGENERATED_META]
@@ -175,35 +211,32 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     tables: dict[str, tuple[str, list[dict[str, Any]]]] = {}
 
     tables["topics.toml"] = ("topic", [
-        {"id": r["id"], "title": r["title"], "description": r["description"]}
-        for r in cur.execute("SELECT id, title, description FROM topics ORDER BY id")
+        _with_other_fields({"id": r["id"], "title": r["title"], "description": r["description"]}, r, "topics")
+        for r in cur.execute("SELECT * FROM topics ORDER BY id")
     ])
     tables["countries.toml"] = ("country", [
-        {"code": r["code"], "name": r["name"], "region": r["region"], "tile_row": r["tile_row"],
-         "tile_col": r["tile_col"]}
-        for r in cur.execute("SELECT code, name, region, tile_row, tile_col FROM countries ORDER BY code")
+        _with_other_fields({"code": r["code"], "name": r["name"], "region": r["region"], "tile_row": r["tile_row"],
+                            "tile_col": r["tile_col"]}, r, "countries")
+        for r in cur.execute("SELECT * FROM countries ORDER BY code")
     ])
 
     names = _file_names(conn)
     (folder / SOURCES_DIR).mkdir()
     sources = []
-    for r in cur.execute(
-        "SELECT id, outlet, title, published, date_precision, date_inferred, text, sha256, notes "
-        "FROM sources ORDER BY id"
-    ):
+    for r in cur.execute("SELECT * FROM sources ORDER BY id"):
         # The text byte for byte; sha256 as stored: if it no longer matches the text, the build says so.
         (folder / SOURCES_DIR / names[r["id"]]).write_bytes(r["text"].encode("utf-8"))
-        sources.append({
+        sources.append(_with_other_fields({
             "id": r["id"], "seed_file": names[r["id"]], "outlet": r["outlet"], "title": r["title"],
             "published": r["published"], "date_precision": r["date_precision"],
             "date_inferred": bool(r["date_inferred"]), "notes": r["notes"], "sha256": r["sha256"],
-        })
+        }, r, "sources"))
     tables["sources.toml"] = ("source", sources)
 
     tables["actors.toml"] = ("actor", [
-        {"id": r["id"], "name": r["name"], "kind": r["kind"], "role": r["role"],
-         "affiliation": r["affiliation"], "country": r["country"]}
-        for r in cur.execute("SELECT id, name, kind, role, affiliation, country FROM actors ORDER BY id")
+        _with_other_fields({"id": r["id"], "name": r["name"], "kind": r["kind"], "role": r["role"],
+                            "affiliation": r["affiliation"], "country": r["country"]}, r, "actors")
+        for r in cur.execute("SELECT * FROM actors ORDER BY id")
     ])
 
     evidence: dict[tuple[str, str], list[sqlite3.Row]] = {}
@@ -218,10 +251,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     added = 0  # quotes' own spans that this database lacks, which a build adds
 
     decisions = []
-    for r in cur.execute(
-        "SELECT id, topic, country, stance, status, date, date_precision, date_inferred, summary, conditions "
-        "FROM decisions ORDER BY id"
-    ):
+    for r in cur.execute("SELECT * FROM decisions ORDER BY id"):
         record: dict[str, Any] = {
             "id": r["id"], "topic": r["topic"], "country": r["country"], "stance": r["stance"],
             "status": r["status"], "date": r["date"], "date_precision": r["date_precision"],
@@ -235,14 +265,11 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         items = evidence.pop(("decisions", r["id"]), [])
         record["evidence"] = [_evidence_record(e) for e in items]
         exported += len(items)
-        decisions.append(record)
+        decisions.append(_with_other_fields(record, r, "decisions"))
     tables["decisions.toml"] = ("decision", decisions)
 
     quotes = []
-    for r in cur.execute(
-        'SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end" '
-        "FROM quotes ORDER BY id"
-    ):
+    for r in cur.execute("SELECT * FROM quotes ORDER BY id"):
         record = {"id": r["id"], "topic": r["topic"], "actor": r["actor"], "country": r["country"],
                   "text": r["text"], "said_on": r["said_on"]}
         if r["said_on"] is not None or r["said_on_precision"] != "unknown":
@@ -258,7 +285,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
             extra.append(_evidence_record(e))
         added += own is not None
         record["evidence"] = extra
-        quotes.append(record)
+        quotes.append(_with_other_fields(record, r, "quotes"))
     tables["quotes.toml"] = ("quote", quotes)
 
     for name, (kind, records) in tables.items():
@@ -266,20 +293,22 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     counts = {name.removesuffix(".toml"): len(records) for name, (_, records) in tables.items()}
     counts["evidence"] = exported + added
     counts["proposals"] = _write_work(folder, "proposals", "proposal", _by_file(
-        cur.execute('SELECT id, source, topic, start, "end", text, speaker, speaker_start, speaker_end, cue, '
-                    "status, quote FROM proposed_quotes ORDER BY source, id"),
+        cur.execute("SELECT * FROM proposed_quotes ORDER BY source, id"), "proposed_quotes",
         lambda r: str(r["source"])))
     # The log in the order it was written; its numbers are not kept (a build numbers it in time order).
     counts["history"] = _write_work(folder, "history", "edit", _by_file(
-        cur.execute('SELECT at, action, record_table, record_id, "before", "after", note FROM edits ORDER BY id'),
-        lambda r: _second(r["at"])), content_named=True)
+        cur.execute("SELECT * FROM edits ORDER BY id"), "edits", lambda r: _second(r["at"])), content_named=True)
     return counts
 
 
-def _by_file(rows: Iterable[sqlite3.Row], name: Callable[[sqlite3.Row], str]) -> dict[str, list[dict[str, Any]]]:
+def _by_file(rows: Iterable[sqlite3.Row], table: str,
+             name: Callable[[sqlite3.Row], str]) -> dict[str, list[dict[str, Any]]]:
+    """Rows as records of their seed model (every field, in the model's order), grouped by file."""
+    model = MODELS[table]
     files: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
-        files.setdefault(name(r), []).append(dict(r))
+        record = {f: _seed_value(model, f, r[f]) for f in model.model_fields if f in r.keys()}  # noqa: SIM118
+        files.setdefault(name(r), []).append(record)
     return files
 
 
@@ -328,9 +357,10 @@ def export_seeds(conn: sqlite3.Connection, folder: Path, *, replace: bool = Fals
 
     Regenerated by the build rather than carried (docs/curating.md): evidence ids (derived from what each row
     says), the history's numbers (time order), meta (schema version, digest of the seeds, their origin) and
-    the search indexes. Anything else seed files cannot hold (evidence of no decision or quote, a column,
-    table or meta key this export does not know) is refused with CannotCarry (a ValueError) naming it, before
-    anything is written. The folder must not exist or be empty (ValueError with a one-line message
+    the search indexes. Every column that is a field of its table's seed model is carried (MODELS). Anything
+    else seed files cannot hold (evidence of no decision or quote, an unknown table, a column that is no seed
+    field, another meta key) is refused with CannotCarry (a ValueError) naming it, before anything is
+    written. The folder must not exist or be empty (ValueError with a one-line message
     otherwise); with `replace` it may hold an earlier export (only files an export writes: in a git
     checkout, the previous version of these seeds), which is replaced as a whole. Everything is written
     into a temporary folder beside it and moved into place only when complete. A source's sha256 is

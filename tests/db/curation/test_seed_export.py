@@ -127,6 +127,31 @@ def test_a_column_the_export_does_not_know_is_refused_by_name(tmp_path: Path) ->
     assert not (tmp_path / "out").exists()
 
 
+def test_a_field_added_to_a_model_and_its_table_travels_without_changing_the_export(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from techstance.db.curation import seed_export, seeds
+    from techstance.db.store.records import Decision
+
+    class WiderDecision(Decision):  # as a schema change would add it: a seed field and a column
+        kind: str = "decision"
+        reviewed: bool = False
+
+    db = tmp_path / "wider.db"
+    build_database(SEEDS, db)
+    monkeypatch.setitem(seed_export.MODELS, "decisions", WiderDecision)
+    monkeypatch.setitem(seeds.SEED_FILES, "decisions.toml", ("decision", WiderDecision))
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE decisions ADD COLUMN kind TEXT")
+    conn.execute("ALTER TABLE decisions ADD COLUMN reviewed INTEGER")
+    first, second = [r[0] for r in conn.execute("SELECT id FROM decisions ORDER BY id LIMIT 2")]
+    conn.execute("UPDATE decisions SET kind = 'related', reviewed = 1 WHERE id = ?", (first,))
+    conn.commit()
+    export_seeds(conn, tmp_path / "out")
+    loaded = {d.id: d for d in seeds.load_seeds(tmp_path / "out").decisions}
+    assert (loaded[first].kind, loaded[first].reviewed) == ("related", True)
+    assert (loaded[second].kind, loaded[second].reviewed) == ("decision", False)  # NULL: the default
+
+
 def test_export_seeds_command_refuses_in_one_line(tmp_path: Path) -> None:
     db = tmp_path / "wider.db"
     build_database(SEEDS, db)
@@ -259,7 +284,7 @@ def test_two_analysts_exports_merge_with_git_and_build(tmp_path: Path, monkeypat
 
     merged = tmp_path / "merged.db"
     report = build_database(repo / "seeds", merged)
-    assert (report.decisions, report.proposals, report.edits) == (15, 3, 3)
+    assert (report.decisions, report.proposals, report.edits) == (build_database(SEEDS, base).decisions + 2, 3, 3)
     conn = sqlite3.connect(merged)
     ids = {r[0] for r in conn.execute("SELECT id FROM decisions")}
     log = [r[0] for r in conn.execute("SELECT note FROM edits ORDER BY id")]
