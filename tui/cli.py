@@ -73,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("build", parents=[common, seeds],
-                   help="validate the seeds and (re)build the database atomically")
+                   help="validate the seeds and (re)build the database atomically").add_argument(
+        "--force", action="store_true",
+        help="replace a database holding edits or proposals the seeds lack, after a timestamped backup beside it")
     sub.add_parser("check", parents=[seeds], help="validate the seeds without writing anything")
     serve = sub.add_parser("serve", parents=[common],
                            help="serve the read-only kiosk to web browsers (textual-serve)")
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     exps = sub.add_parser("export-seeds", parents=[common],
                           help="write the database back out as seed files that `build` turns into the same data")
     exps.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    exps.add_argument("--replace", action="store_true", help="replace DIR when it holds an earlier export")
     hist = sub.add_parser("history", parents=[common], help="list the changes made to the database, newest first")
     hist.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     locate = sub.add_parser("locate", parents=[seeds],
@@ -146,13 +149,14 @@ def cmd_check(seed_dir: Path) -> int:
     return EXIT_OK
 
 
-def cmd_build(seed_dir: Path, db_path: Path) -> int:
+def cmd_build(seed_dir: Path, db_path: Path, force: bool = False) -> int:
     from techstance.db.curation.build import BuildError, build_database
     from techstance.db.curation.seeds import SeedError, bundled_seeds_dir
 
     try:
         # Built from techstance's own seeds, it may be rebuilt when they change; from others, never.
-        report = build_database(seed_dir, db_path, bundled=seed_dir.resolve() == bundled_seeds_dir().resolve())
+        report = build_database(seed_dir, db_path, bundled=seed_dir.resolve() == bundled_seeds_dir().resolve(),
+                                force=force)
     except SeedError as err:
         return _seed_problems(err)
     except BuildError as err:
@@ -319,7 +323,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{prefix}{shown}: stored as source '{_shown(result.source_id)}', "
                   f"{result.proposals} quotation(s) proposed")
         else:
-            print(f"{prefix}{shown}: already stored as source '{_shown(result.source_id)}'; nothing changed")
+            proposed += result.proposals  # proposed again: its earlier proposals were lost
+            print(f"{prefix}{shown}: already stored as source '{_shown(result.source_id)}'; "
+                  + (f"{result.proposals} quotation(s) proposed again" if result.proposals else "nothing changed"))
     print(f"{stored} article(s) stored, {proposed} quotation(s) proposed for review"
           + (f", {failed} file(s) refused" if failed else ""))
     return EXIT_FAILURE if failed else EXIT_OK
@@ -349,7 +355,7 @@ def cmd_export_seeds(args: argparse.Namespace) -> int:
 
     try:
         conn = open_database(args.db or default_database_path())
-        counts = export_seeds(conn, args.folder)
+        counts = export_seeds(conn, args.folder, replace=args.replace)
     except (DatabaseOpenError, ValueError, OSError, sqlite3.Error) as err:
         return _fail(str(err))
     print(f"wrote {args.folder}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n))
@@ -390,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return cmd_check(seed_dir)
         if args.command == "build":
-            return cmd_build(seed_dir, args.db or default_database_path())
+            return cmd_build(seed_dir, args.db or default_database_path(), args.force)
         if args.command == "serve":
             return cmd_serve(args)
         if args.command == "import":

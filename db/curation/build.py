@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
+from techstance.db.curation.replacing import backup_database, work_at_risk
 from techstance.db.curation.seeds import SeedSet, load_seeds
 from techstance.db.store.evidence_rows import evidence_row
 from techstance.db.store.records import Evidence
@@ -35,13 +36,22 @@ class BuildReport:
     decisions: int
     quotes: int
     evidence: int
+    proposals: int = 0  # rows of proposed_quotes and edits the seeds carried
+    edits: int = 0
+    backup: Path | None = None  # where --force kept the database it replaced
 
     def summary(self) -> str:
-        return (
+        kinds = ((self.proposals, "proposed quote", "proposed quotes"),
+                 (self.edits, "history entry", "history entries"))
+        work = [f"{n} {one if n == 1 else many}" for n, one, many in kinds if n]
+        line = (
             f"built {self.path}: {self.decisions} decisions, {self.quotes} quotes, "
-            f"{self.evidence} evidence rows from {self.sources} sources "
+            f"{self.evidence} evidence rows" + "".join(f", {w}" for w in work) + f" from {self.sources} sources "
             f"({self.countries} countries, {self.actors} actors, {self.topics} topics)"
         )
+        if self.backup is not None:
+            line += f"; the database it replaced was kept as {self.backup}"
+        return line
 
 
 def write_seeds(db: Database, seeds: SeedSet) -> int:
@@ -84,12 +94,50 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
     return len(evidence)
 
 
+def write_work(db: Database, seeds: SeedSet) -> None:
+    """Proposals waiting for review and the edit history, as exported with the seeds. The history is
+    numbered in time order (ties in the order of the file), so logs merged from two analysts interleave."""
+    db.table("proposed_quotes").insert_all(p.model_dump() for p in seeds.proposals)
+    history = sorted(seeds.history, key=lambda e: e.at)
+    db.table("edits").insert_all({"id": n, **e.model_dump()} for n, e in enumerate(history, 1))
+
+
+class WouldLoseError(BuildError):
+    """The database holds work the seeds do not carry; nothing was written."""
+
+
+def _refuse_if_work_is_lost(db_path: Path, seeds: SeedSet) -> None:
+    try:
+        at_risk = work_at_risk(db_path, seeds)
+    except sqlite3.Error as err:
+        raise BuildError(f"cannot tell whether {db_path} holds edits ({err}); "
+                         "--force replaces it and keeps a backup") from None
+    if at_risk:
+        raise WouldLoseError(
+            f"{db_path} holds {at_risk} that these seeds do not have; not replaced "
+            f"(`techstance export-seeds --db {db_path} DIR` keeps them; --force rebuilds and keeps a backup)"
+        )
+
+
+def _backup(db_path: Path) -> Path:
+    try:
+        return backup_database(db_path)
+    except OSError as err:
+        raise BuildError(f"cannot back up {db_path} beside it: {err.strerror or err}") from None
+    except sqlite3.Error as err:
+        raise BuildError(f"cannot back up {db_path} beside it: {err}") from None
+
+
 # meta `seeds_origin`: built from techstance's bundled seeds, or from anyone else's.
 ORIGIN_KEY, ORIGIN_BUNDLED, ORIGIN_OTHER = "seeds_origin", "bundled", "other"
 
 
-def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> BuildReport:
+def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False, force: bool = False) -> BuildReport:
     """Validate the seeds and replace `db_path` with a fresh database built from them.
+
+    A database holding edits or pending proposals that the seeds do not carry is not replaced
+    (WouldLoseError, one line with the counts); with `force` it is, after a backup beside it
+    (BuildReport.backup; --force backs up whatever file it replaces).
 
     `bundled` says the seeds are techstance's own: meta `seeds_origin` records it, and only such
     a database is ever rebuilt from newer bundled seeds (techstance.db.curation.default_db.refresh_default_database).
@@ -101,6 +149,8 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
     db_path = Path(db_path)
     if db_path.is_dir():
         raise BuildError(f"{db_path} is a directory, not a database file")
+    if db_path.exists() and not force:
+        _refuse_if_work_is_lost(db_path, seeds)
     folder = db_path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -122,6 +172,7 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
             with conn:
                 create_tables(db)
                 evidence_count = write_seeds(db, seeds)
+                write_work(db, seeds)
                 db["meta"].insert({"key": ORIGIN_KEY, "value": ORIGIN_BUNDLED if bundled else ORIGIN_OTHER})
                 create_search_and_views(db)
             conn.execute("VACUUM")
@@ -129,6 +180,12 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
             conn.close()
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
+        backup = None
+        if db_path.exists():
+            if force:
+                backup = _backup(db_path)
+            else:
+                _refuse_if_work_is_lost(db_path, seeds)  # again: an edit may have been made meanwhile
         os.replace(tmp, db_path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
@@ -145,4 +202,7 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False) -> B
         decisions=len(seeds.decisions),
         quotes=len(seeds.quotes),
         evidence=evidence_count,
+        proposals=len(seeds.proposals),
+        edits=len(seeds.history),
+        backup=backup,
     )

@@ -19,11 +19,20 @@ def default_database_path() -> Path:
     return Path(base) / "techstance" / "techstance.db"
 
 
-def _has_edits(conn: sqlite3.Connection) -> bool:
+def _count(conn: sqlite3.Connection, sql: str) -> int:
     try:
-        return conn.execute("SELECT EXISTS (SELECT 1 FROM edits)").fetchone()[0] == 1
+        return int(conn.execute(sql).fetchone()[0])
     except sqlite3.Error:
-        return False  # no edits table: nothing a rebuild could lose
+        return 0  # no such table (an older schema): nothing a rebuild could lose
+
+
+def _unsaved_work(conn: sqlite3.Connection) -> str:
+    """What a rebuild from the bundled seeds (which carry neither) would lose, or ''."""
+    edits = _count(conn, "SELECT COUNT(*) FROM edits")
+    proposals = _count(conn, "SELECT COUNT(*) FROM proposed_quotes WHERE status = 'proposed'")
+    parts = [f"{edits} edit{'s' if edits != 1 else ''}" if edits else "",
+             f"{proposals} pending proposed quote{'s' if proposals != 1 else ''}" if proposals else ""]
+    return " and ".join(p for p in parts if p)
 
 
 def _open_past_the_schema_check(path: Path) -> sqlite3.Connection | None:
@@ -41,9 +50,9 @@ def refresh_default_database(path: Path, seed_dir: Path, *, owned_location: bool
 
     Returns a line for the user when something was done or deliberately not done. Never replaced:
     a database built from other seeds (meta `seeds_origin` = other: `techstance build --seeds`,
-    the benchmarks' scale database), one holding the user's own edits, a file that is not a
-    techstance database, and one from before `seeds_origin` existed unless it sits at the app's
-    own location (`owned_location`; by default: when $TECHSTANCE_DB is not set).
+    the benchmarks' scale database), one holding the user's own edits or quotes proposed for
+    review, a file that is not a techstance database, and one from before `seeds_origin` existed
+    unless it sits at the app's own location (`owned_location`; by default: when $TECHSTANCE_DB is not set).
     """
     from techstance.db.curation.build import ORIGIN_KEY, ORIGIN_OTHER, build_database  # paid only when building
     from techstance.db.curation.seeds import seeds_digest
@@ -63,7 +72,7 @@ def refresh_default_database(path: Path, seed_dir: Path, *, owned_location: bool
             return None
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-            has_edits = _has_edits(conn)
+            unsaved = _unsaved_work(conn)
         except sqlite3.Error:
             return None  # reported when the app opens it
         finally:
@@ -76,8 +85,8 @@ def refresh_default_database(path: Path, seed_dir: Path, *, owned_location: bool
         if origin is None and not owned_location:
             return (f"note: {path} was built by an earlier techstance, perhaps from other seeds, "
                     f"so it was not rebuilt from the bundled ones; `techstance build --db {path}` does")
-        if has_edits:
-            return (f"note: {path} holds your edits, so it was not rebuilt from the newer "
+        if unsaved:
+            return (f"note: {path} holds your edits ({unsaved}), so it was not rebuilt from the newer "
                     "bundled seeds")
     report = build_database(seed_dir, path, bundled=True)
     return f"{report.summary()}"

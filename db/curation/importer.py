@@ -1,7 +1,9 @@
 """Import articles: store each verbatim as a source and propose its quotations for review.
 
-The same text twice is recognised by its SHA-256 and not stored again. Each file is one
-transaction: it is stored with all its proposals, or not at all.
+The same text twice is recognised by its SHA-256 and not stored again; but when that source has no
+proposals at all (a curated source, or one whose proposals an older export lost), its quotations are
+proposed again, except those already made quotes. Each file is one transaction: it is stored with all
+its proposals, or not at all.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from techstance.db.curation.quotes import extract_quotes
+from techstance.db.curation.quotes.finder import ProposedQuote, extract_quotes
 from techstance.db.store.records import check_partial_date
 
 MAX_BYTES = 2_000_000  # far beyond any news article; a bigger file is not an article
@@ -29,7 +31,7 @@ class ImportResult:
     path: Path
     source_id: str
     stored: bool  # False: the same text was already there
-    proposals: int
+    proposals: int  # proposed now (for a text already there: proposed again)
 
 
 def _slug(text: str) -> str:
@@ -57,15 +59,54 @@ def _read(path: Path) -> str:
     return text
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _insert_proposals(conn: sqlite3.Connection, source_id: str, topic: str | None,
+                      proposals: list[ProposedQuote]) -> None:
+    for i, p in enumerate(proposals):
+        conn.execute(
+            'INSERT INTO proposed_quotes (id, source, topic, start, "end", text, speaker, speaker_start, '
+            "speaker_end, cue, cue_start, cue_end, confidence, reason, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed')",
+            (f"{source_id}-q{i + 1:03d}", source_id, topic, p.start, p.end, p.text, p.speaker,
+             p.speaker_start, p.speaker_end, p.cue, p.cue_start, p.cue_end, p.confidence, p.reason),
+        )
+
+
+def _propose_again(conn: sqlite3.Connection, path: Path, source_id: str, text: str,
+                   topic: str | None) -> ImportResult:
+    """A text already stored: nothing changes when its proposals are there (reviewed or not). With none
+    at all, the "already stored" check alone would make its quotations impossible ever to propose again."""
+    if conn.execute("SELECT 1 FROM proposed_quotes WHERE source = ? LIMIT 1", (source_id,)).fetchone():
+        return ImportResult(path, source_id, stored=False, proposals=0)
+    if topic is not None and conn.execute("SELECT 1 FROM topics WHERE id = ?", (topic,)).fetchone() is None:
+        raise ImportError_(f"{path}: --topic: unknown topic '{topic}'")
+    quoted = conn.execute('SELECT start, "end" FROM quotes WHERE source = ?', (source_id,)).fetchall()
+    proposals = [p for p in extract_quotes(text) if not any(p.start < e and s < p.end for s, e in quoted)]
+    if not proposals:
+        return ImportResult(path, source_id, stored=False, proposals=0)
+    with conn:
+        _insert_proposals(conn, source_id, topic, proposals)
+        conn.execute(
+            'INSERT INTO edits (at, action, record_table, record_id, "before", "after", note) '
+            "VALUES (?, 'propose', 'sources', ?, NULL, ?, ?)",
+            (_now(), source_id, json.dumps({"file": path.name, "proposals": len(proposals)}),
+             f"proposed again from {path.name}"),
+        )
+    return ImportResult(path, source_id, stored=False, proposals=len(proposals))
+
+
 def import_article(conn: sqlite3.Connection, path: Path, *, outlet: str | None = None, title: str | None = None,
                    date: str | None = None, topic: str | None = None) -> ImportResult:
     path = Path(path)
     text = _read(path)
     raw = text.encode("utf-8")
     digest = hashlib.sha256(raw).hexdigest()
-    known = conn.execute("SELECT id FROM sources WHERE sha256 = ?", (digest,)).fetchone()
+    known = conn.execute("SELECT id FROM sources WHERE sha256 = ? ORDER BY id", (digest,)).fetchone()
     if known:
-        return ImportResult(path, known[0], stored=False, proposals=0)
+        return _propose_again(conn, path, known[0], text, topic)
     precision = "unknown"
     if date:
         precision = "day" if len(date) == 10 else "month"
@@ -77,7 +118,7 @@ def import_article(conn: sqlite3.Connection, path: Path, *, outlet: str | None =
         raise ImportError_(f"{path}: --topic: unknown topic '{topic}'")
     source_id = f"{_slug(title or path.stem)}-{digest[:8]}"
     proposals = extract_quotes(text)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    now = _now()
     with conn:
         conn.execute(
             "INSERT INTO sources (id, outlet, title, published, date_precision, date_inferred, seed_file, text, "
@@ -85,14 +126,7 @@ def import_article(conn: sqlite3.Connection, path: Path, *, outlet: str | None =
             (source_id, outlet, title, date, precision, f"{source_id}.txt", text, digest,
              f"Imported from {path.name}."),
         )
-        for i, p in enumerate(proposals):
-            conn.execute(
-                'INSERT INTO proposed_quotes (id, source, topic, start, "end", text, speaker, speaker_start, '
-                "speaker_end, cue, cue_start, cue_end, confidence, reason, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed')",
-                (f"{source_id}-q{i + 1:03d}", source_id, topic, p.start, p.end, p.text, p.speaker,
-                 p.speaker_start, p.speaker_end, p.cue, p.cue_start, p.cue_end, p.confidence, p.reason),
-            )
+        _insert_proposals(conn, source_id, topic, proposals)
         conn.execute(
             'INSERT INTO edits (at, action, record_table, record_id, "before", "after", note) '
             "VALUES (?, 'import', 'sources', ?, NULL, ?, ?)",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from techstance.db.curation.work_records import EditEntry, ProposalRecord
 from techstance.db.store.records import Actor, Country, Decision, Evidence, FieldError, Quote, Source, Topic
 from techstance.db.store.rules import decision_claim_problems, span_problem
 
@@ -25,6 +26,14 @@ SEED_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "actors.toml": ("actor", Actor),
     "decisions.toml": ("decision", Decision),
     "quotes.toml": ("quote", Quote),
+}
+# Optional folders of the work a database holds besides the curated records, written by `export-seeds`
+# so that a build recreates the same database (techstance.db.curation.work_records): proposals/<source
+# id>.toml and history/<UTC second>-<digest>.toml. One file per source and per second (and content):
+# two analysts' additions are new files, which git merges without a conflict.
+WORK_DIRS: dict[str, tuple[str, type[BaseModel]]] = {
+    "proposals": ("proposal", ProposalRecord),
+    "history": ("edit", EditEntry),
 }
 SOURCES_DIR = "sources"
 
@@ -62,6 +71,8 @@ class SeedSet:
     decisions: list[Decision] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # source id -> verbatim text
+    proposals: list[ProposalRecord] = field(default_factory=list)
+    history: list[EditEntry] = field(default_factory=list)  # in the order of the files
     digest: str = ""  # SHA-256 over every seed file: tells whether a database is out of date
 
 
@@ -72,9 +83,15 @@ def bundled_seeds_dir() -> Path:
     return Path(seeds.__file__).parent
 
 
+def work_files(seed_dir: Path, folder: str) -> list[str]:
+    """The files of one work folder (relative names, in order); none when the folder is absent."""
+    return [f"{folder}/{p.name}" for p in sorted((seed_dir / folder).glob("*.toml"))]
+
+
 def seeds_digest(seed_dir: Path) -> str:
     digest = hashlib.sha256()
     paths = [seed_dir / name for name in SEED_FILES]
+    paths += [seed_dir / name for folder in WORK_DIRS for name in work_files(seed_dir, folder)]
     paths += sorted((seed_dir / SOURCES_DIR).glob("*.txt"))
     for path in paths:
         if path.is_file():
@@ -125,9 +142,9 @@ def _read_toml(path: Path, shown: str, problems: list[Problem]) -> dict[str, Any
 
 
 def _load_records(
-    seed_dir: Path, name: str, problems: list[Problem]
+    seed_dir: Path, name: str, problems: list[Problem], spec: tuple[str, type[BaseModel]] | None = None
 ) -> list[tuple[str, BaseModel]]:
-    kind, model = SEED_FILES[name]
+    kind, model = spec or SEED_FILES[name]
     shown = _display(seed_dir / name, seed_dir)
     data = _read_toml(seed_dir / name, shown, problems)
     if data is None:
@@ -227,6 +244,37 @@ class _Checker:
                       item.excerpt, "excerpt")
 
 
+def _load_work(seed_dir: Path, problems: list[Problem]) -> dict[str, list[tuple[str, str, BaseModel]]]:
+    """folder -> (file, record, model) of every record in its files."""
+    return {folder: [(name, record, model) for name in work_files(seed_dir, folder)
+                     for record, model in _load_records(seed_dir, name, problems, spec)]
+            for folder, spec in WORK_DIRS.items()}
+
+
+def _check_proposals(check: _Checker, items: list[tuple[str, str, BaseModel]], topics: set[str], sources: set[str],
+                     quotes: set[str]) -> None:
+    """Proposals point at a stored source (their span is its text) and an accepted one at its quote."""
+    counts = Counter(getattr(model, "id", None) for _, _, model in items)
+    for name, record, proposal in items:
+        assert isinstance(proposal, ProposalRecord)
+        if counts[proposal.id] > 1:
+            check.add(name, record, "id", f"duplicate id '{proposal.id}' ({counts[proposal.id]} records)")
+        if proposal.topic is not None and proposal.topic not in topics:
+            check.add(name, record, "topic", f"unknown topic '{proposal.topic}'")
+        if proposal.quote is not None and proposal.quote not in quotes:
+            check.add(name, record, "quote", f"unknown quote '{proposal.quote}'")
+        text = check.texts.get(proposal.source)
+        if text is None:
+            if proposal.source not in sources:
+                check.add(name, record, "source", f"unknown source '{proposal.source}'")
+            continue
+        check.span(name, record, "text", proposal.source, proposal.start, proposal.end, proposal.text,
+                   "proposed text")
+        if proposal.speaker_end is not None and proposal.speaker_end > len(text):
+            check.add(name, record, "speaker_end",
+                      f"speaker span ends at {proposal.speaker_end}, past the source's {len(text)} characters")
+
+
 def load_seeds(seed_dir: Path) -> SeedSet:
     """Read and check every seed file; raise SeedError listing all problems found."""
     seed_dir = Path(seed_dir)
@@ -234,6 +282,7 @@ def load_seeds(seed_dir: Path) -> SeedSet:
     if not seed_dir.is_dir():
         raise SeedError([Problem(str(seed_dir), "", "", "seed directory not found")])
     loaded = {name: _load_records(seed_dir, name, problems) for name in SEED_FILES}
+    work = _load_work(seed_dir, problems)
     check = _Checker(seed_dir, problems)
 
     check.unique("topics.toml", loaded["topics.toml"], "id")
@@ -295,6 +344,9 @@ def load_seeds(seed_dir: Path) -> SeedSet:
             check.add(name, record, "said_on",
                       f"date {quote.said_on} has no evidence (claim = 'said_on')")
 
+    quote_ids = {m.id for _, m in loaded["quotes.toml"]}  # type: ignore[attr-defined]
+    _check_proposals(check, work["proposals"], topics, sources, quote_ids)
+
     if problems:
         raise SeedError(problems)
     return SeedSet(
@@ -305,5 +357,7 @@ def load_seeds(seed_dir: Path) -> SeedSet:
         decisions=[m for _, m in loaded["decisions.toml"]],  # type: ignore[misc]
         quotes=[m for _, m in loaded["quotes.toml"]],  # type: ignore[misc]
         texts=check.texts,
+        proposals=[m for _, _, m in work["proposals"]],  # type: ignore[misc]
+        history=[m for _, _, m in work["history"]],  # type: ignore[misc]
         digest=seeds_digest(seed_dir),
     )

@@ -243,16 +243,24 @@ def test_exported_seeds_rebuild_the_same_rows(seed_db: Path, seed_conn: sqlite3.
     assert _table_rows(tmp_path / "again.db") == _table_rows(seed_db)
     assert counts == {"topics": report.topics, "countries": report.countries, "sources": report.sources,
                       "actors": report.actors, "decisions": report.decisions, "quotes": report.quotes,
-                      "evidence": report.evidence, "skipped_evidence": 0}
+                      "evidence": report.evidence, "proposals": 0, "history": 0}
     # Each source's text byte for byte, under its own file name.
     bundled = sorted(p.name for p in (SEEDS / "sources").glob("*.txt"))
     assert sorted(p.name for p in (out / "sources").iterdir()) == bundled
     for name in bundled:
         assert (out / "sources" / name).read_bytes() == (SEEDS / "sources" / name).read_bytes()
-    # The bundled layout: the same records, fields and nesting, in the same order.
+    # The bundled layout: the same records, fields and nesting; sorted by key (made for version control).
     for name in SEED_FILES:
         exported = tomllib.loads((out / name).read_text(encoding="utf-8"))
-        assert exported == tomllib.loads((SEEDS / name).read_text(encoding="utf-8")), name
+        assert _sorted_records(exported) == _sorted_records(tomllib.loads((SEEDS / name).read_text("utf-8"))), name
+
+
+def _sorted_records(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    def key(record: dict[str, Any]) -> str:
+        return json.dumps(record, sort_keys=True)
+
+    return {kind: sorted(({k: sorted(v, key=key) if k == "evidence" else v for k, v in r.items()} for r in records),
+                         key=key) for kind, records in data.items()}
 
 
 def test_round_trip_keeps_a_decision_added_outside_the_seeds(tmp_path: Path) -> None:
@@ -318,7 +326,7 @@ def test_imported_sources_get_a_file_named_after_their_id(db_copy: Path, tmp_pat
     assert [r[:seed_file] + r[seed_file + 1:] for r in after["sources"]] == strip
 
 
-def test_evidence_of_no_record_is_skipped_and_counted(db_copy: Path, tmp_path: Path) -> None:
+def test_evidence_of_no_record_is_refused_by_name(db_copy: Path, tmp_path: Path) -> None:
     conn = _connect(db_copy, readonly=False)
     with conn:
         conn.execute(
@@ -326,10 +334,11 @@ def test_evidence_of_no_record_is_skipped_and_counted(db_copy: Path, tmp_path: P
             "SELECT 'ev-orphan', 'decisions', 'no-such-decision', claim_field, source, start, \"end\", excerpt, role "
             "FROM evidence ORDER BY id LIMIT 1"
         )
-    counts = export_seeds(conn, tmp_path / "exported")
+    with pytest.raises(ValueError, match=r"cannot export .*1 evidence row of no decision or quote .*'ev-orphan'"):
+        export_seeds(conn, tmp_path / "exported")
     conn.close()
-    assert (counts["evidence"], counts["skipped_evidence"]) == (66, 1)
-    assert "no-such-decision" not in (tmp_path / "exported" / "decisions.toml").read_text(encoding="utf-8")
+    assert not (tmp_path / "exported").exists()  # nothing written: seeds without it would lose it silently
+    assert [p.name for p in tmp_path.iterdir()] == ["copy.db"]
 
 
 def test_an_empty_folder_is_used_and_a_non_empty_one_refused(seed_conn: sqlite3.Connection,
