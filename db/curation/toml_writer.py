@@ -28,6 +28,13 @@ def toml_string(value: str) -> str:
 def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float):
+        # repr is the shortest text that reads back as the same float: the same data, the same bytes.
+        if value != value:
+            return "nan"
+        if value in (float("inf"), float("-inf")):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
