@@ -166,7 +166,11 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         # Before, the dashboard took these and ignored them.
         option = argv[at].split("=")[0]
         parser.error(f"{option} is a kiosk setting; the dashboard has none: techstance kiosk {option} ...")
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # Told with the usage of the command they were given to, not the dashboard's.
+        which = commands(parser).get(args.command or "", parser)
+        which.error(f"unrecognized arguments{f' for {args.command}' if args.command else ''}: {' '.join(extras)}")
     if args.kiosk and args.command is None:  # left over where no command could stand
         parser.error("--kiosk comes first (after --db or --theme only), or use the kiosk command")
     for option, applies_to in BEFORE_COMMAND.items():
