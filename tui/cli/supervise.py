@@ -38,24 +38,30 @@ class AppCrashed(Exception):
         self.report = report  # what Textual would have printed over the terminal
 
 
-def _terminal_state() -> tuple[int, list[Any]] | None:
-    for stream in (sys.__stdin__, sys.__stdout__):
-        try:
-            if stream is not None and stream.isatty():
-                return stream.fileno(), termios.tcgetattr(stream.fileno())
-        except (OSError, ValueError, termios.error):
-            continue
-    return None
+def _terminal_state() -> tuple[int, list[Any], int | None] | None:
+    """The settings of the terminal Textual takes over (it reads stdin, draws on stderr), and the
+    descriptor it draws on."""
+    try:
+        stdin = sys.__stdin__
+        if stdin is None or not stdin.isatty():
+            return None
+        attrs = termios.tcgetattr(stdin.fileno())
+        stderr = sys.__stderr__
+        drawn_on = stderr.fileno() if stderr is not None and stderr.isatty() else None
+        return stdin.fileno(), attrs, drawn_on
+    except (OSError, ValueError, termios.error):
+        return None
 
 
-def _restore_hard(state: tuple[int, list[Any]] | None) -> None:
+def _restore_hard(state: tuple[int, list[Any], int | None] | None) -> None:
     """The terminal back as it was, without the app's help (it is stuck or gone)."""
     if state is None:
         return
-    fd, attrs = state
+    fd, attrs, drawn_on = state
     try:
         termios.tcsetattr(fd, termios.TCSANOW, attrs)
-        os.write(fd, _RESET.encode())
+        if drawn_on is not None:
+            os.write(drawn_on, _RESET.encode())
     except (OSError, termios.error):
         pass  # a hung-up terminal: nothing left to restore
 
