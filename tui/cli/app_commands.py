@@ -8,11 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from techstance.db.curation.default_db import default_database_path
 from techstance.db.store.connection import DatabaseOpenError, open_database
 from techstance.tui.cli.errors import EXIT_OK, CliError
 from techstance.tui.cli.supervise import run_app
+
+if TYPE_CHECKING:
+    from techstance.tui.kiosk.config import KioskConfig
 
 # Far beyond any settings file; a bigger "configuration" is a mistake (or /dev/zero).
 KIOSK_CONFIG_MAX_BYTES = 64_000
@@ -64,7 +68,7 @@ def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
     return path
 
 
-def _kiosk_config(args: argparse.Namespace) -> object:
+def _kiosk_config(args: argparse.Namespace) -> KioskConfig:
     from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 
     overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic,
@@ -78,10 +82,8 @@ def _kiosk_config(args: argparse.Namespace) -> object:
 def cmd_kiosk(args: argparse.Namespace) -> int:
     """Never builds or writes anything: a missing database is shown on screen and retried."""
     from techstance.tui.kiosk.app import KioskApp
-    from techstance.tui.kiosk.config import KioskConfig
 
     config = _kiosk_config(args)
-    assert isinstance(config, KioskConfig)
     return run_app(KioskApp(args.db or default_database_path(), config))
 
 

@@ -51,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(message, status=EXIT_USAGE)
 
 
-def _kiosk_options() -> argparse.ArgumentParser:
+def _kiosk_options() -> _Parser:
     """What the kiosk and `serve` share: the settings that override the kiosk configuration file."""
     options = _Parser(add_help=False)
     group = options.add_argument_group("kiosk settings (override the configuration file)")

@@ -201,3 +201,21 @@ def test_export_to_a_terminal_shows_escape_sequences_from_the_data(seed_db: Path
     assert b"clear\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07done" in out
     piped = _run("export", "--format", "csv", "--db", str(db))
     assert "clear\x1b[2J" in piped.stdout  # into a pipe or file the data is kept as stored
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "huge"])
+def test_a_kiosk_configuration_that_is_not_a_small_regular_file_is_refused_at_once(
+        tmp_path: Path, seed_db: Path, kind: str) -> None:
+    config = tmp_path / "kiosk.toml"
+    if kind == "fifo":
+        os.mkfifo(config)  # before: the kiosk waited for a writer, for ever
+    elif kind == "dev-zero":
+        config.symlink_to("/dev/zero")  # before: read until memory ran out
+    else:
+        config.write_text("# padding\n" * 10_000, encoding="utf-8")
+    result = _run("kiosk", "--kiosk-config", str(config), "--db", str(seed_db))
+    assert result.returncode == 1, result.stderr
+    expected = {"fifo": "is a FIFO (named pipe), not a kiosk configuration file",
+                "dev-zero": "is a character device, not a kiosk configuration file",
+                "huge": "larger than 64,000 bytes: too large for a kiosk configuration file"}[kind]
+    assert result.stderr == f"techstance: error: {config}: {expected}\n"
