@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from techstance.db.curation.default_db import default_database_path
 from techstance.db.store.connection import DatabaseOpenError, open_database
-from techstance.tui.cli.errors import EXIT_OK, CliError
+from techstance.tui.cli.errors import EXIT_OK, CliError, shown
 from techstance.tui.cli.supervise import run_app
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
         except (SeedError, BuildError) as err:
             raise CliError(f"cannot build the default database {path}: {err}") from None
         if note:
-            print(note, file=sys.stderr)
+            print(shown(note), file=sys.stderr)
     else:
         path = db_arg
     try:
@@ -113,6 +113,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # 0.0.0.0, and an IPv6 address needs brackets in a URL.
     host = f"[{args.host}]" if ":" in args.host else args.host
     public_url = args.public_url or f"http://{host}:{args.port}"
-    print(f"serving the techstance kiosk on {public_url} (read-only); ctrl+c stops", file=sys.stderr)
+    print(f"serving the techstance kiosk on {shown(public_url)} (read-only); ctrl+c stops", file=sys.stderr)
     Server(command, host=args.host, port=args.port, title="techstance kiosk", public_url=public_url).serve()
     return EXIT_OK

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from techstance.tui.cli.errors import EXIT_OK, CliError
+from techstance.tui.cli.errors import EXIT_OK, CliError, shown
 
 
 def _seed_problems(problems: Sequence[object]) -> CliError:
@@ -40,7 +40,7 @@ def cmd_build(seed_dir: Path, db_path: Path) -> int:
         raise _seed_problems(err.problems) from None
     except BuildError as err:
         raise CliError(str(err)) from None
-    print(report.summary())
+    print(shown(report.summary()))
     return EXIT_OK
 
 

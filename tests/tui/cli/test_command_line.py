@@ -219,3 +219,10 @@ def test_a_kiosk_configuration_that_is_not_a_small_regular_file_is_refused_at_on
                 "dev-zero": "is a character device, not a kiosk configuration file",
                 "huge": "larger than 64,000 bytes: too large for a kiosk configuration file"}[kind]
     assert result.stderr == f"techstance: error: {config}: {expected}\n"
+
+
+def test_build_names_its_database_with_control_characters_shown(tmp_path: Path) -> None:
+    target = tmp_path / "wall\x1b[2J.db"
+    result = _run("build", "--db", str(target))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "wall\\x1b[2J.db" in result.stdout
