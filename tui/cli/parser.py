@@ -87,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.add_parser("kiosk", parents=[common, _kiosk_options()],
-                   help="run as a read-only wall screen that tours the map (docs/kiosk.md)")
+                   help="run as a read-only wall screen that tours the map (docs/kiosk.md)",
+                   description="A read-only wall screen that tours the map; `techstance --kiosk` is the same. "
+                               "It never writes: a missing or damaged database is shown on screen and retried. "
+                               "Exit statuses for a supervisor: docs/kiosk.md.")
     serve = sub.add_parser("serve", parents=[common, _kiosk_options()],
                            help="serve the read-only kiosk to web browsers (textual-serve)")
     serve.add_argument("--kiosk", action="store_true", required=True,
