@@ -139,3 +139,20 @@ def test_the_same_article_imported_at_the_same_moment_is_stored_once(db: Path, t
     stored = [r for r in results if isinstance(r, ImportResult) and r.stored]
     assert len(stored) == 1 and len(results) == 2
     assert _sources(db) == 6
+
+
+def test_two_import_commands_at_once_store_the_article_once(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # both commands start and queue for the write lock
+    commands = [subprocess.Popen([sys.executable, "-m", "techstance.tui", "import", "--db", str(db), str(path)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    time.sleep(2.5)  # well inside the 5 s busy timeout
+    holder.execute("ROLLBACK")
+    holder.close()
+    outputs = [c.communicate(timeout=60) for c in commands]
+    assert [c.returncode for c in commands] == [0, 0], outputs
+    said = sorted("already stored" in out for out, _ in outputs)
+    assert said == [False, True], outputs  # before: "UNIQUE constraint failed" for the second
+    assert _sources(db) == 6
