@@ -1,4 +1,4 @@
-"""`python -m tui` is the same as the `techstance` command."""
+"""`python -m techstance.tui` is the same as the `techstance` command."""
 
 from techstance.tui.cli import main
 

@@ -1,7 +1,7 @@
 """Export: the current positions of one topic as CSV, JSON or a markdown table.
 
-Reads only; never imports the UI. Every query has an ORDER BY, so the same database always gives
-the same output.
+Reads the database only; never imports the UI. Every query has an ORDER BY, so the same database
+always gives the same output. A file is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -10,9 +10,13 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import re
 import sqlite3
+import stat
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from techstance.db.store.row_values import conditions_of as _conditions
@@ -213,17 +217,49 @@ def _markdown(positions: list[Position]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: a formula-leading cell gets a leading
+    single quote (OWASP's advice on CSV injection); every other cell is left as it is."""
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
+
+
 def _csv(positions: list[Position]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for p in positions:
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in (
             p.topic, p.country, p.country_name, p.decision, p.stance, p.status, p.date or "",
             p.date_precision, "true" if p.date_inferred else "false", p.summary,
             "\n".join(p.conditions), "\n".join(c.text() for c in p.citations),
-        ])
+        )])
     return out.getvalue()
+
+
+def write_export(path: Path, text: str) -> None:
+    """Write `text` to `path` whole or not at all: into a temporary file beside it, flushed to disk,
+    then renamed over it, so a full disk or a kill midway leaves the old file as it was."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        else:  # as open() would have made it: 0o666 less the umask (mkstemp makes 0o600)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def export_positions(conn: sqlite3.Connection, fmt: Literal["csv", "json", "markdown"], topic: str | None = None,

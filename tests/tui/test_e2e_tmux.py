@@ -40,8 +40,10 @@ def _require(command: str) -> str:
 
 
 def _clean_env() -> dict[str, str]:
-    """The environment without the caller's tmux client, so tmux never talks to an outer server."""
-    return {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+    """The environment without the caller's tmux client, so tmux never talks to an outer server, and
+    without COLUMNS and LINES: pytest-xdist's workers set them to 80 and 24, and an app started in
+    the pane would take them over the pane's real size."""
+    return {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE", "COLUMNS", "LINES")}
 
 
 @dataclass

@@ -1,0 +1,118 @@
+"""The commands that run a Textual app: the dashboard, the kiosk, and the kiosk served to browsers.
+
+Textual is imported only here and only when an app starts, so the other commands stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from techstance.db.curation.default_db import default_database_path
+from techstance.db.store.connection import DatabaseOpenError, open_database
+from techstance.tui.cli.errors import EXIT_OK, CliError, shown
+from techstance.tui.cli.supervise import run_app
+
+if TYPE_CHECKING:
+    from techstance.tui.kiosk.config import KioskConfig
+
+# Far beyond any settings file; a bigger "configuration" is a mistake (or /dev/zero).
+KIOSK_CONFIG_MAX_BYTES = 64_000
+
+
+def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
+    if db_arg is None:
+        from techstance.db.curation.build import BuildError
+        from techstance.db.curation.default_db import refresh_default_database
+        from techstance.db.curation.seeds import SeedError, bundled_seeds_dir
+
+        path = default_database_path()
+        try:
+            note = refresh_default_database(path, bundled_seeds_dir())
+        except (SeedError, BuildError) as err:
+            raise CliError(f"cannot build the default database {path}: {err}") from None
+        if note:
+            print(shown(note), file=sys.stderr)
+    else:
+        path = db_arg
+    try:
+        conn = open_database(path)
+    except DatabaseOpenError as err:
+        raise CliError(str(err)) from None
+    from techstance.db.store.opening import read_opening
+
+    opening = read_opening(path)  # the first frame is drawn once, filled
+    from techstance.tui.app import TechstanceApp  # imported late: textual is slow to import
+
+    return run_app(TechstanceApp.for_database(path, conn=conn, theme=theme, opening=opening))
+
+
+def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
+    """--kiosk-config, else the operator's default file if there is one; refused up front when it is
+    not a regular file of a sensible size (a FIFO would block the start for good, /dev/zero fill memory)."""
+    from techstance.db.curation.input_file import InputFileError, read_regular_file
+    from techstance.tui.kiosk.config import default_config_path
+
+    if args.kiosk_config is not None:
+        path = Path(args.kiosk_config)
+    elif default_config_path().exists():
+        path = default_config_path()
+    else:
+        return None
+    try:
+        read_regular_file(path, KIOSK_CONFIG_MAX_BYTES, "a kiosk configuration file")
+    except InputFileError as err:
+        raise CliError(str(err)) from None
+    return path
+
+
+def _kiosk_config(args: argparse.Namespace) -> KioskConfig:
+    from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
+
+    overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic,
+                 "theme": getattr(args, "theme", None)}
+    try:
+        return load_kiosk_config(_kiosk_config_path(args), overrides)
+    except KioskConfigError as err:
+        raise CliError(str(err)) from None
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    """Never builds or writes anything: a missing database is shown on screen and retried."""
+    from techstance.tui.kiosk.app import KioskApp
+
+    config = _kiosk_config(args)
+    return run_app(KioskApp(args.db or default_database_path(), config))
+
+
+def kiosk_command(args: argparse.Namespace) -> list[str]:
+    """The command each browser session runs: the kiosk, with the options given to serve."""
+    database = Path(args.db or default_database_path()).resolve()
+    command = [sys.executable, "-m", "techstance.tui", "kiosk", "--db", str(database)]
+    config_path = _kiosk_config_path(args)
+    if config_path is not None:
+        command += ["--kiosk-config", str(config_path.resolve())]
+    for option in ("interval", "idle", "topic", "theme"):
+        if getattr(args, option, None) is not None:
+            command += [f"--{option}", str(getattr(args, option))]
+    return command
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import shlex
+
+    _kiosk_config(args)  # refuse a bad configuration here, once, not in every browser session
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise CliError("serving needs textual-serve: pip install 'techstance[serve]'") from None
+    command = shlex.join(kiosk_command(args))
+    # The page tells the browser where to connect back: the listening address is no use for
+    # 0.0.0.0, and an IPv6 address needs brackets in a URL.
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    public_url = args.public_url or f"http://{host}:{args.port}"
+    print(f"serving the techstance kiosk on {shown(public_url)} (read-only); ctrl+c stops", file=sys.stderr)
+    Server(command, host=args.host, port=args.port, title="techstance kiosk", public_url=public_url).serve()
+    return EXIT_OK
