@@ -37,6 +37,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "quote"
 
 
+def why(proposal: Proposal) -> str:
+    """Why the finder chose this speaker, and how sure it is: the reviewer's first question."""
+    reason = proposal.reason or "no reason given"
+    return reason if proposal.confidence is None else f"{reason} · {proposal.confidence:.2f}"
+
+
 class AcceptForm(FormModal[bool]):
     """Who said it, about which country, on which topic: then the proposal becomes a quote, saved
     here, in one transaction with the new person if there is one."""
@@ -157,6 +163,7 @@ class ReviewScreen(DataScreen[None]):
             self.query_one("#review-article", Static).update("")
             return
         listing.add_options([Option(Content.assemble(literal(p.speaker or "speaker unknown", "bold"), "\n",
+                                                     literal(why(p), "$text-muted"), "\n",
                                                      literal(f"“{p.text}”")), id=p.id) for p in proposals])
         ids = [p.id for p in proposals]
         listing.highlighted = ids.index(keep.id) if keep is not None and keep.id in ids else 0
@@ -179,8 +186,14 @@ class ReviewScreen(DataScreen[None]):
             if doc is None or self.current() is not proposal:
                 return
             span = Excerpt(start=proposal.start, end=proposal.end, claims=1)
-            self.query_one("#review-article", Static).update(paragraph_content(doc.text, 0, [span], span))
-            self.query_one("#review-scroll").border_title = literal(f"Article · {doc.ref.title or doc.ref.id}")
+            marks = [span]
+            if proposal.cue_start is not None and proposal.cue_end is not None:
+                # The cue that names the speaker, underlined beside the quotation shown in reverse.
+                marks.append(Excerpt(start=proposal.cue_start, end=proposal.cue_end, claims=0))
+            self.query_one("#review-article", Static).update(paragraph_content(doc.text, 0, marks, span))
+            scroll = self.query_one("#review-scroll")
+            scroll.border_title = literal(f"Article · {doc.ref.title or doc.ref.id}")
+            scroll.border_subtitle = literal(f"Speaker: {proposal.speaker or 'unknown'} — {why(proposal)}")
 
         self.data.load(self, "article", lambda store: store.source(source_id), done, self.app_read_failed)
 

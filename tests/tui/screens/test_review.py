@@ -1,0 +1,47 @@
+"""The review screen says why each speaker was chosen and marks the cue with the quotation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from techstance.db.curation.importer import import_article
+from techstance.db.store.edits import open_for_editing, open_proposals
+from techstance.tui.app import TechstanceApp
+from techstance.tui.screens.review import ReviewScreen
+from textual.widgets import OptionList, Static
+
+from tests.conftest import settle
+
+ARTICLE = 'Talks went on.\n\n"We will not allow this vendor near our networks," the minister, Jane Doe, said.\n'
+
+
+@pytest.fixture
+def db(seed_db: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "review.db"
+    path.write_bytes(seed_db.read_bytes())
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    import_article(open_for_editing(path), article, outlet="Wire", title="Vendor", date="2026-11-20",
+                   topic="huawei-5g")
+    return path
+
+
+async def test_each_proposal_says_why_and_the_article_marks_quote_and_cue(db: Path) -> None:
+    (proposal,) = open_proposals(open_for_editing(db))
+    assert proposal.reason and proposal.cue_start is not None and proposal.cue_end is not None
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        prompt = str(review.query_one("#proposals", OptionList).get_option_at_index(0).prompt)
+        assert proposal.reason in prompt and f"{proposal.confidence:.2f}" in prompt
+        content = review.query_one("#review-article", Static).render()
+        styled = {str(content)[span.start:span.end]: str(span.style) for span in content.spans}  # type: ignore[attr-defined]
+        cue = ARTICLE[proposal.cue_start:proposal.cue_end]
+        assert any(cue in text and "underline" in style for text, style in styled.items()), styled
+        assert any(proposal.text in text and "reverse" in style for text, style in styled.items()), styled
+        assert proposal.reason in str(review.query_one("#review-scroll").border_subtitle)
