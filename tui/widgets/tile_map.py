@@ -20,6 +20,7 @@ from techstance.tui.formatting import (
     TENTATIVE_STATUSES,
 )
 from techstance.tui.literal import visible
+from techstance.tui.themes import color_system, tile_backgrounds
 from textual.binding import Binding
 from textual.events import Click
 from textual.message import Message
@@ -87,7 +88,6 @@ class TileMap(Widget, can_focus=True):
         Binding("enter", "screen.open_country", "Decision", show=False),
     ]
     COMPONENT_CLASSES = {
-        "tile--ban", "tile--restrict", "tile--allow", "tile--undecided", "tile--none",
         "tile--selected", "tile--filtered", "map--region", "map--legend",
     }
 
@@ -103,6 +103,7 @@ class TileMap(Widget, can_focus=True):
         super().__init__(id=id)
         self.tiles: list[CountryTile] = []
         self._hits: list[_Hit] = []
+        self._tile_styles: tuple[object, dict[str | None, Style]] | None = None
 
     # ----- data -----
     def set_tiles(self, tiles: Iterable[CountryTile], select: str | None = None) -> None:
@@ -185,11 +186,31 @@ class TileMap(Widget, can_focus=True):
                 return
 
     # ----- rendering -----
+    def tile_styles(self) -> dict[str | None, Style]:
+        """Each stance's tile colours for this theme and this terminal's colour system: faint
+        where the terminal shows a faint tint apart, stronger where it would not (tui/themes.py)."""
+        system = color_system(self.app.console.color_system)
+        base = self.background_colors[1]
+        key = (self.app.theme, system, base)
+        if self._tile_styles is None or self._tile_styles[0] != key:
+            backgrounds = tile_backgrounds(self.app.theme, self.app.get_css_variables(), base, system)
+            if backgrounds is None:  # a theme the palette does not offer, set by hand: stay readable
+                backgrounds = tile_backgrounds(self.app.theme, self.app.get_css_variables(), base, None)
+            assert backgrounds is not None
+            styles = {}
+            for stance, background in backgrounds.items():
+                # As `color: auto 90%` would: black or white, whichever reads on this background.
+                text = background + background.get_contrast_text(0.9 if stance else 0.6)
+                styles[stance] = Style(color=text.rich_color, bgcolor=background.rich_color)
+            self._tile_styles = (key, styles)
+        return self._tile_styles[1]
+
+    def notify_style_update(self) -> None:
+        self._tile_styles = None  # a theme change
+        super().notify_style_update()
+
     def _style(self, tile: CountryTile, selected: bool) -> Style:
-        # Not partial: the tile's translucent background is blended with the pane's, and
-        # `color: auto` resolved against the result, so text stays readable in every theme.
-        name = f"tile--{tile.stance or 'none'}"
-        style = self.get_component_rich_style(name)
+        style = self.tile_styles()[tile.stance]
         if not self.shown(tile):
             style = self.get_component_rich_style("tile--filtered")
         if selected:
