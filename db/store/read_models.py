@@ -144,6 +144,7 @@ class SearchHit:
     snippet: str
     country: str | None = None
     topic: str | None = None
+    country_name: str | None = None  # the country's name, for people to read (country is its code)
 
 
 @read_model

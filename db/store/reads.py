@@ -335,6 +335,16 @@ class Store:
                                 found.setdefault(row["id"], row)
                             if len(found) >= limit_per_kind:
                                 break
+                        if kind == "quote":  # then the quotes of speakers whose name matches
+                            query = f"name : ({queries[-1]})"
+                            said = {r[0] for r in self.conn.execute(_SPEAKER_COUNT, (query, RANK_LIMIT + 1))}
+                            if said:
+                                texts = {r[0] for r in self.conn.execute(count_sql, (queries[-1],))}
+                                count = max(count, len(texts | said))
+                                for row in self.conn.execute(_SPEAKER_QUOTES, (query, limit_per_kind)):
+                                    if len(found) >= limit_per_kind:
+                                        break
+                                    found.setdefault(row["id"], row)
                         break
                     except sqlite3.OperationalError as err:
                         if "interrupted" in str(err):
@@ -354,7 +364,7 @@ class Store:
                 time.sleep(0.02 * (attempt + 1))  # another process's commit was half done: read again
             counts[kind] = max(count, len(found))
             hits += [SearchHit(kind=kind, id=r["id"], label=r["label"], snippet=r["snippet"],
-                               country=r["country"], topic=r["topic"])
+                               country=r["country"], topic=r["topic"], country_name=r["country_name"])
                      for r in list(found.values())[:limit_per_kind]]
         return SearchResults(hits=hits, counts=counts, slow=slow)
 
@@ -367,20 +377,40 @@ class SearchCancelled(Exception):
 RANK_LIMIT = 100
 
 # kind -> (FTS table, columns selected, join). Snippets are computed only for the rows shown.
+# Results name countries, not codes: a user reads "United Kingdom", not "GB".
 _SEARCH_PLANS: dict[str, tuple[str, str, str]] = {
     "quote": ("quotes_fts",
-              "q.id, a.name AS label, snippet(quotes_fts, 0, {snip}) AS snippet, q.country, q.topic",
-              "JOIN quotes q ON q.rowid = quotes_fts.rowid JOIN actors a ON a.id = q.actor"),
+              "q.id, a.name AS label, snippet(quotes_fts, 0, {snip}) AS snippet, q.country, q.topic, "
+              "c.name AS country_name",
+              "JOIN quotes q ON q.rowid = quotes_fts.rowid JOIN actors a ON a.id = q.actor "
+              "LEFT JOIN countries c ON c.code = q.country"),
     "decision": ("decisions_fts",
-                 "d.id, d.country || ' ' || d.stance AS label, snippet(decisions_fts, -1, {snip}) AS snippet, "
-                 "d.country, d.topic",
-                 "JOIN decisions d ON d.rowid = decisions_fts.rowid"),
+                 "d.id, COALESCE(c.name, d.country) || ': ' || d.stance || ', ' || d.status AS label, "
+                 "snippet(decisions_fts, -1, {snip}) AS snippet, d.country, d.topic, c.name AS country_name",
+                 "JOIN decisions d ON d.rowid = decisions_fts.rowid LEFT JOIN countries c ON c.code = d.country"),
     "actor": ("actors_fts",
-              "a.id, a.name AS label, snippet(actors_fts, -1, {snip}) AS snippet, a.country, NULL AS topic",
-              "JOIN actors a ON a.rowid = actors_fts.rowid"),
+              "a.id, a.name AS label, snippet(actors_fts, -1, {snip}) AS snippet, a.country, NULL AS topic, "
+              "c.name AS country_name",
+              "JOIN actors a ON a.rowid = actors_fts.rowid LEFT JOIN countries c ON c.code = a.country"),
     "source": ("sources_fts",
                "s.id, COALESCE(s.title, COALESCE(s.outlet, 'unknown outlet') || ', ' || "
                "COALESCE(s.published, 'date unknown')) AS label, snippet(sources_fts, -1, {snip}) AS snippet, "
-               "NULL AS country, NULL AS topic",
+               "NULL AS country, NULL AS topic, NULL AS country_name",
                "JOIN sources s ON s.rowid = sources_fts.rowid"),
 }
+
+# A speaker's name finds their quotes ("Pompeo" listed none of his ten): the name is matched in
+# the actors' index, name column only (not role: "government" would list every official's
+# quotes), and their quotes read through the quotes' actor index. In the index's order, with no
+# sort: LIMIT stops the read as soon as enough are found, however much a speaker said.
+_SPEAKER_QUOTES = """
+SELECT q.id, a.name AS label, substr(q.text, 1, 200) || CASE WHEN length(q.text) > 200 THEN '…' ELSE '' END
+       AS snippet, q.country, q.topic, c.name AS country_name
+FROM actors_fts JOIN actors a ON a.rowid = actors_fts.rowid JOIN quotes q ON q.actor = a.id
+LEFT JOIN countries c ON c.code = q.country
+WHERE actors_fts MATCH ? ORDER BY actors_fts.rowid LIMIT ?
+"""
+_SPEAKER_COUNT = """
+SELECT q.rowid FROM actors_fts JOIN actors a ON a.rowid = actors_fts.rowid JOIN quotes q ON q.actor = a.id
+WHERE actors_fts MATCH ? ORDER BY actors_fts.rowid LIMIT ?
+"""
