@@ -10,7 +10,8 @@ import os
 from collections.abc import Iterable, Mapping
 from colorsys import rgb_to_hls
 
-from rich.color import STANDARD_PALETTE, ColorSystem
+from rich._palettes import STANDARD_PALETTE  # the sixteen colours Rich reduces to
+from rich.color import ColorSystem
 from textual.color import Color
 from textual.theme import Theme
 

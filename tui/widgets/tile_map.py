@@ -23,6 +23,7 @@ from techstance.tui.literal import visible
 from techstance.tui.themes import color_system, tile_backgrounds
 from textual.binding import Binding
 from textual.events import Click
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -234,14 +235,14 @@ class TileMap(Widget, can_focus=True):
             style += self.get_component_rich_style("tile--selected", partial=True)
         return style
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # What the map would like: tiles as tall as its share of the column allows (the stylesheet
         # caps it at the same share); render() then fits them to the height it was given.
-        budget = max(1, int(container.height * MAP_SHARE) - self.styles.gutter.height)
+        budget = max(1, int(container.height * MAP_SHARE) - int(self.styles.gutter.height))
         return len(self._lines(width, budget))
 
-    def get_content_width(self, container, viewport) -> int:  # type: ignore[override]
-        return max(1, container.width - self.styles.gutter.width)
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max(1, container.width - int(self.styles.gutter.width))
 
     def render(self) -> Text:
         region = self.content_region
