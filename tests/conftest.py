@@ -4,6 +4,9 @@ import os
 
 # Before anything imports textual: snapshots must not depend on animation timing.
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+# The map's tile colours depend on the terminal's colour system (tui/themes.py): snapshots are
+# taken as a truecolor terminal shows them, whatever TERM and COLORTERM the tests run under.
+os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "truecolor")
 
 import shutil  # noqa: E402
 import sqlite3  # noqa: E402

@@ -144,6 +144,7 @@ class SearchHit:
     snippet: str
     country: str | None = None
     topic: str | None = None
+    country_name: str | None = None  # the country's name, for people to read (country is its code)
 
 
 @read_model
@@ -168,3 +169,59 @@ class SearchResults:
     @property
     def more(self) -> list[str]:
         return [kind for kind, n in self.counts.items() if n > len([h for h in self.hits if h.kind == kind])]
+
+
+# ----- the analyst's views (issue 15): people, positions, disputes, timeline -----
+@read_model
+class PersonView:
+    """One speaker (a person, a body or a company) and every quote of theirs, newest first."""
+
+    actor: ActorInfo
+    affiliation_country: CountryInfo | None
+    quotes: list[QuoteItem]
+    country_names: dict[str, str]  # code -> name, for the quotes' countries
+    more: bool  # more quotes than the limit read
+
+
+@read_model
+class TimelineEvent:
+    """One dated (or undated) event in a country's history; `placed_on` is the date it is ordered
+    by: its own, or for an undated event the earliest date a supporting source reports it."""
+
+    id: str
+    stance: str
+    status: str
+    date: str | None
+    date_precision: str
+    date_inferred: bool
+    placed_on: str | None
+    summary: str
+    disputed: bool
+
+
+@read_model
+class CountryTimeline:
+    country: CountryInfo
+    events: list[TimelineEvent]  # oldest first
+
+
+@read_model
+class Position:
+    """A country's current position: its latest event, since when it has held that stance (the
+    first of the latest run of events with this stance), how many sources back it, disputed."""
+
+    country: CountryInfo
+    current: TimelineEvent
+    since: TimelineEvent
+    sources: int
+    disputed: bool
+
+
+@read_model
+class Dispute:
+    """A decision some sources dispute: both sides, each excerpt with its source and date."""
+
+    country: CountryInfo
+    event: TimelineEvent
+    supports: list[EvidenceItem]
+    disputes: list[EvidenceItem]

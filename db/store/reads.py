@@ -15,14 +15,19 @@ from techstance.db.store.read_models import (
     CountryDetail,
     CountryInfo,
     CountryTile,
+    CountryTimeline,
     DecisionEvent,
+    Dispute,
     EvidenceItem,
     Excerpt,
+    PersonView,
+    Position,
     QuoteItem,
     SearchHit,
     SearchResults,
     SourceDoc,
     SourceRef,
+    TimelineEvent,
     TopicInfo,
 )
 from techstance.db.store.schema import LATEST_FIRST
@@ -37,6 +42,9 @@ TRANSIENT_RETRIES = 3
 TRANSIENT_ERRORS = frozenset({"database disk image is malformed", "attempt to write a readonly database"})
 MAX_TIMELINE = 100
 MAX_EVIDENCE_PER_CLAIM = 50
+MAX_PERSON_QUOTES = 200
+MAX_TOPIC_EVENTS = 20000  # a topic's decisions, every country: 1,000 a topic at the benchmark's scale
+MAX_DISPUTES = 200
 
 _SOURCE_FIELDS = ("id", "outlet", "title", "published", "date_precision", "date_inferred")
 # Source columns under an s_ prefix, so they can sit beside another table's columns.
@@ -298,6 +306,109 @@ class Store:
         )
         return [Excerpt(start=r["start"], end=r["end"], claims=r["claims"]) for r in rows]
 
+    # ----- the analyst's views (issue 15) -----
+    def person(self, actor_id: str, limit: int = MAX_PERSON_QUOTES) -> PersonView | None:
+        """A speaker with every quote of theirs on any topic, newest first (said, else reported)."""
+        rows = self._all("SELECT id, name, kind, role, affiliation, country FROM actors WHERE id = ?", (actor_id,))
+        if not rows:
+            return None
+        actor = ActorInfo(**dict(rows[0]))
+        quotes = [self._quote(r) for r in self._all(
+            f"""
+            SELECT q.id, q.topic, q.country, q.text, q.said_on, q.start, q."end",
+                   a.id AS a_id, a.name AS a_name, a.kind AS a_kind, a.role AS a_role,
+                   a.affiliation AS a_affiliation, a.country AS a_country,
+                   {_SOURCE_COLUMNS}
+            FROM quotes q JOIN actors a ON a.id = q.actor JOIN sources s ON s.id = q.source
+            WHERE q.actor = ?
+            ORDER BY COALESCE(q.said_on, s.published, '') DESC, q.source, q.start, q.id
+            LIMIT ?
+            """,
+            (actor_id, limit + 1),
+        )]
+        codes = sorted({q.country for q in quotes[:limit] if q.country} | ({actor.country} if actor.country else set()))
+        names = {r["code"]: r["name"] for r in self._all(
+            f"SELECT code, name FROM countries WHERE code IN ({','.join('?' * len(codes))}) LIMIT ?",
+            (*codes, len(codes)))} if codes else {}
+        return PersonView(actor=actor, affiliation_country=self.country(actor.country) if actor.country else None,
+                          quotes=quotes[:limit], country_names=names, more=len(quotes) > limit)
+
+    def _events(self, topic: str, limit: int) -> dict[str, list[TimelineEvent]]:
+        """Every country's events on a topic, latest first (the order of current_positions)."""
+        rows = self._all(
+            f"""
+            SELECT d.id, d.country, d.stance, d.status, d.date, d.date_precision, d.date_inferred, d.summary,
+                   COALESCE(d.date, (SELECT MIN(s.published) FROM evidence e JOIN sources s ON s.id = e.source
+                                     WHERE e.claim_table = 'decisions' AND e.claim_id = d.id
+                                     AND e.role = 'supports')) AS placed_on,
+                   EXISTS (SELECT 1 FROM evidence e WHERE e.role = 'disputes' AND e.claim_table = 'decisions'
+                           AND e.claim_id = d.id) AS disputed,
+                   ROW_NUMBER() OVER (PARTITION BY d.country ORDER BY {LATEST_FIRST}) AS rank
+            FROM decisions d WHERE d.topic = ?
+            ORDER BY d.country, rank
+            LIMIT ?
+            """,
+            (topic, limit),
+        )
+        out: dict[str, list[TimelineEvent]] = {}
+        for r in rows:
+            out.setdefault(r["country"], []).append(TimelineEvent(
+                id=r["id"], stance=r["stance"], status=r["status"], date=r["date"],
+                date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]),
+                placed_on=r["placed_on"], summary=r["summary"], disputed=bool(r["disputed"])))
+        return out
+
+    def _countries_by_code(self) -> dict[str, CountryInfo]:
+        return {c.code: c for c in self.countries()}
+
+    def timeline(self, topic: str, limit: int = MAX_TOPIC_EVENTS) -> list[CountryTimeline]:
+        """Per country with any event on the topic, its events oldest first; countries by name."""
+        events = self._events(topic, limit)
+        countries = self._countries_by_code()
+        return [CountryTimeline(country=countries[code], events=events[code][::-1])
+                for code in sorted(events, key=lambda c: (countries[c].name, c)) if code in countries]
+
+    def positions(self, topic: str, limit: int = MAX_TOPIC_EVENTS) -> list[Position]:
+        """Every country's current position on the topic, by country name."""
+        events = self._events(topic, limit)
+        countries = self._countries_by_code()
+        current_ids = [latest[0].id for latest in events.values()]
+        sources = {r["claim_id"]: r["n"] for r in self._all(
+            f"""
+            SELECT claim_id, COUNT(DISTINCT source) AS n FROM evidence
+            WHERE claim_table = 'decisions' AND claim_field = 'decision' AND role = 'supports'
+              AND claim_id IN ({','.join('?' * len(current_ids))})
+            GROUP BY claim_id LIMIT ?
+            """,
+            (*current_ids, len(current_ids)),
+        )} if current_ids else {}
+        out = []
+        for code in sorted(events, key=lambda c: (countries[c].name, c) if c in countries else ("", c)):
+            if code not in countries:
+                continue
+            latest = events[code]
+            since = latest[0]
+            for event in latest[1:]:
+                if event.stance != since.stance:
+                    break
+                since = event
+            out.append(Position(country=countries[code], current=latest[0], since=since,
+                                sources=sources.get(latest[0].id, 0), disputed=latest[0].disputed))
+        return out
+
+    def disputes(self, topic: str, limit: int = MAX_DISPUTES) -> list[Dispute]:
+        """Decisions some source disputes, latest first, each with both sides' excerpts."""
+        events = self._events(topic, MAX_TOPIC_EVENTS)
+        countries = self._countries_by_code()
+        disputed = [(code, event) for code, latest in events.items() for event in latest if event.disputed]
+        disputed.sort(key=lambda pair: (pair[1].placed_on or "", pair[1].id), reverse=True)
+        disputed = disputed[:limit]
+        evidence = self.evidence_for("decisions", [event.id for _, event in disputed])
+        return [Dispute(country=countries[code], event=event,
+                        supports=[e for e in evidence[event.id] if e.role == "supports"],
+                        disputes=[e for e in evidence[event.id] if e.role == "disputes"])
+                for code, event in disputed if code in countries]
+
     def search(self, text: str, limit_per_kind: int = 20, budget_s: float = 0.03,
                cancelled: Callable[[], bool] | None = None) -> SearchResults:
         """Full-text search over quotes, decisions, actors and sources, grouped by kind.
@@ -335,6 +446,16 @@ class Store:
                                 found.setdefault(row["id"], row)
                             if len(found) >= limit_per_kind:
                                 break
+                        if kind == "quote":  # then the quotes of speakers whose name matches
+                            query = f"name : ({queries[-1]})"
+                            said = {r[0] for r in self.conn.execute(_SPEAKER_COUNT, (query, RANK_LIMIT + 1))}
+                            if said:
+                                texts = {r[0] for r in self.conn.execute(count_sql, (queries[-1],))}
+                                count = max(count, len(texts | said))
+                                for row in self.conn.execute(_SPEAKER_QUOTES, (query, limit_per_kind)):
+                                    if len(found) >= limit_per_kind:
+                                        break
+                                    found.setdefault(row["id"], row)
                         break
                     except sqlite3.OperationalError as err:
                         if "interrupted" in str(err):
@@ -354,7 +475,7 @@ class Store:
                 time.sleep(0.02 * (attempt + 1))  # another process's commit was half done: read again
             counts[kind] = max(count, len(found))
             hits += [SearchHit(kind=kind, id=r["id"], label=r["label"], snippet=r["snippet"],
-                               country=r["country"], topic=r["topic"])
+                               country=r["country"], topic=r["topic"], country_name=r["country_name"])
                      for r in list(found.values())[:limit_per_kind]]
         return SearchResults(hits=hits, counts=counts, slow=slow)
 
@@ -367,20 +488,40 @@ class SearchCancelled(Exception):
 RANK_LIMIT = 100
 
 # kind -> (FTS table, columns selected, join). Snippets are computed only for the rows shown.
+# Results name countries, not codes: a user reads "United Kingdom", not "GB".
 _SEARCH_PLANS: dict[str, tuple[str, str, str]] = {
     "quote": ("quotes_fts",
-              "q.id, a.name AS label, snippet(quotes_fts, 0, {snip}) AS snippet, q.country, q.topic",
-              "JOIN quotes q ON q.rowid = quotes_fts.rowid JOIN actors a ON a.id = q.actor"),
+              "q.id, a.name AS label, snippet(quotes_fts, 0, {snip}) AS snippet, q.country, q.topic, "
+              "c.name AS country_name",
+              "JOIN quotes q ON q.rowid = quotes_fts.rowid JOIN actors a ON a.id = q.actor "
+              "LEFT JOIN countries c ON c.code = q.country"),
     "decision": ("decisions_fts",
-                 "d.id, d.country || ' ' || d.stance AS label, snippet(decisions_fts, -1, {snip}) AS snippet, "
-                 "d.country, d.topic",
-                 "JOIN decisions d ON d.rowid = decisions_fts.rowid"),
+                 "d.id, COALESCE(c.name, d.country) || ': ' || d.stance || ', ' || d.status AS label, "
+                 "snippet(decisions_fts, -1, {snip}) AS snippet, d.country, d.topic, c.name AS country_name",
+                 "JOIN decisions d ON d.rowid = decisions_fts.rowid LEFT JOIN countries c ON c.code = d.country"),
     "actor": ("actors_fts",
-              "a.id, a.name AS label, snippet(actors_fts, -1, {snip}) AS snippet, a.country, NULL AS topic",
-              "JOIN actors a ON a.rowid = actors_fts.rowid"),
+              "a.id, a.name AS label, snippet(actors_fts, -1, {snip}) AS snippet, a.country, NULL AS topic, "
+              "c.name AS country_name",
+              "JOIN actors a ON a.rowid = actors_fts.rowid LEFT JOIN countries c ON c.code = a.country"),
     "source": ("sources_fts",
                "s.id, COALESCE(s.title, COALESCE(s.outlet, 'unknown outlet') || ', ' || "
                "COALESCE(s.published, 'date unknown')) AS label, snippet(sources_fts, -1, {snip}) AS snippet, "
-               "NULL AS country, NULL AS topic",
+               "NULL AS country, NULL AS topic, NULL AS country_name",
                "JOIN sources s ON s.rowid = sources_fts.rowid"),
 }
+
+# A speaker's name finds their quotes ("Pompeo" listed none of his ten): the name is matched in
+# the actors' index, name column only (not role: "government" would list every official's
+# quotes), and their quotes read through the quotes' actor index. In the index's order, with no
+# sort: LIMIT stops the read as soon as enough are found, however much a speaker said.
+_SPEAKER_QUOTES = """
+SELECT q.id, a.name AS label, substr(q.text, 1, 200) || CASE WHEN length(q.text) > 200 THEN '…' ELSE '' END
+       AS snippet, q.country, q.topic, c.name AS country_name
+FROM actors_fts JOIN actors a ON a.rowid = actors_fts.rowid JOIN quotes q ON q.actor = a.id
+LEFT JOIN countries c ON c.code = q.country
+WHERE actors_fts MATCH ? ORDER BY actors_fts.rowid LIMIT ?
+"""
+_SPEAKER_COUNT = """
+SELECT q.rowid FROM actors_fts JOIN actors a ON a.rowid = actors_fts.rowid JOIN quotes q ON q.actor = a.id
+WHERE actors_fts MATCH ? ORDER BY actors_fts.rowid LIMIT ?
+"""

@@ -50,6 +50,23 @@ class OpenEvidence(Message):
         self.others = others
 
 
+# The keys of every list in the app (the map and the search results have the same): vi's j/k and
+# g/G beside the arrows, Home/End and PgUp/PgDn that OptionList already binds.
+LIST_KEYS = [
+    Binding("j", "cursor_down", "Down", show=False),
+    Binding("k", "cursor_up", "Up", show=False),
+    Binding("g", "first", "First", show=False),
+    Binding("G", "last", "Last", show=False),
+]
+
+
+def position_title(*parts: str, at: int | None, of: int, more: bool = False) -> Content:
+    """A pane title with where the highlight is: "Quotes · United Kingdom · 3/16"."""
+    total = f"{of}+" if more else str(of)
+    place = f"{at}/{total}" if at is not None and of else f"{total} in all" if of else ""
+    return literal(" · ".join(p for p in (*parts, place) if p))
+
+
 def _count(n: int) -> str:
     return f"{n} source{'s' if n != 1 else ''}"
 
@@ -66,11 +83,14 @@ _STANCE_COLOUR = {"ban": "$error", "restrict": "$warning", "allow": "$success",
 class ClaimList(OptionList):
     """An OptionList whose options are claims; keeps a Claim per option id."""
 
-    BINDINGS = [Binding("enter", "open", "Open source", show=True)]
+    BINDINGS = [Binding("enter", "open", "Open source", show=True), *LIST_KEYS]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.claims: dict[str, Claim] = {}
+
+    def retitle(self) -> None:
+        """Set the border title from what is shown and highlighted (each pane says how)."""
 
     def highlighted_claim(self) -> Claim | None:
         if self.highlighted is None:
@@ -80,6 +100,7 @@ class ClaimList(OptionList):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        self.retitle()
         self.post_message(ClaimHighlighted(self.highlighted_claim(), self))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -102,6 +123,7 @@ class ClaimList(OptionList):
         self.add_options(options)
         first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
         self.highlighted = first
+        self.retitle()
         if first is None:
             self.post_message(ClaimHighlighted(None, self))
 
@@ -109,14 +131,28 @@ class ClaimList(OptionList):
 class DecisionPane(ClaimList):
     """The selected country's current decision, its claims, and its earlier events."""
 
+    detail: CountryDetail | None = None
+
+    def retitle(self) -> None:
+        if self.detail is None:
+            self.border_title = "Decision"
+            return
+        events = [e.id for e in ([self.detail.current] if self.detail.current else []) + self.detail.timeline]
+        at = None
+        if self.highlighted is not None:
+            event_id = (self.get_option_at_index(self.highlighted).id or "").split(":", 1)[0]
+            at = events.index(event_id) + 1 if event_id in events else None
+        self.border_title = position_title("Decision", self.detail.country.name,
+                                           at=at, of=len(events))
+
     def show(self, detail: CountryDetail | None) -> None:
         options: list[Option | None] = []
         claims: dict[str, Claim] = {}
+        self.detail = detail
         if detail is None:
             self._replace([Option(literal("Select a country on the map."), disabled=True)], {})
             return
         name = detail.country.name
-        self.border_title = literal(f"Decision · {name}")
         if detail.current is None:
             options.append(Option(literal(f"No decision recorded for {name} on this topic."),
                                   disabled=True))
@@ -193,10 +229,19 @@ class QuotesPane(ClaimList):
         self.last: QuoteItem | None = None
         self.has_more = False
 
+    country_name: str | None = None
+
+    def retitle(self) -> None:
+        order = list(self.quotes)
+        quote = self.highlighted_quote()
+        self.border_title = position_title("Quotes", self.country_name or "",
+                                           at=order.index(quote.id) + 1 if quote else None,
+                                           of=len(order), more=self.has_more)
+
     def show(self, country_name: str | None, quotes: list[QuoteItem],
              evidence: dict[str, list[EvidenceItem]]) -> None:
         self.quotes = {}
-        self.border_title = literal(f"Quotes · {country_name}" if country_name else "Quotes")
+        self.country_name = country_name
         if not quotes:
             self.has_more = False
             self._replace([Option(literal("No quotes about this country."), disabled=True)], {})
@@ -211,6 +256,7 @@ class QuotesPane(ClaimList):
         options, claims = self._quote_options(quotes, evidence)
         self.claims.update(claims)
         self.add_options([None, *options[:-1]])
+        self.retitle()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         # ClaimList's handler runs too: Textual calls the handlers of every class in the MRO.
@@ -249,7 +295,20 @@ class QuotesPane(ClaimList):
 class SourcesPane(OptionList):
     """The excerpts behind the highlighted claim; Enter opens the article at the excerpt."""
 
-    BINDINGS = [Binding("enter", "open", "Open source", show=True)]
+    BINDINGS = [Binding("enter", "open", "Open source", show=True), *LIST_KEYS]
+
+    def retitle(self) -> None:
+        if self.claim is None or not self.claim.evidence:
+            self.border_title = "Sources"
+            return
+        ids = [e.id for e in self.claim.evidence]
+        option = self.get_option_at_index(self.highlighted).id if self.highlighted is not None else None
+        # The count before the claim: a long claim is cut at the pane's edge, the count never.
+        place = position_title(at=ids.index(option) + 1 if option in ids else None, of=len(ids))
+        self.border_title = Content.assemble("Sources · ", place, " · ", literal(self.claim.title))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.retitle()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -259,10 +318,9 @@ class SourcesPane(OptionList):
         self.claim = claim
         self.clear_options()
         if claim is None or not claim.evidence:
-            self.border_title = "Sources"
+            self.retitle()
             self.add_option(Option(literal("Nothing selected with sources."), disabled=True))
             return
-        self.border_title = literal(f"Sources · {claim.title}")
         options: list[Option | None] = []
         for item in claim.evidence:
             mark = ("✓ supports", "$success") if item.role == "supports" else ("✗ disputes", "bold $error")
@@ -278,6 +336,7 @@ class SourcesPane(OptionList):
             options.append(None)
         self.add_options(options[:-1])
         self.highlighted = 0
+        self.retitle()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

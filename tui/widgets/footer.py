@@ -11,7 +11,13 @@ from collections.abc import Hashable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+# Keys a newcomer must always find, whatever else the screen offers: drawn first, so a narrow
+# terminal cuts the screen's own keys instead (at 80x24 it cut "Help" and "Quit").
+ALWAYS_SHOWN = ("help", "app.help", "quit", "app.quit")
 
 
 class Footer(TextualFooter):
@@ -36,7 +42,10 @@ class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._drawn = self._shown()
-        yield from super().compose()
+        keys: list[Widget] = list(super().compose())
+        first = [key for key in keys if isinstance(key, FooterKey) and key.action in ALWAYS_SHOWN]
+        yield from first
+        yield from (key for key in keys if key not in first)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True

@@ -10,6 +10,7 @@ width, theme, focus or scroll position change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -60,6 +61,27 @@ def excerpt_pieces(snippet: str) -> tuple[tuple[str, bool], ...]:
             pieces.append((one_line(piece), inside))
         inside = not inside
     return tuple(pieces)
+
+
+_JSON_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|["\\/])')
+
+
+def conditions_as_text(snippet: str) -> str:
+    """A decision's conditions are stored as a JSON array, and a match in them came back as
+    `["excluded from the core", "at most 35%…`: shown as `excluded from the core; at most 35%…`.
+    Cut at both ends by the snippet, so read as text, not parsed."""
+    body = snippet.lstrip("…").lstrip(MATCH_START)
+    if not (body.startswith('["') or '", "' in snippet or snippet.rstrip(MATCH_END).endswith('"]')):
+        return snippet  # a match in the summary
+    text = snippet.replace('["', "", 1) if body.startswith('["') else snippet
+    text = text.replace('", "', "; ").replace(MATCH_END + '", "', MATCH_END + "; ")
+    text = text.removesuffix('"]').replace('"]' + MATCH_END, MATCH_END)
+
+    def unescape(match: re.Match[str]) -> str:
+        code = match.group(1)
+        return chr(int(code[1:], 16)) if code.startswith("u") else code
+
+    return _JSON_ESCAPE.sub(unescape, text)
 
 
 def _match_in_view(segments: list[Segment], pieces: tuple[tuple[str, bool], ...], width: int,
@@ -241,11 +263,15 @@ class ResultList(ScrollView, can_focus=True):
         elif kind == LABEL:
             hit = self.hits[index]
             segments = [Segment(one_line(hit.label), label_style)]
-            if hit.country:
-                segments.append(Segment(f" · {one_line(hit.country)}", muted_style))
+            # A decision's label starts with its country's name already.
+            place = hit.country_name or hit.country
+            if place and hit.kind != "decision":
+                segments.append(Segment(f" · {one_line(place)}", muted_style))
         else:
             if not self._excerpts[index]:
-                self._excerpts[index] = excerpt_pieces(self.hits[index].snippet)
+                hit = self.hits[index]
+                snippet = conditions_as_text(hit.snippet) if hit.kind == "decision" else hit.snippet
+                self._excerpts[index] = excerpt_pieces(snippet)
             pieces = self._excerpts[index]
             segments = [Segment(text, match_style if is_match else row_style) for text, is_match in pieces]
             segments = _match_in_view(segments, pieces, width, row_style)

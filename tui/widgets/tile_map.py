@@ -20,20 +20,39 @@ from techstance.tui.formatting import (
     TENTATIVE_STATUSES,
 )
 from techstance.tui.literal import visible
+from techstance.tui.themes import color_system, tile_backgrounds
 from textual.binding import Binding
 from textual.events import Click
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 MIN_TILE_WIDTH = 7
-MAX_TILE_WIDTH = 12
-TILE_HEIGHT = 2  # symbol and code; stance label and marks
-
-# For tiles too narrow for the full word; marks always keep their place.
-SHORT_LABEL = {"restrict": "restr", "undecided": "undec"}
+MAX_TILE_WIDTH = 20
+TILE_TEXT_LINES = 2  # symbol, code and marks; the stance word
+MIN_TILE_HEIGHT = 2
+MAX_TILE_HEIGHT = 5
+# Columns and rows of the world with no country keep a narrow gap, so the map keeps its shape
+# without spending a whole tile's width on the sea.
+EMPTY_COLUMN = 2
+EMPTY_ROW = 1
+MAP_SHARE = 0.6  # of its column at most: TileMap's max-height in dashboard.tcss
 
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Where each column and row of the world starts on screen, and the tiles' size."""
+
+    col_x: dict[int, int]
+    row_y: dict[int, int]
+    tile_w: int
+    tile_h: int
+    width: int
+    height: int
+    left: int  # the grid is centred in the pane
 
 
 @dataclass(frozen=True)
@@ -87,8 +106,7 @@ class TileMap(Widget, can_focus=True):
         Binding("enter", "screen.open_country", "Decision", show=False),
     ]
     COMPONENT_CLASSES = {
-        "tile--ban", "tile--restrict", "tile--allow", "tile--undecided", "tile--none",
-        "tile--selected", "tile--filtered", "map--region", "map--legend",
+        "tile--selected", "tile--filtered", "map--region", "map--legend", "map--cue", "map--notice",
     }
 
     selected: reactive[str | None] = reactive(None)
@@ -103,6 +121,8 @@ class TileMap(Widget, can_focus=True):
         super().__init__(id=id)
         self.tiles: list[CountryTile] = []
         self._hits: list[_Hit] = []
+        self._list_top = 0  # the first line of the narrow list on screen
+        self._tile_styles: tuple[object, dict[str | None, Style]] | None = None
 
     # ----- data -----
     def set_tiles(self, tiles: Iterable[CountryTile], select: str | None = None) -> None:
@@ -143,8 +163,7 @@ class TileMap(Widget, can_focus=True):
     def list_mode(self) -> bool:
         if not self.tiles:
             return False
-        cols = max(t.country.tile_col for t in self.tiles) + 1
-        return self.content_region.width < cols * MIN_TILE_WIDTH
+        return self._grid(self.content_region.width, self.content_region.height) is None
 
     def _list_order(self) -> list[CountryTile]:
         return sorted(self._navigable(), key=lambda t: (t.country.region, t.country.name))
@@ -204,79 +223,121 @@ class TileMap(Widget, can_focus=True):
                 return
 
     # ----- rendering -----
+    def tile_styles(self) -> dict[str | None, Style]:
+        """Each stance's tile colours for this theme and this terminal's colour system: faint
+        where the terminal shows a faint tint apart, stronger where it would not (tui/themes.py)."""
+        system = color_system(self.app.console.color_system)
+        base = self.background_colors[1]
+        key = (self.app.theme, system, base)
+        if self._tile_styles is None or self._tile_styles[0] != key:
+            backgrounds = tile_backgrounds(self.app.theme, self.app.get_css_variables(), base, system)
+            if backgrounds is None:  # a theme the palette does not offer, set by hand: stay readable
+                backgrounds = tile_backgrounds(self.app.theme, self.app.get_css_variables(), base, None)
+            assert backgrounds is not None
+            styles = {}
+            for stance, background in backgrounds.items():
+                # As `color: auto 90%` would: black or white, whichever reads on this background.
+                text = background + background.get_contrast_text(0.9 if stance else 0.6)
+                styles[stance] = Style(color=text.rich_color, bgcolor=background.rich_color)
+            self._tile_styles = (key, styles)
+        return self._tile_styles[1]
+
+    def notify_style_update(self) -> None:
+        self._tile_styles = None  # a theme change
+        super().notify_style_update()
+
     def _style(self, tile: CountryTile, selected: bool) -> Style:
-        # Not partial: the tile's translucent background is blended with the pane's, and
-        # `color: auto` resolved against the result, so text stays readable in every theme.
-        name = f"tile--{tile.stance or 'none'}"
-        style = self.get_component_rich_style(name)
+        style = self.tile_styles()[tile.stance]
         if not self.shown(tile):
             style = self.get_component_rich_style("tile--filtered")
         if selected:
             style += self.get_component_rich_style("tile--selected", partial=True)
         return style
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
-        return len(self._lines(width))
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # What the map would like: tiles as tall as its share of the column allows (the stylesheet
+        # caps it at the same share); render() then fits them to the height it was given.
+        budget = max(1, int(container.height * MAP_SHARE) - int(self.styles.gutter.height))
+        return len(self._lines(width, budget))
 
-    def get_content_width(self, container, viewport) -> int:  # type: ignore[override]
-        cols = max((t.country.tile_col for t in self.tiles), default=0) + 1
-        return cols * MAX_TILE_WIDTH
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max(1, container.width - int(self.styles.gutter.width))
 
     def render(self) -> Text:
-        lines = self._lines(self.content_region.width)
-        height = self.content_region.height
-        if len(lines) > height > 0 and self.list_mode:
-            # Keep the selected country in view when the list is taller than the pane.
-            index = next((i for i, (_, code) in enumerate(lines) if code == self.selected), 0)
-            top = min(max(0, index - height // 2), len(lines) - height)
-            lines = lines[top: top + height]
-            self._hits = [
-                _Hit(h.y - top, h.x0, h.x1, h.code) for h in self._hits if top <= h.y < top + height
-            ]
-        return Text("\n").join(text for text, _ in lines)
+        region = self.content_region
+        return Text("\n").join(text for text, _ in self._lines(region.width, region.height))
 
-    def _lines(self, width: int) -> list[tuple[Text, str | None]]:
+    def _lines(self, width: int, height: int) -> list[tuple[Text, str | None]]:
         self._hits = []
         if not self.tiles:
             return [(Text("No countries in this database."), None)]
-        cols = max(t.country.tile_col for t in self.tiles) + 1
-        if width < cols * MIN_TILE_WIDTH:
-            return self._list_lines(width) + self._legend(width)
-        return self._grid_lines(width, cols) + self._legend(width)
+        notice = self._filter_notice()
+        legend = self._legend(width, full=True)
+        grid = self._grid(width, height - len(notice) - len(legend))
+        if grid is None:
+            legend = self._legend(width, full=False)  # the list writes each stance out
+            body = self._window(self._list_lines(width), height - len(notice) - len(legend), width)
+        else:
+            body = self._grid_lines(grid)
+        if notice:
+            self._hits = [_Hit(h.y + len(notice), h.x0, h.x1, h.code) for h in self._hits]
+        return notice + body + legend
 
-    def _grid_lines(self, width: int, cols: int) -> list[tuple[Text, str | None]]:
-        tile_w = max(MIN_TILE_WIDTH, min(MAX_TILE_WIDTH, width // cols))
-        rows = max(t.country.tile_row for t in self.tiles) + 1
-        by_place = {(t.country.tile_row, t.country.tile_col): t for t in self.tiles}
-        out: list[tuple[Text, str | None]] = []
-        for row in range(rows):
-            upper, lower = Text(), Text()
-            for col in range(cols):
-                tile = by_place.get((row, col))
-                if tile is None:
-                    upper.append(" " * tile_w)
-                    lower.append(" " * tile_w)
-                    continue
-                selected = tile.country.code == self.selected
-                style = self._style(tile, selected)
-                inner = tile_w - 1  # one column of gap between tiles
-                head = f"{STANCE_SYMBOL[tile.stance]} {visible(tile.country.code)}"
-                tail = marks(tile)
-                label = STANCE_LABEL[tile.stance] if tile.stance else "—"
-                if len(label) + len(tail) > inner - 1:
-                    label = SHORT_LABEL.get(tile.stance, label)
-                label = label[: max(1, inner - 1 - len(tail))] + tail
-                x0 = col * tile_w
-                for y_off in range(TILE_HEIGHT):
-                    self._hits.append(_Hit(len(out) + y_off, x0, x0 + inner, tile.country.code))
-                upper.append(head.center(inner)[:inner], style)
-                upper.append(" ")
-                lower.append(label.center(inner)[:inner], style)
-                lower.append(" ")
-            out.append((upper, None))
-            out.append((lower, None))
-        return out
+    def _filter_notice(self) -> list[tuple[Text, str | None]]:
+        if self.stance_filter is None or self._navigable():
+            return []
+        # One line, cut to the width: the pane's title already names the filter.
+        text = "No country matches this filter. Esc shows all."
+        width = self.content_region.width
+        if len(text) > width:
+            text = text[: max(0, width - 1)] + "…"
+        return [(Text(text, self.get_component_rich_style("map--notice")), None)]
 
+    # ----- the grid -----
+    def _grid(self, width: int, height: int) -> _Grid | None:
+        """Tiles as wide and tall as the space allows; None when the full stance words do not fit."""
+        cols = sorted({t.country.tile_col for t in self.tiles})
+        rows = sorted({t.country.tile_row for t in self.tiles})
+        empty_cols = set(range(cols[0], cols[-1] + 1)) - set(cols)
+        empty_rows = set(range(rows[0], rows[-1] + 1)) - set(rows)
+        need = max(MIN_TILE_WIDTH, *(max(len(_head(t)), len(_label(t))) + 1 for t in self.tiles))
+        tile_w = min(MAX_TILE_WIDTH, (width - len(empty_cols) * EMPTY_COLUMN) // len(cols))
+        if tile_w < need:
+            return None
+        spare = height - len(empty_rows) * EMPTY_ROW
+        tile_h = max(MIN_TILE_HEIGHT, min(MAX_TILE_HEIGHT, spare // len(rows)))
+        col_x: dict[int, int] = {}
+        x = 0
+        for col in range(cols[0], cols[-1] + 1):
+            col_x[col] = x
+            x += EMPTY_COLUMN if col in empty_cols else tile_w
+        row_y: dict[int, int] = {}
+        y = 0
+        for row in range(rows[0], rows[-1] + 1):
+            row_y[row] = y
+            y += EMPTY_ROW if row in empty_rows else tile_h
+        return _Grid(col_x=col_x, row_y=row_y, tile_w=tile_w, tile_h=tile_h, width=x, height=y,
+                     left=max(0, (width - x) // 2))
+
+    def _grid_lines(self, grid: _Grid) -> list[tuple[Text, str | None]]:
+        lines = [Text(" " * grid.left) for _ in range(grid.height)]
+        inner = grid.tile_w - 1  # one column of gap between tiles
+        top = (grid.tile_h - TILE_TEXT_LINES) // 2
+        by_place = sorted(self.tiles, key=lambda t: (t.country.tile_row, t.country.tile_col))
+        for tile in by_place:
+            x0 = grid.left + grid.col_x[tile.country.tile_col]
+            y0 = grid.row_y[tile.country.tile_row]
+            style = self._style(tile, tile.country.code == self.selected)
+            texts = [""] * grid.tile_h
+            texts[top], texts[top + 1] = _head(tile), _label(tile)
+            for dy, text in enumerate(texts):
+                line = lines[y0 + dy]
+                line.append(" " * (x0 - line.cell_len))
+                line.append(text.center(inner)[:inner], style)
+                self._hits.append(_Hit(y0 + dy, x0, x0 + inner, tile.country.code))
+        return [(line, None) for line in lines]
+
+    # ----- the narrow list -----
     def _list_lines(self, width: int) -> list[tuple[Text, str | None]]:
         out: list[tuple[Text, str | None]] = []
         region = None
@@ -294,16 +355,49 @@ class TileMap(Widget, can_focus=True):
                 detail = f"{STANCE_LABEL[tile.stance]} · {tile.status}{marks(tile)}"
             gap = max(1, width - 1 - len(body) - len(detail))
             line.append(f"{body}{' ' * gap}{detail}"[: max(0, width - 1)], style)
-            self._hits.append(_Hit(len(out), 0, width, tile.country.code))
             out.append((line, tile.country.code))
         return out
 
-    def _legend(self, width: int) -> list[tuple[Text, str | None]]:
+    def _window(self, lines: list[tuple[Text, str | None]], height: int,
+                width: int) -> list[tuple[Text, str | None]]:
+        """The part of the list that fits, from the top, moved only as far as keeps the selected
+        country in view; a cue line says how many more are above or below."""
+        if len(lines) <= height or height < 3:
+            top, count, up, down = 0, min(len(lines), max(height, 1)), 0, 0
+        else:
+            selected = next((i for i, (_, code) in enumerate(lines) if code == self.selected), 0)
+            top = min(self._list_top, len(lines) - 1)
+            for _ in range(len(lines) + 2):
+                up = 1 if top > 0 else 0
+                count = height - up
+                down = 1 if top + count < len(lines) else 0
+                count -= down
+                if selected < top:
+                    # Up to the selected country, and its region's title if that is just above.
+                    top = selected - 1 if selected > 0 and lines[selected - 1][1] is None else selected
+                elif selected >= top + count:
+                    top += selected - (top + count) + 1
+                else:
+                    break
+            self._list_top = top
+        style = self.get_component_rich_style("map--cue")
+        out: list[tuple[Text, str | None]] = []
+        if up:
+            out.append((Text(f"▲ {top} more above"[:width], style), None))
+        for (text, code) in lines[top: top + count]:
+            if code is not None:
+                self._hits.append(_Hit(len(out), 0, width, code))
+            out.append((text, code))
+        if down:
+            out.append((Text(f"▼ {len(lines) - top - count} more below"[:width], style), None))
+        return out
+
+    def _legend(self, width: int, *, full: bool) -> list[tuple[Text, str | None]]:
         style = self.get_component_rich_style("map--legend")
         parts = [f"{STANCE_SYMBOL[s]} {s}" for s in ("ban", "restrict", "allow", "undecided")]
-        parts += [f"{STANCE_SYMBOL[None]} none", f"{TENTATIVE_MARK} expected or reported",
-                  f"{DISPUTED_MARK} disputed"]
-        lines: list[tuple[Text, str | None]] = [(Text(""), None)]
+        parts = [*parts, f"{STANCE_SYMBOL[None]} none"] if full else []
+        parts += [f"{TENTATIVE_MARK} expected or reported", f"{DISPUTED_MARK} disputed"]
+        lines: list[tuple[Text, str | None]] = [(Text(""), None)] if full else []
         current = ""
         for part in parts:
             candidate = f"{current}  {part}" if current else part
@@ -314,3 +408,13 @@ class TileMap(Widget, can_focus=True):
                 current = candidate
         lines.append((Text(current, style), None))
         return lines
+
+
+def _head(tile: CountryTile) -> str:
+    """A tile's first line: symbol, code, and its marks (~ tentative, ! disputed)."""
+    mark = marks(tile)
+    return f"{STANCE_SYMBOL[tile.stance]} {visible(tile.country.code)}" + (f" {mark}" if mark else "")
+
+
+def _label(tile: CountryTile) -> str:
+    return STANCE_LABEL[tile.stance] if tile.stance else "—"

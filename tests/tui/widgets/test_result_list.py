@@ -211,3 +211,26 @@ async def test_a_failed_search_says_so_and_leaves_nothing_to_open(seed_db: Path)
         assert app.is_running and app.screen is search
         assert "Search failed: ValueError: a bug" in shown_text(search.query_one("#search-status"))
         assert not search.query_one(ResultList).hits
+
+
+async def test_results_read_as_written_for_people(seed_db: Path) -> None:
+    """Issue 15: a decision read "GB restrict · GB" and its conditions came as a JSON array."""
+    app = make_app(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"core")
+        text = shown_text(app.screen.query_one(ResultList))
+        assert "United Kingdom: restrict, announced" in text
+        assert "GB restrict" not in text and "· GB" not in text
+        assert "excluded from the core; at most 35% of the periphery" in text
+        assert '["' not in text and '", "' not in text
+
+
+async def test_a_speakers_name_lists_their_quotes(seed_db: Path) -> None:
+    app = make_app(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", *"Pompeo")
+        text = shown_text(app.screen.query_one(ResultList))
+        assert "Quotes (10)" in text
+        assert "Mike Pompeo · United Kingdom" in text or "Mike Pompeo · United States" in text

@@ -1,0 +1,79 @@
+"""The map fills its pane (issue 15): full stance words, tiles that grow with the window, the
+whole screen when zoomed, a narrow list that starts at the top with a cue, an empty filter said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from techstance.tui.widgets.tile_map import TileMap
+
+from tests.conftest import press, settle
+from tests.tui.screens.test_dashboard import app_for, shown_text
+
+
+def tile_height(tile_map: TileMap, code: str) -> int:
+    return len({hit.y for hit in tile_map._hits if hit.code == code})
+
+
+async def test_tiles_write_the_full_stance_word_at_120x36(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        assert not tile_map.list_mode
+        text = shown_text(tile_map)
+        # Canada, the UK, New Zealand and the legend: no "rest~" or "res~!" any more.
+        assert text.count("restrict") == 4
+        assert "NZ ~!" in text and "rest~" not in text
+
+
+async def test_tiles_grow_with_the_window(seed_db: Path) -> None:
+    heights = {}
+    for size in ((120, 36), (200, 50)):
+        app = app_for(seed_db)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            tile_map = app.screen.query_one(TileMap)
+            shown_text(tile_map)
+            heights[size] = (tile_height(tile_map, "JP"), tile_map.outer_size.height)
+    assert heights[(200, 50)][0] > heights[(120, 36)][0]
+    assert heights[(200, 50)][1] > heights[(120, 36)][1] >= 14  # it was 12 rows at every size
+
+
+async def test_zoom_gives_the_map_the_whole_screen(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        before = tile_height(tile_map, "JP")
+        await press(pilot, "z")
+        assert app.screen.maximized is tile_map
+        assert tile_map.outer_size.height >= 36 - 2  # all but the footer (and no title bar)
+        shown_text(tile_map)
+        assert tile_height(tile_map, "JP") > before
+
+
+async def test_narrow_list_starts_at_the_top_and_cues_what_is_hidden(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        assert tile_map.list_mode
+        await press(pilot, "g")  # the first country: the list from its top
+        text = shown_text(tile_map)
+        assert "more above" not in text and "more below" in text
+        assert text.index("Americas") < text.index("Canada")  # the first region's title is shown
+        await press(pilot, "G")
+        text = shown_text(tile_map)
+        assert "more above" in text and "United Kingdom" in text
+
+
+async def test_a_filter_matching_nothing_says_so(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f")  # only ban: three countries
+        assert "No country matches" not in shown_text(app.screen.query_one(TileMap))
+        await press(pilot, "f", "f", "f")  # only undecided: none in the seeds
+        assert app.screen.query_one(TileMap).stance_filter == "undecided"
+        assert "No country matches this filter" in shown_text(app.screen.query_one(TileMap))
