@@ -15,7 +15,7 @@ from techstance.tui.screens.help import HelpScreen
 from techstance.tui.screens.search import SearchScreen
 from techstance.tui.screens.source_reader import SourceReader
 from techstance.tui.screens.topic_picker import TopicPicker
-from techstance.tui.themes import THEMES, choose_theme
+from techstance.tui.themes import THEMES, choose_theme, unoffered_themes
 from textual import on
 from textual.app import App
 from textual.screen import Screen
@@ -36,6 +36,9 @@ class TechstanceBase(App[None]):
         # Chosen before the stylesheet is first parsed: changing it in on_mount parsed it twice.
         for look in THEMES.values():
             self.register_theme(look)
+        # Themes in which two stances would share a tile colour are not offered at all.
+        for name in unoffered_themes(self.available_themes):
+            self.unregister_theme(name)
         self.theme = choose_theme(theme).name
 
     @property

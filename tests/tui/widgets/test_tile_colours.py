@@ -90,3 +90,14 @@ def test_the_palette_offers_most_themes_and_ours() -> None:
     assert {theme.name for theme in THEMES.values()} <= set(OFFERED)
     assert len(OFFERED) >= len(ALL_THEMES) - 3
     assert "monokai" not in OFFERED  # two of its stance colours reduce to one in 256 colours
+
+
+async def test_the_app_never_offers_a_theme_that_runs_stances_together(seed_db: Path) -> None:
+    from techstance.tui.app import TechstanceApp
+    from techstance.tui.themes import keeps_stances_apart
+
+    app = TechstanceApp.for_database(seed_db)
+    async with app.run_test(size=(120, 36)):
+        offered = app.available_themes
+        assert "monokai" not in offered
+        assert all(keeps_stances_apart(theme) for theme in offered.values())
