@@ -253,25 +253,26 @@ def kiosk_command(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import shlex
-
     from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 
+    database = args.db or default_database_path()
+    overrides = {"interval": args.interval, "idle": args.idle, "max_sessions": getattr(args, "max_sessions", None)}
     try:  # refuse a bad configuration here, once, not in every browser session
-        load_kiosk_config(_kiosk_config_path(args), {"interval": args.interval, "idle": args.idle})
+        config = load_kiosk_config(_kiosk_config_path(args), overrides, database=database)
     except KioskConfigError as err:
         return _fail(str(err))
     try:
-        from textual_serve.server import Server
+        from techstance.tui.kiosk.serve import ServeError, ServeSettings, serve_kiosk
     except ImportError:
         return _fail("serving needs textual-serve: pip install 'techstance[serve]'")
-    command = shlex.join(kiosk_command(args))
     # The page tells the browser where to connect back: the listening address is no use for
     # 0.0.0.0, and an IPv6 address needs brackets in a URL.
     host = f"[{args.host}]" if ":" in args.host else args.host
     public_url = args.public_url or f"http://{host}:{args.port}"
-    print(f"serving the techstance kiosk on {public_url} (read-only); ctrl+c stops", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="techstance kiosk", public_url=public_url).serve()
+    try:
+        serve_kiosk(ServeSettings(kiosk_command(args), args.host, args.port, public_url, config.max_sessions))
+    except ServeError as err:
+        return _fail(str(err))
     return EXIT_OK
 
 
