@@ -17,6 +17,7 @@ import math
 import os
 import shlex
 import signal
+import socket
 import sys
 from asyncio.subprocess import Process
 from collections.abc import Sequence
@@ -59,9 +60,11 @@ class KioskSession(AppService):
         self.argv = list(argv)
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
-        # exec, not a shell: the process we signal is the kiosk itself, and its group is its own.
+        # exec, not a shell: the process we signal is the kiosk itself, and its group is its own;
+        # die_with_parent ends it should this server be killed without a chance to stop it.
+        tethered = [sys.executable, "-m", "techstance.tui.kiosk.die_with_parent", str(os.getpid()), *self.argv]
         self._process = process = await asyncio.create_subprocess_exec(
-            *self.argv,
+            *tethered,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -210,7 +213,8 @@ class KioskServer(Server):
             try:
                 await web.TCPSite(runner, self.host, self.port).start()
             except OSError as err:
-                reason = err.strerror or str(err)
+                # asyncio words a failed bind as 'error while attempting to bind on address ...'
+                reason = err.strerror if isinstance(err, socket.gaierror) or not err.errno else os.strerror(err.errno)
                 raise ServeError(f"cannot listen on {self.host} port {self.port}: {reason}") from None
             stop = asyncio.Event()
             loop = asyncio.get_running_loop()
