@@ -139,7 +139,7 @@ def run_cli(*args: str, environment: dict[str, str]) -> subprocess.CompletedProc
 @contextlib.contextmanager
 def serving(tmp: Path, *options: str, config: str | None = None) -> Iterator[Served]:
     """A `serve --kiosk` process on a free port of its own, in its own process group, always killed."""
-    (tmp / "config").mkdir()
+    (tmp / "config").mkdir(parents=True)
     environment = env(tmp / "config")
     (tmp / "data").mkdir()
     db = tmp / "data" / "t.db"
