@@ -53,8 +53,10 @@ def _written(tmp_path: Path, text: str) -> Path:
     ("max_sessions = 1000\n", "field 'max_sessions': Input should be less than or equal to 64"),
     ("max_sessions = 2.5\n", "field 'max_sessions': Input should be a valid integer"),
     ("allow_quit = 1\n", "field 'allow_quit': Input should be a valid boolean"),
-    ("countries = [" + '"GB", ' * 301 + "]\n", "field 'countries': List should have at most 300 items"),
-    ("operator_exit = [" + '"e", ' * 17 + "]\n", "field 'operator_exit': List should have at most 16 items"),
+    pytest.param("countries = [" + '"GB", ' * 301 + "]\n", "field 'countries': List should have at most 300 items",
+                 id="301 countries"),
+    pytest.param("operator_exit = [" + '"e", ' * 17 + "]\n",
+                 "field 'operator_exit': List should have at most 16 items", id="17 exit keys"),
 ])
 def test_out_of_bounds_values_are_one_line_naming_the_field(tmp_path: Path, text: str, expected: str) -> None:
     path = _written(tmp_path, text)
@@ -102,9 +104,9 @@ def test_a_huge_file_is_refused_after_reading_at_most_its_bound(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("text", [
-    "countries = " + "[" * 5000 + "]" * 5000 + "\n",
-    "countries = " + "{a=" * 5000 + "1" + "}" * 5000 + "\n",
-    "countries = " + "[" * 5000 + "\n",  # unclosed too
+    pytest.param("countries = " + "[" * 5000 + "]" * 5000 + "\n", id="arrays"),
+    pytest.param("countries = " + "{a=" * 5000 + "1" + "}" * 5000 + "\n", id="inline tables"),
+    pytest.param("countries = " + "[" * 5000 + "\n", id="unclosed arrays"),
 ])
 def test_deep_nesting_is_one_line_not_a_recursion_error(tmp_path: Path, text: str) -> None:
     path = _written(tmp_path, text)
