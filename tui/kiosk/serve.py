@@ -153,7 +153,12 @@ class KioskServer(Server):
         if self.full:
             return web.Response(status=503, content_type="text/html", headers={"Retry-After": str(BUSY_RETRY_S)},
                                 text=busy_page(self.settings.max_sessions))
-        return await super().handle_index(request)
+        page = await super().handle_index(request)
+        # Chromium keeps a page left by navigation in its back/forward cache with its websocket
+        # open, so the session outlived the visitor by minutes and held a place under the cap;
+        # a page that may not be stored is not kept.
+        page.headers["Cache-Control"] = "no-store"
+        return page
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES)

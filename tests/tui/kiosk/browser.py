@@ -104,7 +104,8 @@ class Page:
 
 
 @contextlib.asynccontextmanager
-async def headless_chromium(profile: Path, width: int = 1280, height: int = 800) -> AsyncIterator[Page]:
+async def headless_chromium(profile: Path, width: int = 1280, height: int = 800,
+                            arguments: tuple[str, ...] = ()) -> AsyncIterator[Page]:
     """A blank tab in a fresh headless Chromium (its own process group, always killed)."""
     executable = chromium_path()
     assert executable is not None
@@ -114,7 +115,7 @@ async def headless_chromium(profile: Path, width: int = 1280, height: int = 800)
             [executable, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-extensions", "--disable-background-networking", "--disable-component-update",
              f"--host-resolver-rules={NO_INTERNET}", f"--user-data-dir={profile}",
-             f"--window-size={width},{height}", "--remote-debugging-port=0", "about:blank"],
+             f"--window-size={width},{height}", "--remote-debugging-port=0", *arguments, "about:blank"],
             stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
     try:
         port = await _devtools_port(profile, process, log)
