@@ -164,6 +164,7 @@ class KioskServer(Server):
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=MAX_MESSAGE_BYTES)
         await websocket.prepare(request)
         if self.full:
+            log.info("refused a session: all %d in use", self.settings.max_sessions)
             await websocket.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"every kiosk session is in use")
             return websocket
         width = to_int(request.query.get("width", "80"), 80)
@@ -175,12 +176,14 @@ class KioskServer(Server):
         self.sockets.add(websocket)
         try:
             await session.start(width, height)
+            log.info("session started: pid %s, %d of %d", session.pid, len(self.sessions), self.settings.max_sessions)
             await self._process_messages(websocket, session)
         except (asyncio.CancelledError, ConnectionError):
             pass
         finally:
             await session.stop()
             self.sessions.discard(session)
+            log.info("session ended: pid %s", session.pid)
             self.sockets.discard(websocket)
             await websocket.close()
         return websocket
