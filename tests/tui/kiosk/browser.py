@@ -94,7 +94,7 @@ class Page:
 
     async def press(self, key: str, code: str, key_code: int, text: str = "", modifiers: int = 0) -> None:
         """A key as a user types it (modifiers: 2 is ctrl)."""
-        common = {"key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers}
+        common: dict[str, Any] = {"key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers}
         await self.call("Input.dispatchKeyEvent", type="keyDown", text=text, **common)
         await self.call("Input.dispatchKeyEvent", type="keyUp", **common)
 

@@ -26,9 +26,9 @@ from techstance.tui.kiosk.config import (
 )
 
 
-def _error(path: Path | None, overrides: dict[str, object] | None = None, **kwargs: object) -> str:
+def _error(path: Path | None, overrides: dict[str, object] | None = None, database: Path | None = None) -> str:
     with pytest.raises(KioskConfigError) as caught:
-        load_kiosk_config(path, overrides or {}, **kwargs)  # type: ignore[arg-type]
+        load_kiosk_config(path, overrides or {}, database=database)
     message = str(caught.value)
     assert "\n" not in message
     return message
