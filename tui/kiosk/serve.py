@@ -84,6 +84,14 @@ class KioskSession(AppService):
         if size is not None:
             await super().set_terminal_size(*size)
 
+    async def run(self) -> None:
+        await super().run()
+        # The process ended by itself (it failed to start, crashed, or the operator's exit
+        # sequence): textual-serve left the browser connected to nothing, holding a place
+        # under the cap, unless the app had said goodbye.
+        with contextlib.suppress(Exception):
+            await self.remote_close()
+
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None

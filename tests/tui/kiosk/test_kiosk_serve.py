@@ -303,3 +303,20 @@ def test_serve_refuses_a_country_the_database_does_not_have(tmp_path: Path) -> N
                                     "in the database (it has: AU, CA"), result.stderr
     assert result.stderr.count("\n") == 1
     assert not accepts(port)
+
+
+async def test_a_session_that_fails_to_start_closes_its_socket_and_frees_its_place(tmp_path: Path) -> None:
+    with serving(tmp_path, config="max_sessions = 1\n") as served:
+        # The operator breaks the file while serving: each new session's kiosk refuses to start.
+        (tmp_path / "kiosk.toml").write_text("idle = 0\n")
+        # Bounded as a whole: before, the socket stayed open with nothing behind it, for ever.
+        async with aiohttp.ClientSession() as http, asyncio.timeout(40):
+            for _ in range(2):  # the second finds its place free again
+                async with http.ws_connect(served.ws_url(), heartbeat=None) as ws:
+                    message = await ws.receive()
+                    while message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
+                        message = await ws.receive()
+                    assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+                    assert message.data != 1013, "refused as if the failed session still held its place"
+        await _wait_no_sessions(served)
+        assert "field 'idle'" in served.logs()
