@@ -58,6 +58,7 @@ class KioskSession(AppService):
     def __init__(self, argv: Sequence[str], **kwargs: object) -> None:
         super().__init__(shlex.join(argv), **kwargs)  # type: ignore[arg-type]
         self.argv = list(argv)
+        self.ended = False  # its process has exited
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         # exec, not a shell: the process we signal is the kiosk itself, and its group is its own;
@@ -86,6 +87,7 @@ class KioskSession(AppService):
 
     async def run(self) -> None:
         await super().run()
+        self.ended = True  # its place is free before its browser hears of it
         # The process ended by itself (it failed to start, crashed, or the operator's exit
         # sequence): textual-serve left the browser connected to nothing, holding a place
         # under the cap, unless the app had said goodbye.
@@ -144,8 +146,13 @@ class KioskServer(Server):
         self.sockets: set[web.WebSocketResponse] = set()
 
     @property
+    def running(self) -> int:
+        """Sessions whose process has not exited: the ones that count against the cap."""
+        return sum(not session.ended for session in self.sessions)
+
+    @property
     def full(self) -> bool:
-        return len(self.sessions) >= self.settings.max_sessions
+        return self.running >= self.settings.max_sessions
 
     async def on_startup(self, app: web.Application) -> None:
         """Nothing: the start is announced once the port is bound (see `run`)."""
@@ -184,7 +191,7 @@ class KioskServer(Server):
         self.sockets.add(websocket)
         try:
             await session.start(width, height)
-            log.info("session started: pid %s, %d of %d", session.pid, len(self.sessions), self.settings.max_sessions)
+            log.info("session started: pid %s, %d of %d", session.pid, self.running, self.settings.max_sessions)
             await self._process_messages(websocket, session)
         except (asyncio.CancelledError, ConnectionError):
             pass
