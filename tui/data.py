@@ -72,7 +72,8 @@ class DataClient:
             if current():  # superseded, or its screen has gone: dropped, never shown in the wrong place
                 done(result)
 
-        owner.run_worker(wait(), group=f"data-{channel}", name=f"data: {channel}")
+        # The function, not a coroutine: a worker the closing app never starts leaves nothing unawaited.
+        owner.run_worker(wait, group=f"data-{channel}", name=f"data: {channel}")
 
     def load(self, owner: Owner, channel: str, query: Callable[[Store], T], done: Callable[[T], None],
              failed: Failed | None = None) -> None:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from techstance.tui.kiosk.config import KioskConfig
 
 # Far beyond any settings file; a bigger "configuration" is a mistake (or /dev/zero).
-KIOSK_CONFIG_MAX_BYTES = 64_000
 
 
 def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
@@ -50,31 +49,25 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
 
 
 def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
-    """--kiosk-config, else the operator's default file if there is one; refused up front when it is
-    not a regular file of a sensible size (a FIFO would block the start for good, /dev/zero fill memory)."""
-    from techstance.db.curation.input_file import InputFileError, read_regular_file
+    """--kiosk-config, else the operator's default file if there is one. load_kiosk_config reads it
+    without ever blocking (a FIFO) and never past its size limit (/dev/zero)."""
     from techstance.tui.kiosk.config import default_config_path
 
     if args.kiosk_config is not None:
-        path = Path(args.kiosk_config)
-    elif default_config_path().exists():
-        path = default_config_path()
-    else:
-        return None
-    try:
-        read_regular_file(path, KIOSK_CONFIG_MAX_BYTES, "a kiosk configuration file")
-    except InputFileError as err:
-        raise CliError(str(err)) from None
-    return path
+        return Path(args.kiosk_config)
+    if default_config_path().exists():
+        return default_config_path()
+    return None
 
 
 def _kiosk_config(args: argparse.Namespace) -> KioskConfig:
     from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 
     overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic,
-                 "theme": getattr(args, "theme", None)}
+                 "theme": getattr(args, "theme", None), "max_sessions": getattr(args, "max_sessions", None)}
     try:
-        return load_kiosk_config(_kiosk_config_path(args), overrides)
+        # Checked against the database when it is there: an unknown country or topic is one line.
+        return load_kiosk_config(_kiosk_config_path(args), overrides, database=args.db or default_database_path())
     except KioskConfigError as err:
         raise CliError(str(err)) from None
 
@@ -101,18 +94,17 @@ def kiosk_command(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import shlex
-
-    _kiosk_config(args)  # refuse a bad configuration here, once, not in every browser session
+    config = _kiosk_config(args)  # refuse a bad configuration here, once, not in every browser session
     try:
-        from textual_serve.server import Server
+        from techstance.tui.kiosk.serve import ServeError, ServeSettings, serve_kiosk
     except ImportError:
         raise CliError("serving needs textual-serve: pip install 'techstance[serve]'") from None
-    command = shlex.join(kiosk_command(args))
     # The page tells the browser where to connect back: the listening address is no use for
     # 0.0.0.0, and an IPv6 address needs brackets in a URL.
     host = f"[{args.host}]" if ":" in args.host else args.host
     public_url = args.public_url or f"http://{host}:{args.port}"
-    print(f"serving the techstance kiosk on {shown(public_url)} (read-only); ctrl+c stops", file=sys.stderr)
-    Server(command, host=args.host, port=args.port, title="techstance kiosk", public_url=public_url).serve()
+    try:  # it says where it serves once the port is open
+        serve_kiosk(ServeSettings(kiosk_command(args), args.host, args.port, public_url, config.max_sessions))
+    except ServeError as err:
+        raise CliError(str(err)) from None
     return EXIT_OK

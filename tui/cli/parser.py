@@ -97,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="required: only the read-only kiosk is ever served")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--max-sessions", type=int, metavar="N", help="browser sessions at once (default 4)")
     serve.add_argument("--public-url", metavar="URL",
                        help="address browsers use to reach this server (needed with --host 0.0.0.0)")
     build = sub.add_parser("build", parents=[common, seeds],

@@ -276,7 +276,7 @@ def test_config_file_values_and_command_line_overrides(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("interval = -1\n", "field 'interval': Input should be greater than or equal to 0"),
-    ("idle = 0\n", "field 'idle': Input should be greater than 0"),
+    ("idle = 0.5\n", "field 'idle': Input should be greater than or equal to 1"),
     ('countries = ["gb"]\n', "field 'countries.0'"),
     ("quit = true\n", "field 'quit': unknown field"),
     ("interval = \n", "TOML syntax error"),

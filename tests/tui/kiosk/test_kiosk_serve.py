@@ -1,11 +1,12 @@
-"""`techstance serve --kiosk` end to end: a real server, a real websocket session, no browser.
+"""`techstance serve --kiosk` end to end: a real server, real websocket sessions, no browser
+(test_kiosk_browser.py has one).
 
 The rest of the suite drives the kiosk in-process with Pilot; nothing there proves that
 textual-serve can start it, that a browser's websocket gets the kiosk's screen, that visitors
 cannot end the session from the keyboard, that the server listens on loopback only by default,
-or that serving leaves the database untouched. These tests start the command as a user would
-and speak textual-serve's protocol (an HTML page pointing at `/ws?width=..&height=..`; JSON
-text frames such as `["stdin", "q"]` in, the app's terminal output as binary frames out).
+or that serving leaves the database untouched. Nor that a public server stays bounded: sessions
+capped, terminal size clamped, a session ended when its client goes, a prompt stop on SIGTERM,
+and a busy or invalid port as one line.
 """
 
 from __future__ import annotations
@@ -16,186 +17,44 @@ import os
 import re
 import signal
 import socket
-import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.conftest import REPO
-
-STARTUP_DEADLINE = 20.0  # seconds for the server to accept connections
-SESSION_DEADLINE = 15.0  # seconds for a kiosk session to draw its screen
-EXIT_DEADLINE = 10.0  # seconds for a session's process to end after its websocket closes
-WIDTH, HEIGHT = 120, 40
-
-
-@dataclass(frozen=True)
-class Served:
-    process: subprocess.Popen[bytes]
-    port: int
-    db: Path
-    db_before: tuple[bytes, int]
-    stdout: Path
-    stderr: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws?width={WIDTH}&height={HEIGHT}"
-
-    def logs(self) -> str:
-        return f"--- stdout ---\n{self.stdout.read_text(errors='replace')}\n" \
-               f"--- stderr ---\n{self.stderr.read_text(errors='replace')}"
-
-
-def _env(config_home: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["TEXTUAL_ANIMATIONS"] = "none"
-    # The kiosk reads $XDG_CONFIG_HOME/techstance/kiosk.toml: keep the tester's own file out of it.
-    env["XDG_CONFIG_HOME"] = str(config_home)
-    env.pop("TECHSTANCE_DB", None)
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _accepts(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def _snapshot(path: Path) -> tuple[bytes, int]:
-    return path.read_bytes(), path.stat().st_mtime_ns
-
-
-def _children(pid: int) -> list[int]:
-    """Every live descendant of `pid`, read from /proc (no psutil)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue  # the process ended while we looked
-        fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "
-        if fields[0] != "Z":
-            parents[int(stat.parent.name)] = int(fields[1])
-    found: list[int] = []
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        kids = [child for child, ppid in parents.items() if ppid == parent]
-        found += kids
-        frontier += kids
-    return found
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the server's process group, then SIGKILL whatever is left of it, sessions included.
-
-    The server is reaped only after the SIGKILL, so its group id cannot have been reused.
-    """
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 5
-    while process.returncode is None and time.monotonic() < deadline:
-        try:  # WNOWAIT: see that it exited, but leave it a zombie that holds the group id
-            if os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                break
-        except ChildProcessError:
-            break
-        time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        process.wait(timeout=5)
-
-
-def _run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "techstance.tui", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=30)
+from tests.tui.kiosk.serving import (
+    EXIT_DEADLINE,
+    HEIGHT,
+    WIDTH,
+    Screen,
+    Served,
+    accepts,
+    alive,
+    env,
+    free_port,
+    read_until,
+    run_cli,
+    serving,
+    snapshot,
+    wait_gone,
+)
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """One `serve --kiosk` process for the module, in its own process group, always killed."""
-    tmp = tmp_path_factory.mktemp("serve")
-    (tmp / "config").mkdir()
-    env = _env(tmp / "config")
-    (tmp / "data").mkdir()
-    db = tmp / "data" / "t.db"
-    built = _run_cli("build", "--db", str(db), env=env)
-    assert built.returncode == 0, built.stderr
-    db_before = _snapshot(db)
-    port = _free_port()
-    stdout, stderr = tmp / "serve.out", tmp / "serve.err"
-    with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "techstance.tui", "serve", "--kiosk", "--db", str(db), "--port", str(port)],
-            cwd=tmp, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True)
-    try:
-        deadline = time.monotonic() + STARTUP_DEADLINE
-        while not _accepts(port):
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with status {process.returncode}\n"
-                            f"{Served(process, port, db, db_before, stdout, stderr).logs()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not accept connections within {STARTUP_DEADLINE:g} s")
-            time.sleep(0.05)
-        yield Served(process, port, db, db_before, stdout, stderr)
-    finally:
-        _kill_group(process)
-
-
-@dataclass
-class Screen:
-    """What a kiosk session has drawn so far: its terminal output, decoded."""
-
-    raw: bytearray
-
-    @property
-    def text(self) -> str:
-        return self.raw.decode("utf-8", errors="replace")
-
-
-async def _read_until(ws: aiohttp.ClientWebSocketResponse, screen: Screen, *wanted: str,
-                      timeout: float = SESSION_DEADLINE) -> None:
-    """Collect output until every `wanted` string has appeared in it; fail on close or timeout."""
-    deadline = time.monotonic() + timeout
-    start = len(screen.raw)
-    while not all(word in screen.raw[start:].decode("utf-8", errors="replace") for word in wanted):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            pytest.fail(f"{wanted} not drawn within {timeout:g} s; the output ended with\n"
-                        f"{screen.text[-2000:]!r}")
-        try:
-            message = await ws.receive(timeout=left)
-        except TimeoutError:
-            continue
-        if message.type == aiohttp.WSMsgType.BINARY:
-            screen.raw += message.data
-        elif message.type != aiohttp.WSMsgType.TEXT:  # TEXT frames are pongs and the like
-            pytest.fail(f"the websocket ended ({message.type.name}) before {wanted} were drawn")
+    """One `serve --kiosk` process for the module's tests that need nothing special of it."""
+    with serving(tmp_path_factory.mktemp("serve")) as server:
+        yield server
 
 
 async def _wait_no_sessions(served: Served) -> None:
     deadline = time.monotonic() + EXIT_DEADLINE
-    while (left := _children(served.process.pid)) and time.monotonic() < deadline:
+    while (left := served.sessions()) and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     assert not left, f"kiosk session processes still running after the websocket closed: {left}"
 
@@ -212,20 +71,20 @@ def test_page_is_textual_serve_for_the_kiosk(served: Served) -> None:
 
 
 async def test_websocket_session_runs_the_kiosk(served: Served) -> None:
-    assert _children(served.process.pid) == []  # sessions start with a websocket, not before
+    assert served.sessions() == []  # sessions start with a websocket, not before
     screen = Screen(bytearray())
-    async with aiohttp.ClientSession() as http, http.ws_connect(served.ws_url, heartbeat=None) as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(served.ws_url(), heartbeat=None) as ws:
         await ws.send_json(["resize", {"width": WIDTH, "height": HEIGHT}])  # as textual.js does on open
-        await _read_until(ws, screen, "Touring", "Decision", "Quotes", "Sources")
-        assert _children(served.process.pid), "output arrived but no session process is running"
+        await read_until(ws, screen, "Touring", "Decision", "Quotes", "Sources")
+        assert served.sessions(), "output arrived but no session process is running"
         # A visitor's keys reach the app, pause the tour, and cannot end the session.
         for key in ("q", "\x03", "\x11"):  # q, ctrl+c, ctrl+q
             await ws.send_json(["stdin", key])
-        await _read_until(ws, screen, "Exploring")
+        await read_until(ws, screen, "Exploring")
         # Still alive: it repaints the whole screen at a new size (an app that quit would close the socket).
         await ws.send_json(["resize", {"width": WIDTH - 20, "height": HEIGHT - 10}])
-        await _read_until(ws, screen, "Exploring", "Decision", "Quotes", "Sources")
-        assert _children(served.process.pid), "the session process ended after q / ctrl+c / ctrl+q"
+        await read_until(ws, screen, "Exploring", "Decision", "Quotes", "Sources")
+        assert served.sessions(), "the session process ended after q / ctrl+c / ctrl+q"
         assert not ws.closed
     await _wait_no_sessions(served)
     assert served.process.poll() is None, served.logs()
@@ -260,15 +119,15 @@ def test_listens_on_loopback_only_by_default(served: Served) -> None:
 
 async def test_database_unchanged_by_a_session(served: Served) -> None:
     screen = Screen(bytearray())
-    async with aiohttp.ClientSession() as http, http.ws_connect(served.ws_url, heartbeat=None) as ws:
-        await _read_until(ws, screen, "Touring", "Decision")  # the database was opened and read
+    async with aiohttp.ClientSession() as http, http.ws_connect(served.ws_url(), heartbeat=None) as ws:
+        await read_until(ws, screen, "Touring", "Decision")  # the database was opened and read
     await _wait_no_sessions(served)
-    assert _snapshot(served.db) == served.db_before
+    assert snapshot(served.db) == served.db_before
     assert sorted(p.name for p in served.db.parent.iterdir()) == ["t.db"]  # no journal, WAL or lock files
 
 
 def test_serve_requires_kiosk(tmp_path: Path) -> None:
-    result = _run_cli("serve", env=_env(tmp_path))
+    result = run_cli("serve", environment=env(tmp_path))
     assert result.returncode == 2
     assert result.stderr.startswith("usage: techstance serve")
     assert "--kiosk" in result.stderr.splitlines()[-1]
@@ -277,13 +136,187 @@ def test_serve_requires_kiosk(tmp_path: Path) -> None:
 
 def test_serve_refuses_a_bad_interval_before_serving(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    assert _run_cli("build", "--db", str(db), env=_env(tmp_path)).returncode == 0
-    port = _free_port()
-    result = _run_cli("serve", "--kiosk", "--interval", "-1", "--db", str(db), "--port", str(port),
-                      env=_env(tmp_path))
+    assert run_cli("build", "--db", str(db), environment=env(tmp_path)).returncode == 0
+    port = free_port()
+    result = run_cli("serve", "--kiosk", "--interval", "-1", "--db", str(db), "--port", str(port),
+                      environment=env(tmp_path))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("techstance: error: "), result.stderr
     assert "interval" in lines[0]
     assert result.stdout == ""
-    assert not _accepts(port)
+    assert not accepts(port)
+
+
+# ----- bounds: what a public server must not let a client or the operator's setup do -----
+async def test_a_malformed_message_is_ignored_and_the_session_goes_on(served: Served) -> None:
+    screen = Screen(bytearray())
+    async with aiohttp.ClientSession() as http, http.ws_connect(served.ws_url(), heartbeat=None) as ws:
+        await read_until(ws, screen, "Touring", "Decision")
+        # textual-serve ended the session (with a traceback in its log) at the first of these.
+        for junk in ("not json", "{}", "[]", '["resize", "big"]', '["resize", {"width": "x", "height": 1e999}]',
+                     '["stdin", 5]', '["ping", {}]'):
+            await ws.send_str(junk)
+        await ws.send_json(["stdin", "\t"])
+        await read_until(ws, screen, "Exploring")
+        assert not ws.closed
+    await _wait_no_sessions(served)
+    assert "Traceback" not in served.logs()
+
+
+def _row_moves(text: str) -> list[tuple[int, int]]:
+    """(row, column) of every cursor move in the output: where the app draws."""
+    return [(int(row), int(col)) for row, col in re.findall(r"\x1b\[(\d+);(\d+)H", text)]
+
+
+async def test_a_huge_terminal_size_is_clamped(tmp_path: Path) -> None:
+    with serving(tmp_path) as served:
+        screen = Screen(bytearray())
+        async with aiohttp.ClientSession() as http, \
+                http.ws_connect(served.ws_url(20000, 20000), heartbeat=None) as ws:
+            await read_until(ws, screen, "Touring", "Decision")
+            [session] = served.sessions()
+            environ = dict(item.split("=", 1) for item in
+                           Path(f"/proc/{session}/environ").read_text().split("\0") if "=" in item)
+            assert (environ["COLUMNS"], environ["ROWS"]) == ("300", "100")
+            assert max(row for row, _ in _row_moves(screen.text)) == 100
+            # A resize asks again; the session repaints at the largest size allowed.
+            await ws.send_json(["resize", {"width": 20000, "height": 20000}])
+            await ws.send_json(["resize", {"width": 200, "height": 60}])
+            start = len(screen.raw)
+            await read_until(ws, screen, "Touring", "Decision")
+            assert max(row for row, _ in _row_moves(screen.raw[start:].decode(errors="replace"))) <= 100
+            rss_kib = int(re.findall(r"VmRSS:\s+(\d+)", Path(f"/proc/{session}/status").read_text())[0])
+            assert rss_kib < 400_000, f"a clamped session uses {rss_kib} KiB"
+
+
+async def test_sessions_are_capped_and_a_freed_place_is_reused(tmp_path: Path) -> None:
+    with serving(tmp_path, config="max_sessions = 1\n") as served:
+        async with aiohttp.ClientSession() as http:
+            first = await http.ws_connect(served.ws_url(), heartbeat=None)
+            await read_until(first, Screen(bytearray()), "Touring")
+            second = await http.ws_connect(served.ws_url(), heartbeat=None)
+            message = await second.receive(timeout=10)
+            assert message.type == aiohttp.WSMsgType.CLOSE and message.data == 1013, message  # try again later
+            assert len(served.sessions()) == 1
+            with pytest.raises(urllib.error.HTTPError) as busy:
+                urllib.request.urlopen(served.url, timeout=10)
+            assert busy.value.code == 503
+            page = busy.value.read().decode()
+            assert "All 1 kiosk session is in use" in page and 'http-equiv="refresh"' in page
+            await first.close()
+            await _wait_no_sessions(served)
+            with urllib.request.urlopen(served.url, timeout=10) as response:
+                assert response.status == 200
+            async with http.ws_connect(served.ws_url(), heartbeat=None) as third:
+                await read_until(third, Screen(bytearray()), "Touring")
+
+
+async def test_sigterm_stops_the_server_and_its_sessions_within_3_seconds(tmp_path: Path) -> None:
+    with serving(tmp_path) as served:
+        async with aiohttp.ClientSession() as http, http.ws_connect(served.ws_url(), heartbeat=None) as ws:
+            await read_until(ws, Screen(bytearray()), "Touring")
+            sessions = served.sessions()
+            assert sessions
+            started = time.monotonic()
+            served.process.send_signal(signal.SIGTERM)
+            status = await asyncio.to_thread(served.process.wait, 10)
+            took = time.monotonic() - started
+            assert status == 0 and took < 3.0, f"stopped with {status} after {took:.1f} s\n{served.logs()}"
+            assert wait_gone(sessions, timeout=0.5) == []
+            message = await ws.receive(timeout=5)
+            while message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):  # output sent before
+                message = await ws.receive(timeout=5)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+
+
+async def test_a_killed_server_takes_its_sessions_with_it(tmp_path: Path) -> None:
+    with serving(tmp_path) as served:
+        async with aiohttp.ClientSession() as http, http.ws_connect(served.ws_url(), heartbeat=None) as ws:
+            await read_until(ws, Screen(bytearray()), "Touring")
+            sessions = served.sessions()
+            served.process.kill()  # no chance to stop anything itself
+            assert wait_gone(sessions, timeout=5) == [], "a session outlived its killed server"
+
+
+async def test_a_session_that_ignores_quit_is_ended_when_its_client_goes(tmp_path: Path) -> None:
+    from techstance.tui.kiosk.serve import KioskSession
+    from textual_serve.download_manager import DownloadManager
+
+    stubborn = tmp_path / "stubborn.py"  # a session busy drawing: deaf to quit and to SIGTERM
+    stubborn.write_text("import signal, sys, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                        "sys.stdout.write('__GANGLION__\\n'); sys.stdout.flush()\ntime.sleep(120)\n")
+
+    async def ignore(*args: object) -> None:
+        return None
+
+    session = KioskSession([sys.executable, str(stubborn)], write_bytes=ignore, write_str=ignore, close=ignore,
+                           download_manager=DownloadManager())
+    await session.start(80, 24)
+    await asyncio.sleep(0.5)
+    assert session.pid is not None and alive(session.pid)
+    started = time.monotonic()
+    await session.stop()
+    assert time.monotonic() - started < 3.0
+    assert not alive(session.pid)
+
+
+def test_a_busy_port_is_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    assert run_cli("build", "--db", str(db), environment=env(tmp_path)).returncode == 0
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--kiosk", "--db", str(db), "--port", str(port), environment=env(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == f"techstance: error: cannot listen on 127.0.0.1 port {port}: Address already in use\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "-1"])
+def test_an_invalid_port_is_one_line(tmp_path: Path, port: str) -> None:
+    result = run_cli("serve", "--kiosk", "--db", str(tmp_path / "none.db"), "--port", port,
+                     environment=env(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == f"techstance: error: port {port} is not a TCP port (1 to 65535)\n"
+
+
+def test_an_unknown_host_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("serve", "--kiosk", "--db", str(tmp_path / "none.db"), "--host", "no-such-host.invalid",
+                     "--port", str(free_port()), environment=env(tmp_path))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("techstance: error: cannot listen on no-such-host.invalid"), lines
+
+
+def test_serve_refuses_a_country_the_database_does_not_have(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    assert run_cli("build", "--db", str(db), environment=env(tmp_path)).returncode == 0
+    config = tmp_path / "kiosk.toml"
+    config.write_text('countries = ["GB", "ZZ"]\n')
+    port = free_port()
+    result = run_cli("serve", "--kiosk", "--db", str(db), "--kiosk-config", str(config), "--port", str(port),
+                     environment=env(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"techstance: error: {config}: field 'countries.1': no country 'ZZ' "
+                                    "in the database (it has: AU, CA"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not accepts(port)
+
+
+async def test_a_session_that_fails_to_start_closes_its_socket_and_frees_its_place(tmp_path: Path) -> None:
+    with serving(tmp_path, config="max_sessions = 1\n") as served:
+        # The operator breaks the file while serving: each new session's kiosk refuses to start.
+        (tmp_path / "kiosk.toml").write_text("idle = 0\n")
+        # Bounded as a whole: before, the socket stayed open with nothing behind it, for ever.
+        async with aiohttp.ClientSession() as http, asyncio.timeout(40):
+            for _ in range(2):  # the second finds its place free again
+                async with http.ws_connect(served.ws_url(), heartbeat=None) as ws:
+                    message = await ws.receive()
+                    while message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT):
+                        message = await ws.receive()
+                    assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+                    assert message.data != 1013, "refused as if the failed session still held its place"
+        await _wait_no_sessions(served)
+        assert "field 'idle'" in served.logs()
