@@ -4,6 +4,7 @@ gives the same files."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -74,8 +75,11 @@ def _file_names(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def _evidence_record(r: sqlite3.Row) -> dict[str, Any]:
-    return {"claim": r["claim_field"], "source": r["source"], "start": r["start"], "end": r["end"],
-            "excerpt": r["excerpt"], "role": r["role"]}
+    record = {"claim": r["claim_field"], "source": r["source"], "start": r["start"], "end": r["end"],
+              "excerpt": r["excerpt"], "role": r["role"]}
+    if r["date_rule"] is not None:
+        record["date_rule"] = r["date_rule"]
+    return record
 
 
 def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
@@ -96,7 +100,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     (folder / SOURCES_DIR).mkdir()
     sources = []
     for r in cur.execute(
-        "SELECT id, outlet, title, published, date_precision, date_inferred, text, sha256, notes "
+        "SELECT id, outlet, title, published, date_precision, date_inferred, quality, text, sha256, notes "
         "FROM sources ORDER BY rowid"
     ):
         # The text byte for byte; sha256 as stored: if it no longer matches the text, the build says so.
@@ -104,7 +108,8 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         sources.append({
             "id": r["id"], "seed_file": names[r["id"]], "outlet": r["outlet"], "title": r["title"],
             "published": r["published"], "date_precision": r["date_precision"],
-            "date_inferred": bool(r["date_inferred"]), "notes": r["notes"], "sha256": r["sha256"],
+            "date_inferred": bool(r["date_inferred"]), "quality": r["quality"], "notes": r["notes"],
+            "sha256": r["sha256"],
         })
     tables["sources.toml"] = ("source", sources)
 
@@ -116,7 +121,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
 
     evidence: dict[tuple[str, str], list[sqlite3.Row]] = {}
     for r in cur.execute(
-        'SELECT claim_table, claim_id, claim_field, source, start, "end", excerpt, role FROM evidence '
+        'SELECT claim_table, claim_id, claim_field, source, start, "end", excerpt, role, date_rule FROM evidence '
         "WHERE claim_table IN ('decisions', 'quotes') ORDER BY rowid"
     ):
         evidence.setdefault((r["claim_table"], r["claim_id"]), []).append(r)
@@ -126,11 +131,11 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
 
     decisions = []
     for r in cur.execute(
-        "SELECT id, topic, country, stance, status, date, date_precision, date_inferred, summary, conditions "
-        "FROM decisions ORDER BY rowid"
+        "SELECT id, topic, country, kind, stance, status, date, date_precision, date_inferred, summary, conditions, "
+        "specifics FROM decisions ORDER BY rowid"
     ):
         record: dict[str, Any] = {
-            "id": r["id"], "topic": r["topic"], "country": r["country"], "stance": r["stance"],
+            "id": r["id"], "topic": r["topic"], "country": r["country"], "kind": r["kind"], "stance": r["stance"],
             "status": r["status"], "date": r["date"], "date_precision": r["date_precision"],
         }
         if r["date"] is not None or r["date_inferred"]:
@@ -139,6 +144,9 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         conditions = _conditions(r["id"], r["conditions"])
         if conditions:
             record["conditions"] = conditions
+        specifics = json.loads(r["specifics"])
+        if specifics:
+            record["specifics"] = specifics
         items = evidence.pop(("decisions", r["id"]), [])
         record["evidence"] = [_evidence_record(e) for e in items]
         exported += len(items)
@@ -147,7 +155,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
 
     quotes = []
     for r in cur.execute(
-        'SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end" '
+        'SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end", attribution '
         "FROM quotes ORDER BY rowid"
     ):
         record = {"id": r["id"], "topic": r["topic"], "actor": r["actor"], "country": r["country"],
@@ -155,6 +163,8 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         if r["said_on"] is not None or r["said_on_precision"] != "unknown":
             record["said_on_precision"] = r["said_on_precision"]
         record.update(source=r["source"], start=r["start"], end=r["end"])
+        if r["attribution"]:
+            record["attribution"] = r["attribution"]
         own = ("quote", r["source"], r["start"], r["end"], "supports")
         extra = []
         for e in evidence.pop(("quotes", r["id"]), []):

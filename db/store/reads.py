@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from techstance.db.store.positions import LATEST_FIRST, ON_TOPIC, current_decisions_sql
 from techstance.db.store.read_models import (
     ActorInfo,
     CountryDetail,
@@ -25,7 +26,6 @@ from techstance.db.store.read_models import (
     SourceRef,
     TopicInfo,
 )
-from techstance.db.store.schema import LATEST_FIRST
 
 # Markers around matched words in search snippets: private-use characters, which no source
 # text contains, so a literal "[" or "*" in an article can never be mistaken for a highlight.
@@ -38,7 +38,7 @@ TRANSIENT_ERRORS = frozenset({"database disk image is malformed", "attempt to wr
 MAX_TIMELINE = 100
 MAX_EVIDENCE_PER_CLAIM = 50
 
-_SOURCE_FIELDS = ("id", "outlet", "title", "published", "date_precision", "date_inferred")
+_SOURCE_FIELDS = ("id", "outlet", "title", "published", "date_precision", "date_inferred", "quality")
 # Source columns under an s_ prefix, so they can sit beside another table's columns.
 _SOURCE_COLUMNS = ", ".join(f"s.{name} AS s_{name}" for name in _SOURCE_FIELDS)
 
@@ -51,6 +51,7 @@ def _source_ref(row: sqlite3.Row) -> SourceRef:
         published=row["s_published"],
         date_precision=row["s_date_precision"],
         date_inferred=bool(row["s_date_inferred"]),
+        quality=row["s_quality"],
     )
 
 
@@ -127,23 +128,17 @@ class Store:
         current = {
             r["country"]: r
             for r in self._all(
-                f"""
-                SELECT country, stance, status, date, decision FROM (
-                    SELECT d.country, d.stance, d.status, d.date, d.id AS decision,
-                           ROW_NUMBER() OVER (PARTITION BY d.country ORDER BY {LATEST_FIRST}) AS rank
-                    FROM decisions d WHERE d.topic = ?
-                ) WHERE rank = 1
-                LIMIT ?
-                """,
+                current_decisions_sql("d.country, d.stance, d.status, d.date, d.id AS decision",
+                                      where="d.topic = ?", partition="d.country") + " LIMIT ?",
                 (topic, limit),
             )
         }
         disputed = {
             r["country"]
             for r in self._all(
-                """
+                f"""
                 SELECT DISTINCT d.country FROM evidence e JOIN decisions d ON d.id = e.claim_id
-                WHERE e.role = 'disputes' AND e.claim_table = 'decisions' AND d.topic = ?
+                WHERE e.role = 'disputes' AND e.claim_table = 'decisions' AND d.topic = ? AND {ON_TOPIC}
                 LIMIT ?
                 """,
                 (topic, limit),
@@ -214,10 +209,11 @@ class Store:
         info = self.country(code)
         if info is None:
             return None
-        # Latest first, in the order the current_positions view uses: the first is the current one.
+        # Latest first, in the order the current_positions view uses: the first decision on the topic
+        # is the current one (db/store/positions.py).
         rows = self._all(
             f"""
-            SELECT d.id, d.topic, d.country, d.stance, d.status, d.date, d.date_precision,
+            SELECT d.id, d.topic, d.country, d.kind, d.stance, d.status, d.date, d.date_precision,
                    d.date_inferred, d.summary, d.conditions
             FROM decisions d WHERE topic = ? AND country = ?
             ORDER BY {LATEST_FIRST}
@@ -228,14 +224,15 @@ class Store:
         evidence = self.evidence_for("decisions", [r["id"] for r in rows])
         events = [
             DecisionEvent(
-                id=r["id"], topic=r["topic"], country=r["country"], stance=r["stance"],
+                id=r["id"], topic=r["topic"], country=r["country"], kind=r["kind"], stance=r["stance"],
                 status=r["status"], date=r["date"], date_precision=r["date_precision"],
                 date_inferred=bool(r["date_inferred"]), summary=r["summary"],
                 conditions=json.loads(r["conditions"]), evidence=evidence[r["id"]],
             )
             for r in rows
         ]
-        return CountryDetail(country=info, current=events[0] if events else None, timeline=events[1:])
+        current = next((e for e in events if e.kind == "decision"), None)
+        return CountryDetail(country=info, current=current, timeline=[e for e in events if e is not current])
 
     def quotes_about(self, topic: str, code: str, limit: int = 50,
                      after: QuoteItem | None = None) -> list[QuoteItem]:
@@ -253,7 +250,7 @@ class Store:
             params.update(pub=after.source.published or "", src=after.source.id, start=after.start, id=after.id)
         rows = self._all(
             f"""
-            SELECT q.id, q.topic, q.country, q.text, q.said_on, q.start, q."end",
+            SELECT q.id, q.topic, q.country, q.text, q.said_on, q.start, q."end", q.attribution,
                    a.id AS a_id, a.name AS a_name, a.kind AS a_kind, a.role AS a_role,
                    a.affiliation AS a_affiliation, a.country AS a_country,
                    {_SOURCE_COLUMNS}
@@ -269,7 +266,7 @@ class Store:
     def _quote(self, r: sqlite3.Row) -> QuoteItem:
         return QuoteItem(
             id=r["id"], topic=r["topic"], country=r["country"], text=r["text"],
-            said_on=r["said_on"], start=r["start"], end=r["end"],
+            said_on=r["said_on"], start=r["start"], end=r["end"], attribution=r["attribution"],
             actor=ActorInfo(id=r["a_id"], name=r["a_name"], kind=r["a_kind"], role=r["a_role"],
                             affiliation=r["a_affiliation"], country=r["a_country"]),
             source=_source_ref(r),
