@@ -51,9 +51,9 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
     db["sources"].insert_all(
         {
             "id": s.id, "outlet": s.outlet, "title": s.title, "published": s.published,
-            "date_precision": s.date_precision, "date_inferred": int(s.date_inferred), "quality": s.quality,
+            "date_precision": s.date_precision, "date_inferred": int(s.date_inferred),
             "seed_file": s.seed_file, "text": seeds.texts[s.id], "sha256": s.sha256,
-            "notes": s.notes,
+            "notes": s.notes, "quality": s.quality,
         }
         for s in seeds.sources
     )

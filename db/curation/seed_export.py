@@ -108,8 +108,9 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         sources.append({
             "id": r["id"], "seed_file": names[r["id"]], "outlet": r["outlet"], "title": r["title"],
             "published": r["published"], "date_precision": r["date_precision"],
-            "date_inferred": bool(r["date_inferred"]), "quality": r["quality"], "notes": r["notes"],
-            "sha256": r["sha256"],
+            "date_inferred": bool(r["date_inferred"]),
+            **({"quality": r["quality"]} if r["quality"] != "original" else {}),
+            "notes": r["notes"], "sha256": r["sha256"],
         })
     tables["sources.toml"] = ("source", sources)
 

@@ -12,7 +12,7 @@ from typing import TypeVar, dataclass_transform
 _Model = TypeVar("_Model")
 
 # How a source that is not an outlet's own report is marked beside its excerpts (UI and export).
-QUALITY_LABEL = {"original": "original report", "relayed": "relays another outlet's report",
+QUALITY_LABEL = {"original": "original report", "relayed": "relayed report",
                  "paraphrase": "machine paraphrase", "opinion": "opinion"}
 KIND_LABEL = {"decision": "decision", "related": "related action", "view": "stated view"}
 

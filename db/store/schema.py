@@ -48,9 +48,11 @@ def create_tables(db: Database) -> None:
     db["sources"].create(
         {
             "id": str, "outlet": str, "title": str, "published": str, "date_precision": str,
-            "date_inferred": int, "quality": str, "seed_file": str, "text": str, "sha256": str, "notes": str,
+            "date_inferred": int, "seed_file": str, "text": str, "sha256": str, "notes": str, "quality": str,
         },
         pk="id", not_null={"date_precision", "date_inferred", "quality", "text", "sha256", "notes"},
+        # Defaults, so that writers which predate a column (the importer, old scripts) still insert.
+        defaults={"quality": "original"},
         strict=True,
     )
     db["actors"].create(
@@ -60,12 +62,14 @@ def create_tables(db: Database) -> None:
     )
     db["decisions"].create(
         {
-            "id": str, "topic": str, "country": str, "kind": str, "stance": str, "status": str, "date": str,
-            "date_precision": str, "date_inferred": int, "summary": str, "conditions": str, "specifics": str,
+            "id": str, "topic": str, "country": str, "stance": str, "status": str, "date": str,
+            "date_precision": str, "date_inferred": int, "summary": str, "conditions": str, "kind": str,
+            "specifics": str,
         },
         pk="id",
         not_null={"topic", "country", "kind", "stance", "status", "date_precision", "date_inferred",
                   "summary", "conditions", "specifics"},
+        defaults={"kind": "decision", "specifics": "{}"},
         foreign_keys=[("topic", "topics", "id"), ("country", "countries", "code")],
         strict=True,
     )
@@ -76,6 +80,7 @@ def create_tables(db: Database) -> None:
         },
         pk="id",
         not_null={"topic", "actor", "text", "said_on_precision", "source", "start", "end", "attribution"},
+        defaults={"attribution": ""},
         foreign_keys=[("topic", "topics", "id"), ("actor", "actors", "id"),
                       ("country", "countries", "code"), ("source", "sources", "id")],
         strict=True,
@@ -106,6 +111,7 @@ def create_tables(db: Database) -> None:
         foreign_keys=[("source", "sources", "id")], strict=True,
     )
 
+    # New columns go last: positional INSERTs written against an older schema then fail loudly.
     db["decisions"].create_index(["topic", "country", "date"])
     db["quotes"].create_index(["topic", "country", "id"])
     db["quotes"].create_index(["actor"])

@@ -107,6 +107,10 @@ def _month_index(excerpt: str) -> list[int]:
 def derive_date(rule: str, excerpt: str, source: SourceDate) -> tuple[str, str] | str:
     """(date, precision) the excerpt supports under `rule`, or why it supports none."""
     if rule == "stated":
+        iso = set(re.findall(r"(?<!\d)(\d{4}-[01]\d(?:-[0-3]\d)?)(?![\d-])", excerpt))
+        if len(iso) == 1:
+            value = iso.pop()
+            return value, "day" if len(value) == 10 else "month"
         years = re.findall(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)", excerpt)
         if len(set(years)) != 1:
             return "states no single year (use a date_rule to read a date relative to the source's date)"

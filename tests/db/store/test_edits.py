@@ -341,14 +341,14 @@ async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
         form = app.screen
         assert isinstance(form, AddQuoteForm)
         form.query_one("#actor", Select).value = "ren-zhengfei"
-        form.query_one("#quote-id", Input).value = "ren-more-advanced"
+        form.query_one("#quote-id", Input).value = "ren-more-advanced-again"  # the seeds hold it once
         await pilot.click("#save")
         await settle(pilot)
         assert isinstance(app.screen, SourceReader)
     conn = open_for_editing(db)
-    row = conn.execute("SELECT text, actor, country FROM quotes WHERE id = 'ren-more-advanced'").fetchone()
+    row = conn.execute("SELECT text, actor, country FROM quotes WHERE id = 'ren-more-advanced-again'").fetchone()
     assert row == ("more advanced", "ren-zhengfei", "GB")
-    assert history(conn)[0].record_id == "ren-more-advanced"
+    assert history(conn)[0].record_id == "ren-more-advanced-again"
 
 
 # ----- regressions found in review -----
@@ -356,7 +356,8 @@ def test_quotes_starting_at_the_same_place_are_all_paged(conn: sqlite3.Connectio
     start = conn.execute("SELECT start FROM quotes WHERE id = 'downing-street-like-minded'").fetchone()[0]
     text = conn.execute("SELECT substr(text, ?, 20) FROM sources WHERE id = 'uk-limited-role-us-reaction'",
                         (start + 1,)).fetchone()[0]
-    conn.execute("INSERT INTO quotes VALUES ('zz-shorter', 'huawei-5g', 'downing-street', 'GB', ?, NULL, "
+    conn.execute("INSERT INTO quotes (id, topic, actor, country, text, said_on, said_on_precision, source, start, "
+                 "\"end\") VALUES ('zz-shorter', 'huawei-5g', 'downing-street', 'GB', ?, NULL, "
                  "'unknown', 'uk-limited-role-us-reaction', ?, ?)", (text, start, start + 20))
     conn.commit()
     store = Store(conn)
