@@ -190,7 +190,9 @@ async def test_database_is_opened_read_only(kiosk_db: Path) -> None:
 INSERT_DECISION = """
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1])
-conn.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision, date_inferred, summary, conditions) VALUES ('cn-test', 'huawei-5g', 'CN', 'allow', 'enacted', "
+conn.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision, date_inferred,"
+             " summary, conditions) "
+             "VALUES ('cn-test', 'huawei-5g', 'CN', 'allow', 'enacted', "
              "'2030-01-01', 'day', 0, 'A new decision.', '[]')")
 conn.commit()
 """

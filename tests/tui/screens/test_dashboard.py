@@ -234,7 +234,9 @@ async def test_topic_switch_appears_with_a_second_topic(seed_db: Path, tmp_path:
     db.write_bytes(seed_db.read_bytes())
     conn = sqlite3.connect(db)
     conn.execute("INSERT INTO topics VALUES ('tiktok-apps', 'TikTok on government phones', 'Bans.')")
-    conn.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision, date_inferred, summary, conditions) VALUES ('ca-tiktok', 'tiktok-apps', 'CA', 'ban', 'enacted', "
+    conn.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision,"
+                 " date_inferred, summary, conditions) "
+                 "VALUES ('ca-tiktok', 'tiktok-apps', 'CA', 'ban', 'enacted', "
                  "'2023-02-27', 'day', 0, 'Banned on government phones.', '[]')")
     conn.commit()
     conn.close()
