@@ -70,7 +70,7 @@ def _unknown_field(records: Records) -> None:
 
 
 def _condition_without_evidence(records: Records) -> None:
-    find(records, "it-allow-market-rules")["conditions"].append("only in the periphery")
+    find(records, "gb-2020-01-28-limited-role")["conditions"].append("only in the periphery")
 
 
 def _undated_date_evidence(records: Records) -> None:
@@ -234,7 +234,7 @@ CASES = {
     "unknown field": ("decisions.toml", _unknown_field,
                       "decision 'au-5g-ban': field 'stanse': unknown field"),
     "condition without evidence": ("decisions.toml", _condition_without_evidence,
-                                   "decision 'it-allow-market-rules': field 'conditions[1]'"),
+                                   "decision 'gb-2020-01-28-limited-role': field 'conditions[5]'"),
     "date without evidence": ("decisions.toml", _undated_date_evidence,
                               "decision 'us-trade-blacklist-2019-05': field 'date': date 2019-05 has no evidence"),
     "unknown actor": ("quotes.toml", _unknown_actor,

@@ -317,7 +317,7 @@ def test_round_trip_keeps_a_decision_added_outside_the_seeds(tmp_path: Path) -> 
     out = tmp_path / "exported"
     counts = export_seeds(conn, out)
     conn.close()
-    assert (counts["decisions"], counts["evidence"]) == (15, 86)
+    assert (counts["decisions"], counts["evidence"]) == (15, 84)
     build_database(out, tmp_path / "second.db")
     assert _table_rows(tmp_path / "second.db") == _table_rows(first)
     for path in (SEEDS / "sources").glob("*.txt"):
@@ -364,7 +364,7 @@ def test_evidence_of_no_record_is_skipped_and_counted(db_copy: Path, tmp_path: P
         )
     counts = export_seeds(conn, tmp_path / "exported")
     conn.close()
-    assert (counts["evidence"], counts["skipped_evidence"]) == (85, 1)
+    assert (counts["evidence"], counts["skipped_evidence"]) == (83, 1)
     assert "no-such-decision" not in (tmp_path / "exported" / "decisions.toml").read_text(encoding="utf-8")
 
 
