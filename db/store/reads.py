@@ -133,11 +133,13 @@ class Store:
                 (topic, limit),
             )
         }
+        # CROSS JOIN keeps the disputes (rare) as the outer loop: with the kind test, SQLite would
+        # otherwise walk every decision of the topic (1 ms at 20,000 decisions, against 0.01 ms).
         disputed = {
             r["country"]
             for r in self._all(
                 f"""
-                SELECT DISTINCT d.country FROM evidence e JOIN decisions d ON d.id = e.claim_id
+                SELECT DISTINCT d.country FROM evidence e CROSS JOIN decisions d ON d.id = e.claim_id
                 WHERE e.role = 'disputes' AND e.claim_table = 'decisions' AND d.topic = ? AND {ON_TOPIC}
                 LIMIT ?
                 """,
