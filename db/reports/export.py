@@ -47,7 +47,9 @@ ORDER BY COALESCE(c.name, r.country), r.country, e.role DESC, s.published IS NUL
 
 # Sources stating each condition, per decision: the count a reader sees beside a condition.
 _CONDITION_SOURCES_SQL = """
-SELECT e.claim_id, e.claim_field, COUNT(DISTINCT e.source) AS n FROM evidence e JOIN decisions d ON d.id = e.claim_id
+SELECT e.claim_id, e.claim_field, COUNT(DISTINCT e.source) AS n, COUNT(DISTINCT CASE WHEN s.quality = 'original'
+       THEN e.source END) AS originals, MIN(s.quality) AS quality
+FROM evidence e JOIN decisions d ON d.id = e.claim_id JOIN sources s ON s.id = e.source
 WHERE e.claim_table = 'decisions' AND e.role = 'supports' AND e.claim_field LIKE 'condition:%' AND d.topic = :topic
 GROUP BY e.claim_id, e.claim_field ORDER BY e.claim_id, e.claim_field
 """
@@ -174,12 +176,13 @@ class Position:
     conditions: list[str]
     citations: list[Citation] = field(default_factory=list)
     condition_sources: list[int] = field(default_factory=list)  # sources stating each condition
+    condition_weaker: list[str] = field(default_factory=list)  # "" or why no original report states it
     earlier: list[Event] = field(default_factory=list)
 
     def conditions_text(self) -> list[str]:
-        """Each condition with the number of sources that state it."""
-        return [f"{c} ({n} source{'s' if n != 1 else ''})"
-                for c, n in zip(self.conditions, self.condition_sources, strict=True)]
+        """Each condition with the number of sources that state it, and the quality of a weaker one."""
+        return [f"{c} ({n} source{'s' if n != 1 else ''}{w})"
+                for c, n, w in zip(self.conditions, self.condition_sources, self.condition_weaker, strict=True)]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -252,8 +255,13 @@ def current_positions(conn: sqlite3.Connection, topic: str | None = None,
                 published_inferred=bool(r["s_date_inferred"]), excerpt=r["e_excerpt"], role=r["e_role"],
                 start=r["e_start"], end=r["e_end"], quality=r["s_quality"],
             ))
-    counts = {(r["claim_id"], r["claim_field"]): r["n"]
-              for r in _cursor(conn).execute(_CONDITION_SOURCES_SQL, params)}
+    counts: dict[tuple[str, str], tuple[int, str]] = {}
+    for r in _cursor(conn).execute(_CONDITION_SOURCES_SQL, params):
+        weaker = ""
+        if r["n"] and not r["originals"]:
+            label = QUALITY_LABEL.get(r["quality"], r["quality"])
+            weaker = f": {label}" if r["n"] == 1 else ", none an original report"
+        counts[(r["claim_id"], r["claim_field"])] = (r["n"], weaker)
     by_country = {p.country: p for p in positions}
     events: dict[str, Event] = {}
     for r in _cursor(conn).execute(_HISTORY_SQL, params):
@@ -274,7 +282,9 @@ def current_positions(conn: sqlite3.Connection, topic: str | None = None,
                 published_inferred=bool(r["s_date_inferred"]), excerpt=r["e_excerpt"], role="disputes",
                 start=r["e_start"], end=r["e_end"], quality=r["s_quality"]))
     for p in positions:
-        p.condition_sources = [counts.get((p.decision, f"condition:{i}"), 0) for i in range(len(p.conditions))]
+        stated = [counts.get((p.decision, f"condition:{i}"), (0, "")) for i in range(len(p.conditions))]
+        p.condition_sources = [n for n, _ in stated]
+        p.condition_weaker = [w for _, w in stated]
     return positions
 
 

@@ -33,8 +33,9 @@ UK_CONDITIONS = [
     "excluded from areas near nuclear sites",
 ]
 # Each condition with the number of sources that state it: 35% and nuclear rest on the paraphrase alone.
-UK_CONDITIONS_COUNTED = [f"{c} ({n})" for c, n in zip(UK_CONDITIONS, ["2 sources", "2 sources", "1 source",
-                                                                       "2 sources", "1 source"], strict=True)]
+UK_CONDITIONS_COUNTED = [f"{c} ({n})" for c, n in zip(UK_CONDITIONS, [
+    "2 sources", "2 sources, none an original report", "1 source: machine paraphrase",
+    "2 sources, none an original report", "1 source: machine paraphrase"], strict=True)]
 UK_EXCERPT = "the U.K. has decided to allow Huawei to play a limited role in the advancement of their 5G networks"
 UK_CITATION = f'unknown outlet [relayed report], 2020-01 (inferred): "{UK_EXCERPT}"'
 # Every country with a decision on huawei-5g in the seeds (China has none; Italy and the EU only
