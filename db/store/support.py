@@ -137,16 +137,16 @@ def derive_date(rule: str, excerpt: str, source: SourceDate) -> tuple[str, str] 
             return "names the weekday the source was published on: today or a week earlier?"
         return (day - dt.timedelta(days=back)).isoformat(), "day"
     if rule == "month-before-published":
-        months = set(_month_index(excerpt))
-        if len(months) != 1:
+        named_months = set(_month_index(excerpt))
+        if len(named_months) != 1:
             return "names no single month"
         if have < PRECISION_RANK["month"]:
             return f"a month is placed in a year only from a source dated to the month (this one: {published})"
         year, current = int(published[:4]), int(published[5:7])
-        month = months.pop()
-        if month == current:
+        named = named_months.pop()
+        if named == current:
             return "names the month the source was published in: this year or last?"
-        return f"{year if month < current else year - 1}-{month:02d}", "month"
+        return f"{year if named < current else year - 1}-{named:02d}", "month"
     if rule == "last-year":
         if not re.search(r"\blast year\b", excerpt, re.IGNORECASE):
             return "does not say 'last year'"
