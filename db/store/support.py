@@ -126,13 +126,13 @@ def derive_date(rule: str, excerpt: str, source: SourceDate) -> tuple[str, str] 
     if published is None:
         return "the source has no date to read it from"
     if rule == "weekday-before-published":
-        named = {w.lower() for w in re.findall(r"[A-Za-z]+", excerpt)} & set(WEEKDAYS)
-        if len(named) != 1:
+        weekdays = {w.lower() for w in re.findall(r"[A-Za-z]+", excerpt)} & set(WEEKDAYS)
+        if len(weekdays) != 1:
             return "names no single weekday"
         if have < PRECISION_RANK["day"]:
             return f"a weekday gives a day only from a source dated to the day (this one: {published})"
         day = dt.date.fromisoformat(published)
-        back = (day.weekday() - WEEKDAYS.index(named.pop())) % 7
+        back = (day.weekday() - WEEKDAYS.index(weekdays.pop())) % 7
         if back == 0:
             return "names the weekday the source was published on: today or a week earlier?"
         return (day - dt.timedelta(days=back)).isoformat(), "day"
