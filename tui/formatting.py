@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from techstance.db.store.read_models import EvidenceItem, QuoteItem, SourceRef
+from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DecisionEvent, EvidenceItem, QuoteItem, SourceRef
 
 # A symbol for every stance, so a stance never depends on colour alone.
 STANCE_SYMBOL = {"ban": "✕", "restrict": "◐", "allow": "✓", "undecided": "○", None: "·"}
@@ -20,11 +20,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def format_date(value: str | None, precision: str = "day", inferred: bool = False) -> str:
-    """'28 Jan 2020', 'Apr 2019', 'date unknown'; '(inferred)' when worked out, not stated."""
+    """'28 Jan 2020', 'Apr 2019', '2019', 'date unknown'; '(inferred)' when worked out, not stated."""
     if not value or precision == "unknown":
         return "date unknown"
     try:
-        if precision == "month" or len(value) == 7:
+        if precision == "year" or len(value) == 4:
+            text = str(int(value))
+        elif precision == "month" or len(value) == 7:
             year, month = value.split("-")
             text = f"{_MONTHS[int(month) - 1]} {year}"
         else:
@@ -42,6 +44,59 @@ def source_date(ref: SourceRef) -> str:
 def source_name(ref: SourceRef) -> str:
     """The outlet when known; otherwise say so rather than guess."""
     return ref.outlet or "unknown outlet"
+
+
+def quality_mark(ref: SourceRef) -> str:
+    """'machine paraphrase', 'relayed report', 'opinion'; '' for an outlet's own report."""
+    return QUALITY_LABEL.get(ref.quality, ref.quality) if ref.weaker else ""
+
+
+def kind_mark(kind: str) -> str:
+    """'related action', 'stated view'; '' for a decision on the topic."""
+    return "" if kind == "decision" else KIND_LABEL.get(kind, kind)
+
+
+def condition_support(event: DecisionEvent, index: int) -> str:
+    """'2 sources'; '1 source: machine paraphrase' or '2 sources, none an original report' when every
+    source stating it is weaker."""
+    sources = {e.source.id: e.source for e in event.evidence
+               if e.claim_field == f"condition:{index}" and e.role == "supports"}
+    n = len(sources)
+    text = f"{n} source{'s' if n != 1 else ''}"
+    marks = sorted({quality_mark(s) for s in sources.values()})
+    if sources and all(marks):
+        text += f": {marks[0]}" if n == 1 else ", none an original report"
+    return text
+
+
+def event_date(event: DecisionEvent) -> str:
+    """The event's own date; for an undated event, when a source first reported it."""
+    if event.date is None:
+        reported = event.first_reported()
+        if reported is not None:
+            return f"undated, reported {source_date(reported)}"
+    return format_date(event.date, event.date_precision, event.date_inferred)
+
+
+def conflict_text(event: DecisionEvent) -> str | None:
+    """How a disputed event reads: 'reported 2019; a later report (Jan 2020 (inferred)) says otherwise'.
+
+    Each side carries its date, so an earlier report is never read as answering a later one.
+    """
+    disputes = event.disputes()
+    if not disputes:
+        return None
+    reported = event.first_reported()
+    said = f"reported {source_date(reported)}" if reported else "reported, date unknown"
+    others = []
+    for ref in sorted({d.source.id: d.source for d in disputes}.values(), key=lambda r: (r.published or "", r.id)):
+        when = "a report"
+        if reported and reported.published and ref.published:
+            n = min(len(reported.published), len(ref.published))
+            later, same = ref.published[:n] > reported.published[:n], ref.published[:n] == reported.published[:n]
+            when = "a later report" if later else ("a report of the same time" if same else "an earlier report")
+        others.append(f"{when} ({source_date(ref)}, {source_name(ref)}) says otherwise")
+    return f"{said}; " + "; ".join(others)
 
 
 def source_title(ref: SourceRef, fallback: str = "") -> str:
@@ -67,4 +122,5 @@ def quote_citation(quote: QuoteItem) -> str:
         speaker += f" ({quote.actor.affiliation})"
     when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10 else "month") \
         if quote.said_on else f"reported {source_date(quote.source)}"
-    return f"“{quote.text}” — {speaker}. Source: {source_name(quote.source)}, {when}."
+    quality = f" ({quality_mark(quote.source)})" if quote.source.weaker else ""
+    return f"“{quote.text}” — {speaker}. Source: {source_name(quote.source)}{quality}, {when}."

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from techstance.db.curation.replacing import backup_database, work_at_risk
 from techstance.db.curation.seeds import SeedSet, load_seeds
-from techstance.db.store.evidence_rows import evidence_row
+from techstance.db.store.evidence_rows import evidence_row, specifics_json
 from techstance.db.store.records import Evidence
 from techstance.db.store.schema import APPLICATION_ID, SCHEMA_VERSION, create_search_and_views, create_tables
 
@@ -63,7 +63,7 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
             "id": s.id, "outlet": s.outlet, "title": s.title, "published": s.published,
             "date_precision": s.date_precision, "date_inferred": int(s.date_inferred),
             "seed_file": s.seed_file, "text": seeds.texts[s.id], "sha256": s.sha256,
-            "notes": s.notes,
+            "notes": s.notes, "quality": s.quality,
         }
         for s in seeds.sources
     )
@@ -74,6 +74,7 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
         row = d.model_dump(exclude={"evidence"})
         row["date_inferred"] = int(d.date_inferred)
         row["conditions"] = json.dumps(d.conditions, ensure_ascii=False)
+        row["specifics"] = specifics_json(d.specifics)
         decisions.append(row)
         evidence += [evidence_row("decisions", d.id, e) for e in d.evidence]
     db["decisions"].insert_all(decisions)

@@ -12,6 +12,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -116,8 +117,11 @@ def _evidence_key(e: sqlite3.Row) -> tuple[Any, ...]:
 
 
 def _evidence_record(r: sqlite3.Row) -> dict[str, Any]:
-    return {"claim": r["claim_field"], "source": r["source"], "start": r["start"], "end": r["end"],
-            "excerpt": r["excerpt"], "role": r["role"]}
+    record = {"claim": r["claim_field"], "source": r["source"], "start": r["start"], "end": r["end"],
+              "excerpt": r["excerpt"], "role": r["role"]}
+    if r["date_rule"] is not None:
+        record["date_rule"] = r["date_rule"]
+    return record
 
 
 class CannotCarry(ValueError):  # noqa: N818 - read as "export_seeds: cannot carry ..."
@@ -132,7 +136,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "quotes": Quote, "proposed_quotes": ProposalRecord, "edits": EditEntry,
 }
 NOT_FIELDS = {"sources": {"text"}, "edits": {"id"}}  # the text is its file; the history is renumbered
-EVIDENCE_COLUMNS = {"id", "claim_table", "claim_id", "claim_field", "source", "start", "end", "excerpt", "role"}
+EVIDENCE_COLUMNS = {"id", "claim_table", "claim_id", "claim_field", "source", "start", "end", "excerpt", "role",
+                    "date_rule"}
 # Fields written the curated way, which leaves some out when they say nothing (no conditions, an
 # unknown date's precision): never added back as "other fields".
 CURATED_FIELDS = {
@@ -154,8 +159,11 @@ def _seed_value(model: type[BaseModel], column: str, value: Any) -> Any:
     annotation = model.model_fields[column].annotation
     if annotation is bool and isinstance(value, int):
         return bool(value)
-    if typing.get_origin(annotation) is list and isinstance(value, str):
+    if typing.get_origin(annotation) in (list, dict) and isinstance(value, str):
         return json.loads(value)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and isinstance(value, str) and \
+            any(typing.get_origin(arg) in (list, dict) for arg in typing.get_args(annotation)):
+        return json.loads(value)  # an optional list or mapping, kept as JSON text
     return value
 
 
@@ -169,7 +177,11 @@ def _with_other_fields(record: dict[str, Any], row: sqlite3.Row, table: str) -> 
             continue
         if column not in model.model_fields or row[column] is None:
             continue
-        record[column] = _seed_value(model, column, row[column])
+        value = _seed_value(model, column, row[column])
+        default = model.model_fields[column].get_default(call_default_factory=True)
+        if value == default and not model.model_fields[column].is_required():
+            continue  # as a curator writes it: a field at its default is left out (quality 'original', ...)
+        record[column] = value
     if nested is not None:
         record["evidence"] = nested
     return record
@@ -241,7 +253,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
 
     evidence: dict[tuple[str, str], list[sqlite3.Row]] = {}
     for r in cur.execute(
-        'SELECT claim_table, claim_id, claim_field, source, start, "end", excerpt, role FROM evidence '
+        'SELECT claim_table, claim_id, claim_field, source, start, "end", excerpt, role, date_rule FROM evidence '
         "WHERE claim_table IN ('decisions', 'quotes') ORDER BY id"
     ):
         evidence.setdefault((r["claim_table"], r["claim_id"]), []).append(r)
@@ -253,7 +265,7 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
     decisions = []
     for r in cur.execute("SELECT * FROM decisions ORDER BY id"):
         record: dict[str, Any] = {
-            "id": r["id"], "topic": r["topic"], "country": r["country"], "stance": r["stance"],
+            "id": r["id"], "topic": r["topic"], "country": r["country"], "kind": r["kind"], "stance": r["stance"],
             "status": r["status"], "date": r["date"], "date_precision": r["date_precision"],
         }
         if r["date"] is not None or r["date_inferred"]:
@@ -262,6 +274,9 @@ def _write_seeds(conn: sqlite3.Connection, folder: Path) -> dict[str, int]:
         conditions = _conditions(r["id"], r["conditions"])
         if conditions:
             record["conditions"] = conditions
+        specifics = json.loads(r["specifics"])
+        if specifics:
+            record["specifics"] = specifics
         items = evidence.pop(("decisions", r["id"]), [])
         record["evidence"] = [_evidence_record(e) for e in items]
         exported += len(items)

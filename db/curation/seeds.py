@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from techstance.db.curation.work_records import EditEntry, ProposalRecord
 from techstance.db.store.records import Actor, Country, Decision, Evidence, FieldError, Quote, Source, Topic
 from techstance.db.store.rules import decision_claim_problems, span_problem
+from techstance.db.store.support import SourceDate, decision_support_problems, quote_support_problems
 
 # file name -> (array name, model); the order is the order records are checked and built in.
 SEED_FILES: dict[str, tuple[str, type[BaseModel]]] = {
@@ -307,6 +308,8 @@ def load_seeds(seed_dir: Path) -> SeedSet:
     sources = {m.id for _, m in loaded["sources.toml"]}  # type: ignore[attr-defined]
     actors = {m.id for _, m in loaded["actors.toml"]}  # type: ignore[attr-defined]
     check.load_texts(loaded["sources.toml"])
+    dates = {m.id: SourceDate(m.published, m.date_precision, m.date_inferred)  # type: ignore[attr-defined]
+             for _, m in loaded["sources.toml"]}
 
     for record, actor in loaded["actors.toml"]:
         assert isinstance(actor, Actor)
@@ -321,7 +324,7 @@ def load_seeds(seed_dir: Path) -> SeedSet:
         if dec.country not in countries:
             check.add(name, record, "country", f"unknown country '{dec.country}'")
         check.evidence(name, record, "evidence", dec.evidence, sources)
-        for fld, message in decision_claim_problems(dec):
+        for fld, message in decision_claim_problems(dec) + decision_support_problems(dec, dates):
             check.add(name, record, fld, message)
 
     for record, quote in loaded["quotes.toml"]:
@@ -339,6 +342,8 @@ def load_seeds(seed_dir: Path) -> SeedSet:
             check.span(name, record, "text", quote.source, quote.start, quote.end, quote.text,
                        "quote text")
         check.evidence(name, record, "evidence", quote.evidence, sources)
+        for fld, message in quote_support_problems(quote, dates):
+            check.add(name, record, fld, message)
         claims = {e.claim for e in quote.evidence if e.role == "supports"}
         if quote.said_on is not None and "said_on" not in claims:
             check.add(name, record, "said_on",

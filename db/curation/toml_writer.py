@@ -7,6 +7,7 @@ keeps the output stable and diff-friendly (fixed key order, one value per line).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -46,7 +47,15 @@ def toml_value(value: Any) -> str:
         if sum(len(i) for i in items) < 60:
             return "[" + ", ".join(items) + "]"
         return "[\n" + "".join(f"    {i},\n" for i in items) + "]"
+    if isinstance(value, Mapping):
+        # An inline table (a decision's specifics), keys sorted so the same data gives the same bytes.
+        pairs = [f"{_key(k)} = {toml_value(value[k])}" for k in sorted(value)]
+        return "{ " + ", ".join(pairs) + " }" if pairs else "{}"
     raise TypeError(f"cannot write {type(value).__name__} as a TOML seed value")
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else toml_string(key)
 
 
 def _is_table_list(value: Any) -> bool:

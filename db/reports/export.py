@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from techstance.db.store.positions import LATEST_FIRST, ORDERED_ON, current_decisions_sql
+from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL
 from techstance.db.store.row_values import conditions_of as _conditions
 from techstance.db.store.row_values import row_cursor as _cursor
-from techstance.db.store.schema import LATEST_FIRST
 
 Format = Literal["csv", "json", "markdown"]
 FORMATS: tuple[str, ...] = ("csv", "json", "markdown")
@@ -29,42 +30,56 @@ FORMATS: tuple[str, ...] = ("csv", "json", "markdown")
 UNKNOWN_OUTLET = "unknown outlet"
 UNKNOWN_DATE = "date unknown"
 
-# The date an event is ordered by (db/store/schema.py LATEST_FIRST without its direction and tie-break):
-# its own date, or for an undated event the earliest published date of a source supporting it.
-# Partial dates compare as their start as plain strings: "2019-05" <= "2019-05-01" <= "2019-05-31".
-ORDERED_ON = """COALESCE(d.date, (
-                SELECT MIN(s.published) FROM evidence e JOIN sources s ON s.id = e.source
-                WHERE e.claim_table = 'decisions' AND e.claim_id = d.id AND e.role = 'supports'
-            ))"""
+_AS_OF = f"(:as_of IS NULL OR {ORDERED_ON} <= :as_of)"
 
 _POSITIONS_SQL = f"""
-WITH ranked AS (
-    SELECT d.id, d.topic, d.country, d.stance, d.status, d.date, d.date_precision, d.date_inferred,
-           d.summary, d.conditions,
-           ROW_NUMBER() OVER (PARTITION BY d.country ORDER BY {LATEST_FIRST}) AS rank
-    FROM decisions d
-    WHERE d.topic = :topic AND (:as_of IS NULL OR {ORDERED_ON} <= :as_of)
-)
+WITH ranked AS ({current_decisions_sql(
+    "d.id, d.topic, d.country, d.stance, d.status, d.date, d.date_precision, d.date_inferred, d.summary, "
+    "d.conditions", where="d.topic = :topic AND " + _AS_OF, partition="d.country")})
 SELECT r.id, r.topic, r.country, c.name AS country_name, r.stance, r.status, r.date, r.date_precision,
        r.date_inferred, r.summary, r.conditions,
        e.id AS e_id, e.role AS e_role, e.source AS e_source, e.start AS e_start, e."end" AS e_end,
        e.excerpt AS e_excerpt, s.outlet AS s_outlet, s.published AS s_published,
-       s.date_precision AS s_date_precision, s.date_inferred AS s_date_inferred
+       s.date_precision AS s_date_precision, s.date_inferred AS s_date_inferred, s.quality AS s_quality
 FROM ranked r
 LEFT JOIN countries c ON c.code = r.country
 LEFT JOIN evidence e ON e.claim_table = 'decisions' AND e.claim_id = r.id AND e.claim_field = 'decision'
 LEFT JOIN sources s ON s.id = e.source
-WHERE r.rank = 1
 ORDER BY COALESCE(c.name, r.country), r.country, e.role DESC, s.published IS NULL, s.published, e.source,
          e.start, e."end", e.id
 """
 
+# Sources stating each condition, per decision: the count a reader sees beside a condition.
+_CONDITION_SOURCES_SQL = """
+SELECT e.claim_id, e.claim_field, COUNT(DISTINCT e.source) AS n, COUNT(DISTINCT CASE WHEN s.quality = 'original'
+       THEN e.source END) AS originals, MIN(s.quality) AS quality
+FROM evidence e JOIN decisions d ON d.id = e.claim_id JOIN sources s ON s.id = e.source
+WHERE e.claim_table = 'decisions' AND e.role = 'supports' AND e.claim_field LIKE 'condition:%' AND d.topic = :topic
+GROUP BY e.claim_id, e.claim_field ORDER BY e.claim_id, e.claim_field
+"""
+
+# Every other event of the topic (earlier decisions, related actions, stated views), latest first,
+# each with the sources disputing it, so a conflict reads "an earlier report said X, a later one Y".
+_HISTORY_SQL = f"""
+SELECT d.id, d.country, d.kind, d.stance, d.status, d.date, d.date_precision, d.date_inferred, d.summary,
+       {ORDERED_ON} AS ordered_on,
+       e.excerpt AS e_excerpt, s.outlet AS s_outlet, s.published AS s_published, s.date_precision AS s_date_precision,
+       s.date_inferred AS s_date_inferred, s.quality AS s_quality, s.id AS e_source, e.start AS e_start,
+       e."end" AS e_end
+FROM decisions d
+LEFT JOIN evidence e ON e.claim_table = 'decisions' AND e.claim_id = d.id AND e.role = 'disputes'
+     AND e.claim_field = 'decision'
+LEFT JOIN sources s ON s.id = e.source
+WHERE d.topic = :topic AND {_AS_OF}
+ORDER BY d.country, {LATEST_FIRST}, s.published, e.source, e.start
+"""
+
 CSV_COLUMNS: tuple[str, ...] = (
     "topic", "country", "country_name", "decision", "stance", "status", "date", "date_precision",
-    "date_inferred", "summary", "conditions", "citations",
+    "date_inferred", "summary", "conditions", "citations", "earlier_events",
 )
 MARKDOWN_COLUMNS: tuple[str, ...] = (
-    "Country", "Stance", "Status", "Date", "Summary", "Conditions", "Citations",
+    "Country", "Stance", "Status", "Date", "Summary", "Conditions", "Citations", "Earlier events",
 )
 
 
@@ -81,11 +96,13 @@ class Citation:
     role: str
     start: int
     end: int
+    quality: str = "original"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "outlet": self.outlet or UNKNOWN_OUTLET,
+            "quality": self.quality,
             "published": self.published,
             "published_precision": self.published_precision,
             "published_inferred": self.published_inferred,
@@ -96,12 +113,54 @@ class Citation:
         }
 
     def text(self) -> str:
-        """`outlet, date: "excerpt"`, prefixed with `disputes: ` when the source says otherwise."""
+        """`outlet, date: "excerpt"`, prefixed with `disputes: ` when the source says otherwise, the
+        source's quality in brackets after the outlet when it is not an original report."""
         when = self.published or UNKNOWN_DATE
         if self.published and self.published_inferred:
             when += " (inferred)"
         prefix = "disputes: " if self.role == "disputes" else ""
-        return f'{prefix}{self.outlet or UNKNOWN_OUTLET}, {when}: "{self.excerpt}"'
+        quality = f" [{QUALITY_LABEL.get(self.quality, self.quality)}]" if self.quality != "original" else ""
+        return f'{prefix}{self.outlet or UNKNOWN_OUTLET}{quality}, {when}: "{self.excerpt}"'
+
+
+def _date_text(date: str | None, precision: str, inferred: bool) -> str:
+    """`2020-01-28 (day, inferred)`, `2019 (year)`, or `unknown`."""
+    if date is None:
+        return "unknown"
+    notes = [precision] + (["inferred"] if inferred else [])
+    return f"{date} ({', '.join(notes)})"
+
+
+@dataclass
+class Event:
+    """Another event of the country on the topic: an earlier decision, a related action or a stated view."""
+
+    decision: str
+    kind: str
+    stance: str
+    status: str
+    date: str | None
+    date_precision: str
+    date_inferred: bool
+    summary: str
+    first_reported: str | None  # the ordering date: its own, or when a source first reported it
+    disputes: list[Citation] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"decision": self.decision, "kind": self.kind, "stance": self.stance, "status": self.status,
+                "date": self.date, "date_precision": self.date_precision, "date_inferred": self.date_inferred,
+                "summary": self.summary, "first_reported": self.first_reported,
+                "disputes": [c.as_dict() for c in self.disputes]}
+
+    def text(self) -> str:
+        """`2019 (year, inferred), related action: ban, enacted: summary`; a dispute with its own date."""
+        when = _date_text(self.date, self.date_precision, self.date_inferred)
+        if self.date is None and self.first_reported:
+            when = f"undated, reported by {self.first_reported}"
+        out = f"{when}, {KIND_LABEL.get(self.kind, self.kind)}: {self.stance}, {self.status}: {self.summary}"
+        for c in self.disputes:
+            out += f" — disputed by a later report: {c.text().removeprefix('disputes: ')}"
+        return out
 
 
 @dataclass
@@ -120,6 +179,14 @@ class Position:
     summary: str
     conditions: list[str]
     citations: list[Citation] = field(default_factory=list)
+    condition_sources: list[int] = field(default_factory=list)  # sources stating each condition
+    condition_weaker: list[str] = field(default_factory=list)  # "" or why no original report states it
+    earlier: list[Event] = field(default_factory=list)
+
+    def conditions_text(self) -> list[str]:
+        """Each condition with the number of sources that state it, and the quality of a weaker one."""
+        return [f"{c} ({n} source{'s' if n != 1 else ''}{w})"
+                for c, n, w in zip(self.conditions, self.condition_sources, self.condition_weaker, strict=True)]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -134,15 +201,14 @@ class Position:
             "date_inferred": self.date_inferred,
             "summary": self.summary,
             "conditions": list(self.conditions),
+            "condition_sources": list(self.condition_sources),
             "citations": [c.as_dict() for c in self.citations],
+            "earlier_events": [e.as_dict() for e in self.earlier],
         }
 
     def date_text(self) -> str:
-        """`2020-01-28 (day, inferred)`, `2019-05 (month)`, or `unknown`."""
-        if self.date is None:
-            return "unknown"
-        notes = [self.date_precision] + (["inferred"] if self.date_inferred else [])
-        return f"{self.date} ({', '.join(notes)})"
+        """`2020-01-28 (day, inferred)`, `2019-05 (month)`, `2019 (year)`, or `unknown`."""
+        return _date_text(self.date, self.date_precision, self.date_inferred)
 
 
 def _check_as_of(as_of: str | None) -> None:
@@ -174,7 +240,8 @@ def current_positions(conn: sqlite3.Connection, topic: str | None = None,
     topic = _resolve_topic(conn, topic)
     positions: list[Position] = []
     by_id: dict[str, Position] = {}
-    for r in _cursor(conn).execute(_POSITIONS_SQL, {"topic": topic, "as_of": as_of}):
+    params = {"topic": topic, "as_of": as_of}
+    for r in _cursor(conn).execute(_POSITIONS_SQL, params):
         position = by_id.get(r["id"])
         if position is None:
             position = Position(
@@ -190,8 +257,38 @@ def current_positions(conn: sqlite3.Connection, topic: str | None = None,
                 source=r["e_source"], outlet=r["s_outlet"], published=r["s_published"],
                 published_precision=r["s_date_precision"] or "unknown",
                 published_inferred=bool(r["s_date_inferred"]), excerpt=r["e_excerpt"], role=r["e_role"],
-                start=r["e_start"], end=r["e_end"],
+                start=r["e_start"], end=r["e_end"], quality=r["s_quality"],
             ))
+    counts: dict[tuple[str, str], tuple[int, str]] = {}
+    for r in _cursor(conn).execute(_CONDITION_SOURCES_SQL, params):
+        weaker = ""
+        if r["n"] and not r["originals"]:
+            label = QUALITY_LABEL.get(r["quality"], r["quality"])
+            weaker = f": {label}" if r["n"] == 1 else ", none an original report"
+        counts[(r["claim_id"], r["claim_field"])] = (r["n"], weaker)
+    by_country = {p.country: p for p in positions}
+    events: dict[str, Event] = {}
+    for r in _cursor(conn).execute(_HISTORY_SQL, params):
+        position = by_country.get(r["country"])
+        if position is None or r["id"] == position.decision:
+            continue
+        event = events.get(r["id"])
+        if event is None:
+            event = events[r["id"]] = Event(
+                decision=r["id"], kind=r["kind"], stance=r["stance"], status=r["status"], date=r["date"],
+                date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]), summary=r["summary"],
+                first_reported=r["ordered_on"])
+            position.earlier.append(event)
+        if r["e_excerpt"] is not None:
+            event.disputes.append(Citation(
+                source=r["e_source"], outlet=r["s_outlet"], published=r["s_published"],
+                published_precision=r["s_date_precision"] or "unknown",
+                published_inferred=bool(r["s_date_inferred"]), excerpt=r["e_excerpt"], role="disputes",
+                start=r["e_start"], end=r["e_end"], quality=r["s_quality"]))
+    for p in positions:
+        stated = [counts.get((p.decision, f"condition:{i}"), (0, "")) for i in range(len(p.conditions))]
+        p.condition_sources = [n for n, _ in stated]
+        p.condition_weaker = [w for _, w in stated]
     return positions
 
 
@@ -209,8 +306,9 @@ def _markdown(positions: list[Position]) -> str:
     for p in positions:
         cells = [
             f"{p.country_name} ({p.country})", p.stance, p.status, p.date_text(), p.summary,
-            "<br>".join(markdown_cell(c) for c in p.conditions),
+            "<br>".join(markdown_cell(c) for c in p.conditions_text()),
             "<br>".join(markdown_cell(c.text()) for c in p.citations),
+            "<br>".join(markdown_cell(e.text()) for e in p.earlier),
         ]
         escaped = [markdown_cell(c) for c in cells[:5]] + cells[5:]
         lines.append("| " + " | ".join(escaped) + " |")
@@ -235,7 +333,8 @@ def _csv(positions: list[Position]) -> str:
         writer.writerow([csv_cell(cell) for cell in (
             p.topic, p.country, p.country_name, p.decision, p.stance, p.status, p.date or "",
             p.date_precision, "true" if p.date_inferred else "false", p.summary,
-            "\n".join(p.conditions), "\n".join(c.text() for c in p.citations),
+            "\n".join(p.conditions_text()), "\n".join(c.text() for c in p.citations),
+            "\n".join(e.text() for e in p.earlier),
         )])
     return out.getvalue()
 

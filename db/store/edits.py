@@ -19,10 +19,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from techstance.db.store.connection import DatabaseOpenError, open_database
 from techstance.db.store.edit_errors import EditError, StaleEdit
-from techstance.db.store.evidence_rows import evidence_row
+from techstance.db.store.evidence_rows import evidence_row, specifics_json
 from techstance.db.store.read_models import read_model
 from techstance.db.store.records import Actor, Decision, Evidence, Quote
 from techstance.db.store.rules import decision_claim_problems, span_problem
+from techstance.db.store.support import SourceDate, decision_support_problems, quote_support_problems
 
 
 @read_model
@@ -121,6 +122,14 @@ class _Checks:
         if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (value,)).fetchone():
             self.problems.append(("id", f"id '{value}' is already taken"))
 
+    def source_dates(self, items: list[Evidence], extra: str | None = None) -> dict[str, SourceDate]:
+        """The dates of the sources cited, for the support checks."""
+        wanted = sorted({e.source for e in items} | ({extra} if extra else set()))
+        marks = ",".join("?" * len(wanted))
+        rows = self.conn.execute(f"SELECT id, published, date_precision, date_inferred FROM sources "
+                                 f"WHERE id IN ({marks})", wanted).fetchall()
+        return {r[0]: SourceDate(r[1], r[2], bool(r[3])) for r in rows}
+
     def text(self, source: str) -> str | None:
         if source not in self._texts:
             row = self.conn.execute("SELECT text FROM sources WHERE id = ?", (source,)).fetchone()
@@ -177,10 +186,12 @@ def add_decision(conn: sqlite3.Connection, data: dict[str, Any], note: str = "")
     checks.exists("countries", "code", decision.country, "country", "country")
     checks.evidence(decision.evidence)
     checks.problems += decision_claim_problems(decision)
+    checks.problems += decision_support_problems(decision, checks.source_dates(decision.evidence))
     checks.done()
     row = decision.model_dump(exclude={"evidence"})
     row["date_inferred"] = int(decision.date_inferred)
     row["conditions"] = json.dumps(decision.conditions, ensure_ascii=False)
+    row["specifics"] = specifics_json(decision.specifics)
     with transaction(conn):
         _insert(conn, "decisions", row)
         for item in decision.evidence:
@@ -202,6 +213,7 @@ def add_quote(conn: sqlite3.Connection, data: dict[str, Any], note: str = "",
     checks.span("text", quote.source, quote.start, quote.end, quote.text, "quote text")
     own = Evidence(claim="quote", source=quote.source, start=quote.start, end=quote.end, excerpt=quote.text)
     checks.evidence(quote.evidence, own=own)
+    checks.problems += quote_support_problems(quote, checks.source_dates(quote.evidence, quote.source))
     checks.done()
     with transaction(conn):
         _insert(conn, "quotes", quote.model_dump(exclude={"evidence"}))
@@ -213,7 +225,8 @@ def add_quote(conn: sqlite3.Connection, data: dict[str, Any], note: str = "",
     return quote
 
 
-_QUOTE_KEYS = ("id", "topic", "actor", "country", "text", "said_on", "said_on_precision", "source", "start", "end")
+_QUOTE_KEYS = ("id", "topic", "actor", "country", "text", "said_on", "said_on_precision", "source", "start", "end",
+               "attribution")
 
 
 def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, Any], note: str = "",
@@ -225,8 +238,8 @@ def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, An
     must not silently overwrite the earlier, and the audit's "before" is read under the write lock.
     """
     with transaction(conn):
-        row = conn.execute('SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, "end" '
-                           "FROM quotes WHERE id = ?", (quote_id,)).fetchone()
+        row = conn.execute('SELECT id, topic, actor, country, text, said_on, said_on_precision, source, start, '
+                           '"end", attribution FROM quotes WHERE id = ?', (quote_id,)).fetchone()
         if row is None:
             raise EditError([("id", f"no quote '{quote_id}'")])
         before = dict(zip(_QUOTE_KEYS, row, strict=True))

@@ -1,8 +1,9 @@
-"""Evidence records as rows: one definition for the build and for edits."""
+"""Evidence records (and a decision's specifics) as row values: one definition for the build and for edits."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 
 from techstance.db.store.records import Evidence
 
@@ -26,4 +27,10 @@ def evidence_row(claim_table: str, claim_id: str, item: Evidence) -> dict[str, o
         "end": item.end,
         "excerpt": item.excerpt,
         "role": item.role,
+        "date_rule": item.date_rule,
     }
+
+
+def specifics_json(specifics: dict[str, list[str]]) -> str:
+    """A decision's declared specifics as stored: sorted keys, so the same seeds give the same bytes."""
+    return json.dumps(specifics, ensure_ascii=False, sort_keys=True)

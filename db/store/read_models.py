@@ -11,6 +11,11 @@ from typing import TypeVar, dataclass_transform
 
 _Model = TypeVar("_Model")
 
+# How a source that is not an outlet's own report is marked beside its excerpts (UI and export).
+QUALITY_LABEL = {"original": "original report", "relayed": "relayed report",
+                 "paraphrase": "machine paraphrase", "opinion": "opinion"}
+KIND_LABEL = {"decision": "decision", "related": "related action", "view": "stated view"}
+
 
 # Keyword-only and immutable, as the pydantic models these replaced were. A decorator function
 # marked with dataclass_transform, not a `dataclass(...)` alias, so type checkers see the fields.
@@ -55,6 +60,12 @@ class SourceRef:
     published: str | None
     date_precision: str
     date_inferred: bool
+    quality: str = "original"  # original, relayed, paraphrase or opinion
+
+    @property
+    def weaker(self) -> bool:
+        """Not the outlet's own report: its wording (or more) is not to be taken as the event's."""
+        return self.quality != "original"
 
 
 @read_model
@@ -83,19 +94,28 @@ class DecisionEvent:
     summary: str
     conditions: list[str]
     evidence: list[EvidenceItem]
+    kind: str = "decision"  # decision (on the topic), related (another action) or view (a stated position)
 
     def supporting_sources(self, claim: str = "decision") -> int:
-        """How many distinct sources back one claim of this event."""
+        """How many distinct sources state one claim field of this event ('decision', 'date',
+        'condition:N'): the build refuses an excerpt that does not state what it is cited for."""
         return len({e.source.id for e in self.evidence if e.claim_field == claim
                     and e.role == "supports"})
 
     def disputes(self) -> list[EvidenceItem]:
         return [e for e in self.evidence if e.role == "disputes"]
 
+    def first_reported(self) -> SourceRef | None:
+        """The earliest dated source that reports this event: the date of 'an earlier report said'."""
+        dated = [e.source for e in self.evidence
+                 if e.claim_field == "decision" and e.role == "supports" and e.source.published]
+        return min(dated, key=lambda s: (s.published or "", s.id)) if dated else None
+
 
 @read_model
 class CountryDetail:
-    """Everything the decision pane shows: the current position first, then earlier events."""
+    """Everything the decision pane shows: the current position (the latest decision on the topic;
+    None when there is none), then every other event latest first, related actions and views included."""
 
     country: CountryInfo
     current: DecisionEvent | None
@@ -123,6 +143,7 @@ class QuoteItem:
     source: SourceRef
     start: int
     end: int
+    attribution: str = ""  # how the speaker was decided, when the text does not say it beside the quote
 
 
 @read_model
@@ -197,6 +218,7 @@ class TimelineEvent:
     placed_on: str | None
     summary: str
     disputed: bool
+    kind: str = "decision"  # decision on the topic, related action or stated view (only decisions set a position)
 
 
 @read_model

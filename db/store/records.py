@@ -19,14 +19,25 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 
 Stance = Literal["ban", "restrict", "allow", "undecided"]
 Status = Literal["enacted", "announced", "expected", "reported"]
-DatePrecision = Literal["day", "month", "unknown"]
+DatePrecision = Literal["day", "month", "year", "unknown"]
+# What a decision record is: a decision on the topic itself (the only kind that sets a country's
+# current position), a related action (a trade blacklist, a procurement rule) or a stated view.
+DecisionKind = Literal["decision", "related", "view"]
+# What kind of text a source is. Anything but "original" is marked beside its excerpts.
+SourceQuality = Literal["original", "relayed", "paraphrase", "opinion"]
+# How a date is read from its excerpt (db/store/dates.py applies each rule).
+DateRule = Literal["stated", "weekday-before-published", "month-before-published", "last-year", "recent"]
 ActorKind = Literal["person", "body", "company", "anonymous", "document"]
 EvidenceRole = Literal["supports", "disputes"]
 
 STANCES: tuple[str, ...] = ("ban", "restrict", "allow", "undecided")
 STATUSES: tuple[str, ...] = ("enacted", "announced", "expected", "reported")
+KINDS: tuple[str, ...] = ("decision", "related", "view")
+QUALITIES: tuple[str, ...] = ("original", "relayed", "paraphrase", "opinion")
+PRECISION_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
 
-_DATE_SHAPES = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$"}
+_DATE_SHAPES = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
+_SHAPE_NAMES = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
 # What a claim of evidence may point at: the record as a whole, its date, or one condition.
 DECISION_CLAIMS = re.compile(r"^(decision|date|condition:\d+)$")
 QUOTE_CLAIMS = re.compile(r"^(quote|said_on)$")
@@ -49,10 +60,9 @@ def check_partial_date(value: str | None, precision: str, field: str = "date") -
     if value is None:
         raise FieldError(field, f"precision is '{precision}' but no date is given")
     if not re.match(_DATE_SHAPES[precision], value):
-        shape = "YYYY-MM-DD" if precision == "day" else "YYYY-MM"
-        raise FieldError(field, f"malformed date {value!r}: precision '{precision}' needs {shape}")
+        raise FieldError(field, f"malformed date {value!r}: precision '{precision}' needs {_SHAPE_NAMES[precision]}")
     try:
-        dt.date.fromisoformat(value if precision == "day" else value + "-01")
+        dt.date.fromisoformat({"day": value, "month": value + "-01", "year": value + "-01-01"}[precision])
     except ValueError:
         raise FieldError(field, f"malformed date {value!r}: no such day") from None
 
@@ -85,6 +95,7 @@ class Source(SeedModel):
     published: str | None = None
     date_precision: DatePrecision = "unknown"
     date_inferred: bool = False
+    quality: SourceQuality = "original"
     sha256: Sha256
     notes: str = ""
 
@@ -114,6 +125,8 @@ class Evidence(SeedModel):
     end: int = Field(ge=0)
     excerpt: NonEmpty
     role: EvidenceRole = "supports"
+    # Only for a date claim: how the date is read from the excerpt (see DateRule).
+    date_rule: DateRule | None = None
 
     @model_validator(mode="after")
     def _span_is_ordered(self) -> Evidence:
@@ -124,6 +137,8 @@ class Evidence(SeedModel):
                 f"span [{self.start}, {self.end}) is {self.end - self.start} characters "
                 f"but the excerpt is {len(self.excerpt)}"
             )
+        if self.date_rule is not None and self.claim not in ("date", "said_on"):
+            raise FieldError("date_rule", f"a date_rule belongs to a date claim, not to {self.claim!r}")
         return self
 
 
@@ -131,6 +146,7 @@ class Decision(SeedModel):
     id: Slug
     topic: Slug
     country: CountryCode
+    kind: DecisionKind = "decision"
     stance: Stance
     status: Status
     date: str | None = None
@@ -138,11 +154,18 @@ class Decision(SeedModel):
     date_inferred: bool = False
     summary: NonEmpty
     conditions: list[NonEmpty] = []
+    # Claim field ('decision', 'condition:N') -> the names, places, bodies and titles it asserts,
+    # each written as it appears in the claim. Numbers, dates, months and weekdays are found
+    # without being declared (db/store/support.py).
+    specifics: dict[str, list[NonEmpty]] = {}
     evidence: list[Evidence] = []
 
     @model_validator(mode="after")
     def _check(self) -> Decision:
         check_partial_date(self.date, self.date_precision)
+        for claim in self.specifics:
+            if not DECISION_CLAIMS.match(claim) or claim == "date":
+                raise FieldError("specifics", f"specifics are declared for 'decision' or 'condition:N', not {claim!r}")
         for item in self.evidence:
             if not DECISION_CLAIMS.match(item.claim):
                 raise FieldError("evidence",
@@ -164,6 +187,9 @@ class Quote(SeedModel):
     source: Slug
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    # How the speaker was decided when the text does not say it next to the quotation
+    # (a pull-quote without quotation marks, a partial quote attributed by its sentence).
+    attribution: str = ""
     evidence: list[Evidence] = []
 
     @model_validator(mode="after")

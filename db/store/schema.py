@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from techstance.db.store.positions import current_decisions_sql
+
 if TYPE_CHECKING:  # readers import this module for its constants; only the build needs sqlite-utils
     from sqlite_utils import Database
 
-SCHEMA_VERSION = 2  # 2: edits and proposed_quotes tables
+SCHEMA_VERSION = 3  # 2: edits and proposed_quotes tables; 3: kinds, source quality, year dates, support
 # `PRAGMA application_id` marks a file as ours, so another application's SQLite file is
 # recognised as "not a techstance database" rather than misread. "TSTC" in ASCII.
 APPLICATION_ID = 0x54535443
@@ -28,23 +30,10 @@ FTS_COLUMNS: dict[str, list[str]] = {
     "actors": ["name", "role", "affiliation"],
 }
 
-# Latest first. An undated event is placed at the earliest date a supporting source reports
-# it: it had happened by then. Ties go to the larger id so the choice is stable. The view and
-# the query module's per-topic query share this order.
-LATEST_FIRST = """COALESCE(d.date, (
-                SELECT MIN(s.published) FROM evidence e JOIN sources s ON s.id = e.source
-                WHERE e.claim_table = 'decisions' AND e.claim_id = d.id AND e.role = 'supports'
-            )) DESC, d.id DESC"""
-
-CURRENT_POSITIONS_SQL = f"""
-CREATE VIEW current_positions AS
-WITH ranked AS (
-    SELECT d.topic, d.country, d.stance, d.status, d.date, d.id AS decision,
-        ROW_NUMBER() OVER (PARTITION BY d.topic, d.country ORDER BY {LATEST_FIRST}) AS rank
-    FROM decisions d
+CURRENT_POSITIONS_SQL = "CREATE VIEW current_positions AS\n" + current_decisions_sql(
+    "d.topic, d.country, d.stance, d.status, d.date, d.id AS decision",
+    outer="topic, country, stance, status, date, decision",
 )
-SELECT topic, country, stance, status, date, decision FROM ranked WHERE rank = 1
-"""
 
 
 def create_tables(db: Database) -> None:
@@ -59,9 +48,11 @@ def create_tables(db: Database) -> None:
     db["sources"].create(
         {
             "id": str, "outlet": str, "title": str, "published": str, "date_precision": str,
-            "date_inferred": int, "seed_file": str, "text": str, "sha256": str, "notes": str,
+            "date_inferred": int, "seed_file": str, "text": str, "sha256": str, "notes": str, "quality": str,
         },
-        pk="id", not_null={"date_precision", "date_inferred", "text", "sha256", "notes"},
+        pk="id", not_null={"date_precision", "date_inferred", "quality", "text", "sha256", "notes"},
+        # Defaults, so that writers which predate a column (the importer, old scripts) still insert.
+        defaults={"quality": "original"},
         strict=True,
     )
     db["actors"].create(
@@ -72,21 +63,24 @@ def create_tables(db: Database) -> None:
     db["decisions"].create(
         {
             "id": str, "topic": str, "country": str, "stance": str, "status": str, "date": str,
-            "date_precision": str, "date_inferred": int, "summary": str, "conditions": str,
+            "date_precision": str, "date_inferred": int, "summary": str, "conditions": str, "kind": str,
+            "specifics": str,
         },
         pk="id",
-        not_null={"topic", "country", "stance", "status", "date_precision", "date_inferred",
-                  "summary", "conditions"},
+        not_null={"topic", "country", "kind", "stance", "status", "date_precision", "date_inferred",
+                  "summary", "conditions", "specifics"},
+        defaults={"kind": "decision", "specifics": "{}"},
         foreign_keys=[("topic", "topics", "id"), ("country", "countries", "code")],
         strict=True,
     )
     db["quotes"].create(
         {
             "id": str, "topic": str, "actor": str, "country": str, "text": str, "said_on": str,
-            "said_on_precision": str, "source": str, "start": int, "end": int,
+            "said_on_precision": str, "source": str, "start": int, "end": int, "attribution": str,
         },
         pk="id",
-        not_null={"topic", "actor", "text", "said_on_precision", "source", "start", "end"},
+        not_null={"topic", "actor", "text", "said_on_precision", "source", "start", "end", "attribution"},
+        defaults={"attribution": ""},
         foreign_keys=[("topic", "topics", "id"), ("actor", "actors", "id"),
                       ("country", "countries", "code"), ("source", "sources", "id")],
         strict=True,
@@ -94,7 +88,7 @@ def create_tables(db: Database) -> None:
     db["evidence"].create(
         {
             "id": str, "claim_table": str, "claim_id": str, "claim_field": str, "source": str,
-            "start": int, "end": int, "excerpt": str, "role": str,
+            "start": int, "end": int, "excerpt": str, "role": str, "date_rule": str,
         },
         pk="id",
         not_null={"claim_table", "claim_id", "claim_field", "source", "start", "end",
@@ -120,6 +114,7 @@ def create_tables(db: Database) -> None:
         foreign_keys=[("source", "sources", "id")], strict=True,
     )
 
+    # New columns go last: positional INSERTs written against an older schema then fail loudly.
     db["decisions"].create_index(["topic", "country", "date"])
     db["quotes"].create_index(["topic", "country", "id"])
     db["quotes"].create_index(["actor"])

@@ -21,7 +21,9 @@ from tests.conftest import SEEDS, settle
 INSERT = """
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.execute("INSERT INTO decisions VALUES (?, 'huawei-5g', 'CN', 'allow', 'reported', '2031-01-01', 'day', 0, "
+c.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision, date_inferred,"
+          " summary, conditions) "
+          "VALUES (?, 'huawei-5g', 'CN', 'allow', 'reported', '2031-01-01', 'day', 0, "
           "'Another process wrote this.', '[]')", (sys.argv[2],))
 c.commit()
 """
@@ -61,7 +63,9 @@ async def test_kiosk_and_editing_dashboard_while_a_build_replaces_the_file(seed_
 
         editor = dashboard.service.editor_connection()  # must write to the new file, not the unlinked old one
         assert editor is not None
-        editor.execute("INSERT INTO decisions VALUES ('cn-after-rebuild', 'huawei-5g', 'CN', 'ban', 'reported', "
+        editor.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision,"
+                       " date_inferred, summary, conditions) "
+                       "VALUES ('cn-after-rebuild', 'huawei-5g', 'CN', 'ban', 'reported', "
                        "'2032-01-01', 'day', 0, 'Written after the rebuild.', '[]')")
         editor.commit()
         assert await _wait(kp, lambda: cn(kiosk) == "ban")

@@ -77,13 +77,19 @@ def shape_db(seed_db: Path, tmp_path: Path, shape: Shape) -> Path:
     conn = sqlite3.connect(db)
     try:
         with conn:
-            conn.execute("INSERT INTO sources VALUES ('shape', ?, ?, '2030-01-01', 'day', 0, 'shape.txt', ?, ?, ?)",
+            conn.execute("INSERT INTO sources (id, outlet, title, published, date_precision, date_inferred,"
+                         " seed_file, text, sha256, notes) "
+                         "VALUES ('shape', ?, ?, '2030-01-01', 'day', 0, 'shape.txt', ?, ?, ?)",
                          (shape.text, shape.text, article, "0" * 64, shape.text))
             conn.execute("INSERT INTO actors VALUES ('shape-speaker', 'Shape Speaker', 'person', ?, NULL, 'GB')",
                          (shape.speaker_role,))
-            conn.execute("INSERT INTO quotes VALUES ('shape-quote', 'huawei-5g', 'shape-speaker', 'GB', ?, NULL, "
+            conn.execute("INSERT INTO quotes (id, topic, actor, country, text, said_on, said_on_precision,"
+                         " source, start, [end]) "
+                         "VALUES ('shape-quote', 'huawei-5g', 'shape-speaker', 'GB', ?, NULL, "
                          "'unknown', 'shape', ?, ?)", (shape.text, start, end))
-            conn.execute("INSERT INTO evidence VALUES ('ev-shape', 'quotes', 'shape-quote', 'quote', 'shape', ?, ?, ?, "
+            conn.execute("INSERT INTO evidence (id, claim_table, claim_id, claim_field, source, start, [end],"
+                         " excerpt, role) "
+                         "VALUES ('ev-shape', 'quotes', 'shape-quote', 'quote', 'shape', ?, ?, ?, "
                          "'supports')", (start, end, shape.text))
     finally:
         conn.close()

@@ -91,7 +91,7 @@ def test_build_command_writes_the_database_named_by_db(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "techstance.tui", "build", "--db", str(target)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"built {target}: 13 decisions, 23 quotes")
+    assert result.stdout.startswith(f"built {target}: 14 decisions, 41 quotes")
     open_database(target).close()
 
 

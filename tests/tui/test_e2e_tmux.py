@@ -180,7 +180,7 @@ def test_dashboard_in_a_real_terminal_navigates_searches_opens_a_source_and_quit
     tmux.keys("Right")
     tmux.wait_for(f"'{UK_TITLE}' again", lambda s: UK_TITLE in s)
     screen = tmux.wait_for("the UK's conditions in the Decision pane",
-                           lambda s: "at most 35% of the periphery" in box(s, "Decision ·"))
+                           lambda s: "at most 35% of the equipment" in box(s, "Decision ·"))
     assert "excluded from the core" in box(screen, "Decision ·"), screen
 
     # Search, jump to the quote, open its source, come back.

@@ -31,12 +31,17 @@ def hostile_db(seed_db: Path, tmp_path: Path) -> Path:
     article = f'Intro [i]line[/i].\n"{HOSTILE}," said Eve.\nEnd [/].'
     start = article.index(HOSTILE)
     conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO sources VALUES ('hostile', '[red]Outlet[/red]', '[/] title', '2030-01-01', "
+    conn.execute("INSERT INTO sources (id, outlet, title, published, date_precision, date_inferred,"
+                 " seed_file, text, sha256, notes) "
+                 "VALUES ('hostile', '[red]Outlet[/red]', '[/] title', '2030-01-01', "
                  "'day', 0, 'hostile.txt', ?, ?, '[@click=app.quit]note')", (article, "0" * 64))
     conn.execute("INSERT INTO actors VALUES ('eve', ?, 'person', '[/]role', NULL, 'GB')", (SPEAKER,))
-    conn.execute("INSERT INTO quotes VALUES ('hostile-quote', 'huawei-5g', 'eve', 'GB', ?, NULL, 'unknown', "
+    conn.execute("INSERT INTO quotes (id, topic, actor, country, text, said_on, said_on_precision, source,"
+                 " start, [end]) "
+                 "VALUES ('hostile-quote', 'huawei-5g', 'eve', 'GB', ?, NULL, 'unknown', "
                  "'hostile', ?, ?)", (HOSTILE, start, start + len(HOSTILE)))
-    conn.execute("INSERT INTO evidence VALUES ('ev-hostile', 'quotes', 'hostile-quote', 'quote', 'hostile', ?, ?, ?, "
+    conn.execute("INSERT INTO evidence (id, claim_table, claim_id, claim_field, source, start, [end], excerpt, role) "
+                 "VALUES ('ev-hostile', 'quotes', 'hostile-quote', 'quote', 'hostile', ?, ?, ?, "
                  "'supports')", (start, start + len(HOSTILE), HOSTILE))
     conn.commit()
     conn.close()

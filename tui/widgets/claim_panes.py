@@ -13,7 +13,12 @@ from techstance.tui.formatting import (
     STANCE_LABEL,
     STANCE_SYMBOL,
     claim_label,
+    condition_support,
+    conflict_text,
+    event_date,
     format_date,
+    kind_mark,
+    quality_mark,
     source_date,
     source_name,
 )
@@ -156,11 +161,14 @@ class DecisionPane(ClaimList):
         if detail.current is None:
             options.append(Option(literal(f"No decision recorded for {name} on this topic."),
                                   disabled=True))
-            self._replace(options, claims)
-            return
-        self._event_options(detail.current, options, claims, current=True)
+        else:
+            self._event_options(detail.current, options, claims, current=True)
         if detail.timeline:
-            options.append(Option(Content.styled("Earlier events", "bold $text-muted"),
+            # Related actions and stated views never set the position but stay in the history.
+            # A related action may postdate the current decision: only then is "earlier" not true.
+            earlier = detail.current is not None and all(e.kind == "decision" for e in detail.timeline)
+            heading = "Earlier events" if earlier else "Other events, latest first"
+            options.append(Option(Content.styled(heading, "bold $text-muted"),
                                   disabled=True))
             for event in detail.timeline:
                 self._event_options(event, options, claims, current=False)
@@ -170,23 +178,28 @@ class DecisionPane(ClaimList):
                        claims: dict[str, Claim], *, current: bool) -> None:
         ev = tuple(event.evidence)
         conditions = tuple(event.conditions)
-        date = format_date(event.date, event.date_precision, event.date_inferred)
+        date = event_date(event)
         n = event.supporting_sources()
         disputes = event.disputes()
         disputed = Content.styled(f"  ⚠ disputed by {_count(len({d.source.id for d in disputes}))}",
                                   "bold $error") if disputes else Content("")
+        conflict = conflict_text(event)
+        # Both dates of a conflict, so it reads "an earlier report said X, a later one says Y".
+        conflict_line = Content.assemble("\n", literal(f"⚠ {conflict}", "$error")) if conflict else Content("")
+        kind = kind_mark(event.kind)
+        kind_label = Content.styled(f"  [{kind}]", "italic $text-muted") if kind else Content("")
         key = f"{event.id}:decision"
         if current:
             head = Content.assemble(
                 _stance(event.stance), ("  ", ""), literal(event.status, "italic"), ("  ·  ", ""),
                 literal(date), disputed, "\n", literal(event.summary), "\n",
-                (f"backed by {_count(n)}", "$text-muted"),
+                (f"backed by {_count(n)}", "$text-muted"), conflict_line,
             )
         else:
             head = Content.assemble(
                 (f"{date}  ", "bold"), _stance(event.stance), ("  ", ""),
-                literal(event.status, "italic"), disputed, "\n", literal(event.summary), "\n",
-                (f"backed by {_count(n)}", "$text-muted"),
+                literal(event.status, "italic"), kind_label, disputed, "\n", literal(event.summary), "\n",
+                (f"backed by {_count(n)}", "$text-muted"), conflict_line,
             )
         options.append(Option(head, id=key))
         claims[key] = Claim(f"{event.summary}", tuple(e for e in ev if e.claim_field == "decision"),
@@ -202,9 +215,10 @@ class DecisionPane(ClaimList):
             options.append(Option(Content.styled("Conditions", "bold"), disabled=True))
             for i, condition in enumerate(conditions):
                 key = f"{event.id}:condition:{i}"
-                n_cond = event.supporting_sources(f"condition:{i}")
+                # The count is of sources that state this condition (the build refuses any other).
                 options.append(Option(Content.assemble(
-                    ("• ", ""), literal(condition), (f"  ·  {_count(n_cond)}", "$text-muted")), id=key))
+                    ("• ", ""), literal(condition), (f"  ·  {condition_support(event, i)}", "$text-muted")),
+                    id=key))
                 claims[key] = Claim(f"condition: {condition}",
                                     tuple(e for e in ev if e.claim_field == f"condition:{i}"),
                                     conditions)
@@ -276,10 +290,12 @@ class QuotesPane(ClaimList):
             role = ", ".join(p for p in (quote.actor.role, quote.actor.affiliation) if p)
             when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10
                                else "month") if quote.said_on else f"reported {source_date(quote.source)}"
+            quality = quality_mark(quote.source)
             prompt = Content.assemble(
                 literal(speaker, "bold"), ("  ", ""), literal(role, "$text-muted"), "\n",
                 literal(f"“{quote.text}”"), "\n",
                 literal(f"{when} · {source_name(quote.source)}", "$text-muted italic"),
+                *((("  ·  ", ""), literal(quality, "$warning")) if quality else ()),
             )
             options.append(Option(prompt, id=quote.id))
             options.append(None)
@@ -324,9 +340,13 @@ class SourcesPane(OptionList):
         options: list[Option | None] = []
         for item in claim.evidence:
             mark = ("✓ supports", "$success") if item.role == "supports" else ("✗ disputes", "bold $error")
+            quality = quality_mark(item.source)
             prompt = Content.assemble(
                 mark, (" ", ""), literal(claim_label(item, list(claim.conditions)), "italic"), "\n",
-                literal(source_name(item.source), "bold"), ("  ·  ", ""),
+                literal(source_name(item.source), "bold"),
+                # A weaker source says so beside its excerpt, in words, not colour alone.
+                *((("  ·  ", ""), literal(quality, "bold $warning")) if quality else ()),
+                ("  ·  ", ""),
                 literal(source_date(item.source)),
                 *((("  ·  ", ""), literal(item.source.title, "$text-muted")) if item.source.title else ()),
                 "\n",

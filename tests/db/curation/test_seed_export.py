@@ -117,12 +117,12 @@ def test_a_column_the_export_does_not_know_is_refused_by_name(tmp_path: Path) ->
     db = tmp_path / "wider.db"
     build_database(SEEDS, db)
     conn = sqlite3.connect(db)
-    conn.execute("ALTER TABLE decisions ADD COLUMN kind TEXT")
+    conn.execute("ALTER TABLE decisions ADD COLUMN priority TEXT")
     conn.execute("INSERT INTO meta (key, value) VALUES ('reviewed_by', 'an analyst')")
     conn.commit()
     with pytest.raises(CannotCarry) as err:
         export_seeds(conn, tmp_path / "out")
-    assert "column decisions.kind" in str(err.value) and "meta 'reviewed_by'" in str(err.value)
+    assert "column decisions.priority" in str(err.value) and "meta 'reviewed_by'" in str(err.value)
     assert "\n" not in str(err.value)
     assert not (tmp_path / "out").exists()
 
@@ -133,7 +133,7 @@ def test_a_field_added_to_a_model_and_its_table_travels_without_changing_the_exp
     from techstance.db.store.records import Decision
 
     class WiderDecision(Decision):  # as a schema change would add it: a seed field and a column
-        kind: str = "decision"
+        priority: str = "normal"
         reviewed: bool = False
 
     db = tmp_path / "wider.db"
@@ -141,15 +141,15 @@ def test_a_field_added_to_a_model_and_its_table_travels_without_changing_the_exp
     monkeypatch.setitem(seed_export.MODELS, "decisions", WiderDecision)
     monkeypatch.setitem(seeds.SEED_FILES, "decisions.toml", ("decision", WiderDecision))
     conn = sqlite3.connect(db)
-    conn.execute("ALTER TABLE decisions ADD COLUMN kind TEXT")
+    conn.execute("ALTER TABLE decisions ADD COLUMN priority TEXT")
     conn.execute("ALTER TABLE decisions ADD COLUMN reviewed INTEGER")
     first, second = [r[0] for r in conn.execute("SELECT id FROM decisions ORDER BY id LIMIT 2")]
-    conn.execute("UPDATE decisions SET kind = 'related', reviewed = 1 WHERE id = ?", (first,))
+    conn.execute("UPDATE decisions SET priority = 'high', reviewed = 1 WHERE id = ?", (first,))
     conn.commit()
     export_seeds(conn, tmp_path / "out")
     loaded = {d.id: d for d in seeds.load_seeds(tmp_path / "out").decisions}
-    assert (loaded[first].kind, loaded[first].reviewed) == ("related", True)
-    assert (loaded[second].kind, loaded[second].reviewed) == ("decision", False)  # NULL: the default
+    assert (loaded[first].priority, loaded[first].reviewed) == ("high", True)  # type: ignore[attr-defined]
+    assert (loaded[second].priority, loaded[second].reviewed) == ("normal", False)  # type: ignore[attr-defined]
 
 
 def test_export_seeds_command_refuses_in_one_line(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def _unknown_field(records: Records) -> None:
 
 
 def _condition_without_evidence(records: Records) -> None:
-    find(records, "it-allow-market-rules")["conditions"].append("only in the periphery")
+    find(records, "gb-2020-01-28-limited-role")["conditions"].append("only in the periphery")
 
 
 def _undated_date_evidence(records: Records) -> None:
@@ -94,7 +94,129 @@ def _unknown_stance(records: Records) -> None:
     find(records, "jp-5g-ban")["stance"] = "banned"
 
 
+# ----- support checks (issue 13): each case is one error class the fact-check found -----
+def _ev(record: dict[str, Any], claim: str, excerpt_of: dict[str, Any], role: str = "supports") -> None:
+    """Cite an excerpt already curated elsewhere (so its span is right) for another claim."""
+    record["evidence"].append({**excerpt_of, "claim": claim, "role": role})
+
+
+def _cap_from_the_periphery_excerpt(records: Records) -> None:
+    d = find(records, "gb-2020-01-28-limited-role")
+    limit = next(e for e in d["evidence"] if e["claim"] == "condition:1" and e["source"].startswith("uk-"))
+    _ev(d, "condition:2", limit)
+
+
+def _nuclear_from_military_sites(records: Records) -> None:
+    d = find(records, "gb-2020-01-28-limited-role")
+    bases = next(e for e in d["evidence"] if e["claim"] == "condition:3" and e["source"].startswith("uk-"))
+    _ev(d, "condition:4", bases)
+
+
+def _conte_prime_minister(records: Records) -> None:
+    d = find(records, "it-allow-market-rules")
+    d["summary"] = "Prime Minister Giuseppe Conte backed doing business with Huawei."
+    d["specifics"] = {"decision": ["Prime Minister", "Giuseppe Conte"]}
+
+
+def _declared_but_not_claimed(records: Records) -> None:
+    find(records, "au-5g-ban")["specifics"] = {"decision": ["Canberra"]}
+
+
+def _excerpt_stops_before_the_council(records: Records) -> None:
+    ev = find(records, "gb-2020-proposal")["evidence"][0]
+    ev["excerpt"] = ev["excerpt"][:ev["excerpt"].index(" The proposal")]
+    ev["end"] = ev["start"] + len(ev["excerpt"])
+
+
+def _april_2019(records: Records) -> None:
+    find(records, "gb-2019-non-core").update(date="2019-04", date_precision="month")
+
+
+def _wrong_weekday(records: Records) -> None:
+    find(records, "gb-2020-01-28-limited-role")["date"] = "2020-01-29"
+
+
+def _no_date_rule(records: Records) -> None:
+    d = find(records, "us-trade-blacklist-2019-05")
+    for e in d["evidence"]:
+        e.pop("date_rule", None)
+
+
+def _rule_but_not_inferred(records: Records) -> None:
+    find(records, "us-trade-blacklist-2019-05")["date_inferred"] = False
+
+
+def _dispute_backwards_in_time(records: Records) -> None:
+    ban = find(records, "nz-5g-ban-reported")
+    _ev(find(records, "nz-restrict-expected"), "decision", ban["evidence"][0], role="disputes")
+
+
+def _specifics_of_a_date(records: Records) -> None:
+    find(records, "jp-5g-ban")["specifics"] = {"date": ["2019"]}
+
+
+def _own_article_corroborates(records: Records) -> None:
+    partial = find(records, "pompeo-is-not-at-risk")
+    find(records, "pompeo-relationship-not-at-risk")["evidence"].append(
+        {"claim": "quote", "source": partial["source"], "start": partial["start"], "end": partial["end"],
+         "excerpt": partial["text"], "role": "supports"})
+
+
+def _other_words_corroborate(records: Records) -> None:
+    q = find(records, "ren-never-spy")
+    q["evidence"].append(dict(find(records, "pompeo-decision-made-tuesday")["evidence"][0]))
+
+
 CASES = {
+    "specific not in a supporting excerpt": (
+        "decisions.toml", _cap_from_the_periphery_excerpt,
+        "decision 'gb-2020-01-28-limited-role': field 'conditions[2]': evidence[13] from "
+        "'uk-limited-role-us-reaction' does not state '35%'"),
+    "declared name not in a supporting excerpt": (
+        "decisions.toml", _nuclear_from_military_sites,
+        "decision 'gb-2020-01-28-limited-role': field 'conditions[4]': evidence[13] from "
+        "'uk-limited-role-us-reaction' does not state 'nuclear'"),
+    "title the article does not give": (
+        "decisions.toml", _conte_prime_minister,
+        "decision 'it-allow-market-rules': field 'summary': evidence[0] from 'china-ambassador-urges-uk' "
+        "does not state 'Prime Minister'"),
+    "declared specific the claim does not assert": (
+        "decisions.toml", _declared_but_not_claimed,
+        "decision 'au-5g-ban': field 'specifics.decision': 'Canberra' is declared but the summary does not say it"),
+    "summary beyond its excerpt": (
+        "decisions.toml", _excerpt_stops_before_the_council,
+        "decision 'gb-2020-proposal': field 'summary': evidence[0] from 'bi-uk-ready-to-let-huawei-build' "
+        "does not state 'National Security Council'"),
+    "a month no article states": (
+        "decisions.toml", _april_2019,
+        "decision 'gb-2019-non-core': field 'date_precision': evidence[1] from 'china-ambassador-urges-uk' "
+        "(recent) supports only 2019 (year); 2019-04 claims a finer 'month'"),
+    "a day the weekday rule does not give": (
+        "decisions.toml", _wrong_weekday,
+        "decision 'gb-2020-01-28-limited-role': field 'date': evidence[3] from 'pompeo-relationship-not-at-risk' "
+        "(weekday-before-published) gives 2020-01-28, not 2020-01-29"),
+    "a relative date read as stated": (
+        "decisions.toml", _no_date_rule,
+        "decision 'us-trade-blacklist-2019-05': field 'date': evidence[1] from 'pompeo-relationship-not-at-risk' "
+        "(stated) states no single year"),
+    "a derived date not marked inferred": (
+        "decisions.toml", _rule_but_not_inferred,
+        "decision 'us-trade-blacklist-2019-05': field 'date_inferred': 2019-05 is read by a date_rule"),
+    "a dispute backwards in time": (
+        "decisions.toml", _dispute_backwards_in_time,
+        "decision 'nz-restrict-expected': field 'evidence[1]': 'china-ambassador-urges-uk' (2019) cannot dispute "
+        "a claim of 2020-01"),
+    "specifics declared for the date": (
+        "decisions.toml", _specifics_of_a_date,
+        "decision 'jp-5g-ban': field 'specifics': specifics are declared for 'decision' or 'condition:N'"),
+    "quote corroborated by its own article": (
+        "quotes.toml", _own_article_corroborates,
+        "quote 'pompeo-relationship-not-at-risk': field 'evidence[0]': 'pompeo-relationship-not-at-risk' is the "
+        "quote's own article"),
+    "quote corroborated by other words": (
+        "quotes.toml", _other_words_corroborate,
+        "quote 'ren-never-spy': field 'evidence[2]': 'get this right' is not words of the quotation"),
+
     "span does not match": ("decisions.toml", _shift_span,
                             "decision 'jp-5g-ban': field 'evidence[0].excerpt': excerpt does not match"),
     "span outside source": ("decisions.toml", _span_past_end,
@@ -112,7 +234,7 @@ CASES = {
     "unknown field": ("decisions.toml", _unknown_field,
                       "decision 'au-5g-ban': field 'stanse': unknown field"),
     "condition without evidence": ("decisions.toml", _condition_without_evidence,
-                                   "decision 'it-allow-market-rules': field 'conditions[1]'"),
+                                   "decision 'gb-2020-01-28-limited-role': field 'conditions[5]'"),
     "date without evidence": ("decisions.toml", _undated_date_evidence,
                               "decision 'us-trade-blacklist-2019-05': field 'date': date 2019-05 has no evidence"),
     "unknown actor": ("quotes.toml", _unknown_actor,

@@ -27,12 +27,20 @@ from tests.conftest import SEEDS
 
 UK_CONDITIONS = [
     "excluded from the core",
-    "at most 35% of the periphery",
-    "excluded near military bases and nuclear sites",
+    "a limit on the amount of its kit in a network's periphery",
+    "at most 35% of the equipment in the periphery",
+    "excluded from areas near military bases",
+    "excluded from areas near nuclear sites",
 ]
+# Each condition with the number of sources that state it: 35% and nuclear rest on the paraphrase alone.
+UK_CONDITIONS_COUNTED = [f"{c} ({n})" for c, n in zip(UK_CONDITIONS, [
+    "2 sources", "2 sources, none an original report", "1 source: machine paraphrase",
+    "2 sources, none an original report", "1 source: machine paraphrase"], strict=True)]
 UK_EXCERPT = "the U.K. has decided to allow Huawei to play a limited role in the advancement of their 5G networks"
-# Every country with a decision on huawei-5g in the seeds (China has none).
-WITH_DECISION = {"AU", "CA", "EU", "GB", "IT", "JP", "NZ", "US"}
+UK_CITATION = f'unknown outlet [relayed report], 2020-01 (inferred): "{UK_EXCERPT}"'
+# Every country with a decision on huawei-5g in the seeds (China has none; Italy and the EU only
+# stated views, which are not positions).
+WITH_DECISION = {"AU", "CA", "GB", "JP", "NZ", "US"}
 
 # Primary key of every table the seeds describe, for comparing two databases row by row.
 TABLE_KEYS = {
@@ -101,12 +109,15 @@ def test_csv_has_a_header_and_the_current_positions(seed_conn: sqlite3.Connectio
     assert (uk["stance"], uk["status"], uk["date"], uk["date_precision"], uk["date_inferred"]) == (
         "restrict", "announced", "2020-01-28", "day", "true")
     assert uk["decision"] == "gb-2020-01-28-limited-role"
-    assert uk["conditions"].split("\n") == UK_CONDITIONS
-    assert f'unknown outlet, 2020-01 (inferred): "{UK_EXCERPT}"' in uk["citations"].split("\n")
+    assert uk["conditions"].split("\n") == UK_CONDITIONS_COUNTED
+    assert UK_CITATION in uk["citations"].split("\n")
     nz = by_country["NZ"]
     assert (nz["stance"], nz["status"], nz["decision"]) == ("restrict", "expected", "nz-restrict-expected")
-    # The source that says New Zealand banned Huawei is cited as disputing, after the support.
-    assert nz["citations"].split("\n")[-1].startswith("disputes: ")
+    # The 2019 source cannot dispute the 2020 expectation; the earlier reported ban is disputed by the later report.
+    assert "disputes" not in nz["citations"]
+    [ban] = nz["earlier_events"].split("\n")
+    assert ban.startswith("undated, reported by 2019, decision: ban, reported: New Zealand reported")
+    assert " — disputed by a later report: unknown outlet [relayed report], 2020-01 (inferred): " in ban
 
 
 def test_json_lists_positions_with_citations(seed_conn: sqlite3.Connection) -> None:
@@ -117,21 +128,35 @@ def test_json_lists_positions_with_citations(seed_conn: sqlite3.Connection) -> N
     assert [r["country_name"] for r in rows] == sorted(r["country_name"] for r in rows)
     uk = by_country["GB"]
     assert list(uk) == ["topic", "country", "country_name", "decision", "stance", "status", "date",
-                        "date_precision", "date_inferred", "summary", "conditions", "citations"]
+                        "date_precision", "date_inferred", "summary", "conditions", "condition_sources", "citations",
+                        "earlier_events"]
     assert (uk["stance"], uk["status"], uk["date_inferred"]) == ("restrict", "announced", True)
     assert uk["conditions"] == UK_CONDITIONS
+    assert uk["condition_sources"] == [2, 2, 1, 2, 1]
     first = uk["citations"][0]
-    assert list(first) == ["source", "outlet", "published", "published_precision", "published_inferred",
+    assert list(first) == ["source", "outlet", "quality", "published", "published_precision", "published_inferred",
                            "excerpt", "role", "start", "end"]
+    assert {c["source"]: c["quality"] for c in uk["citations"]} == {
+        "uk-limited-role-us-reaction": "relayed", "pompeo-relationship-not-at-risk": "original",
+        "pompeo-policy-exchange-paraphrase": "paraphrase"}
+    assert [e["decision"] for e in uk["earlier_events"]] == ["gb-2020-proposal", "gb-2019-proposal-postponed",
+                                                             "gb-2019-non-core"]
     cited = {(c["source"], c["outlet"], c["published"], c["excerpt"], c["role"]) for c in uk["citations"]}
     assert ("uk-limited-role-us-reaction", "unknown outlet", "2020-01", UK_EXCERPT, "supports") in cited
     # Only the decision claim is cited, not the date or the conditions.
     assert len(uk["citations"]) == 3
     nz = by_country["NZ"]
     assert (nz["stance"], nz["status"]) == ("restrict", "expected")
-    assert [c["role"] for c in nz["citations"]] == ["supports", "disputes"]
+    assert [c["role"] for c in nz["citations"]] == ["supports"]
+    [ban] = nz["earlier_events"]
+    assert (ban["decision"], ban["first_reported"]) == ("nz-5g-ban-reported", "2019")
+    assert {(c["source"], c["published"]) for c in ban["disputes"]} == {("uk-limited-role-us-reaction", "2020-01")}
+    us = by_country["US"]
+    assert us["decision"] == "us-5g-ban"
+    assert [(e["decision"], e["kind"]) for e in us["earlier_events"]] == [
+        ("us-trade-blacklist-2019-05", "related"), ("us-federal-agencies-ban", "related")]
     # ensure_ascii=False: the curly apostrophe of a source is written as itself.
-    assert "Huawei’s involvement" in text and "\\u2019" not in text
+    assert "UK’s choice" in text and "\\u2019" not in text
     # Deterministic.
     assert export_positions(seed_conn, "json") == text
 
@@ -147,10 +172,15 @@ def test_markdown_is_a_table_with_one_row_per_country(seed_conn: sqlite3.Connect
     by_country = {c[0]: c for c in cells}
     uk = by_country["United Kingdom (GB)"]
     assert uk[1:4] == ["restrict", "announced", "2020-01-28 (day, inferred)"]
-    assert uk[5] == "<br>".join(UK_CONDITIONS)
-    assert f'unknown outlet, 2020-01 (inferred): "{UK_EXCERPT}"' in uk[6].split("<br>")
-    assert by_country["New Zealand (NZ)"][1:4] == ["restrict", "expected", "unknown"]
-    assert "China (CN)" not in by_country
+    assert uk[5] == "<br>".join(UK_CONDITIONS_COUNTED)
+    assert UK_CITATION in uk[6].split("<br>")
+    assert 'machine paraphrase' in uk[6]
+    nz = by_country["New Zealand (NZ)"]
+    assert nz[1:4] == ["restrict", "expected", "unknown"]
+    assert "disputed by a later report" in nz[7] and "2019" in nz[7] and "2020-01" in nz[7]
+    assert "2019-05 (month, inferred), related action: ban, enacted: Huawei added to the US trade blacklist" \
+        in by_country["United States (US)"][7]
+    assert "China (CN)" not in by_country and "Italy (IT)" not in by_country
 
 
 def test_markdown_escapes_pipes_and_line_breaks_only(db_copy: Path) -> None:
@@ -169,8 +199,8 @@ def test_markdown_escapes_pipes_and_line_breaks_only(db_copy: Path) -> None:
     uk = next(_md_cells(line) for line in lines if line.startswith("| United Kingdom"))
     assert len(uk) == len(MARKDOWN_COLUMNS)
     assert uk[4] == "Core \\| periphery<br>split *literally* <b>as written</b> \\ `here`"
-    assert uk[5] == "caps:<br>35% \\| 0%"
-    assert 'unknown outlet, 2020-01 (inferred): "a \\| b"' in uk[6].split("<br>")
+    assert uk[5] == "caps:<br>35% \\| 0% (2 sources)"  # the evidence of the first condition
+    assert 'unknown outlet [relayed report], 2020-01 (inferred): "a \\| b"' in uk[6].split("<br>")
 
 
 def test_default_topic_is_the_first_by_id(db_copy: Path) -> None:
@@ -206,27 +236,34 @@ def test_bad_arguments_are_refused(seed_conn: sqlite3.Connection, kwargs: dict[s
 
 def test_as_of_gives_the_positions_as_they_stood(seed_conn: sqlite3.Connection) -> None:
     then = _by_country(_json(seed_conn, as_of="2019-12-31"))
-    assert then["GB"]["decision"] == "gb-2019-04-non-core"
-    assert (then["GB"]["stance"], then["GB"]["status"]) == ("restrict", "reported")
-    assert then["GB"]["conditions"] == ["non-core infrastructure only, such as antennas"]
-    # New Zealand's expected restriction is known only from a January 2020 source (the April 2019
-    # source disputes it, which does not date it): in 2019 only the reported ban stood.
+    # Two 2019 events (year precision): the NSC decision reported in 2019 and, reported a year later,
+    # the postponed final decision; ties go to the larger id, so the later account stands.
+    assert then["GB"]["decision"] == "gb-2019-proposal-postponed"
+    assert [e["decision"] for e in then["GB"]["earlier_events"]] == ["gb-2019-non-core"]
+    # New Zealand's expected restriction is known only from a January 2020 source: in 2019 only the
+    # reported ban stood.
     assert then["NZ"]["decision"] == "nz-5g-ban-reported"
     # Canada's only event is reported in January 2020: before that it is absent.
     assert "CA" not in then
-    assert then["US"]["decision"] == "us-trade-blacklist-2019-05"
-    # The January 2020 proposal, dated 2020-01, counts from 2020-01-01: before the decision of the 28th.
-    assert _by_country(_json(seed_conn, as_of="2020-01-27"))["GB"]["decision"] == "gb-2020-01-proposal"
+    # The trade blacklist is a related action: never a position, even when it is the only dated event.
+    assert then["US"]["decision"] == "us-5g-ban"
+    # The January 2020 proposal, dated 2020, counts from 2020-01-01: before the decision of the 28th.
+    assert _by_country(_json(seed_conn, as_of="2020-01-27"))["GB"]["decision"] == "gb-2020-proposal"
     assert _by_country(_json(seed_conn, as_of="2020-01-28"))["GB"]["decision"] == "gb-2020-01-28-limited-role"
     # Before any event, nobody has a position.
-    assert _json(seed_conn, as_of="2019-03-31") == []
-    assert export_positions(seed_conn, "csv", as_of="2019-03-31").splitlines() == [",".join(CSV_COLUMNS)]
+    assert _json(seed_conn, as_of="2018-12-31") == []
+    assert export_positions(seed_conn, "csv", as_of="2018-12-31").splitlines() == [",".join(CSV_COLUMNS)]
 
 
 def test_as_of_compares_partial_dates_as_their_start(seed_conn: sqlite3.Connection) -> None:
-    # The US trade blacklisting is dated 2019-05: on 2019-05-01 it stands, on 2019-04-30 not yet.
-    assert _by_country(_json(seed_conn, as_of="2019-05-01"))["US"]["decision"] == "us-trade-blacklist-2019-05"
-    assert _by_country(_json(seed_conn, as_of="2019-04-30"))["US"]["decision"] != "us-trade-blacklist-2019-05"
+    # The 2019 events (year precision) stand from 2019-01-01, not on 2018-12-31.
+    assert _by_country(_json(seed_conn, as_of="2019-01-01"))["GB"]["decision"] == "gb-2019-proposal-postponed"
+    assert "GB" not in _by_country(_json(seed_conn, as_of="2018-12-31"))
+    # The US trade blacklisting, dated 2019-05, is in the history from 2019-05-01 and not on 2019-04-30.
+    def us_history(as_of: str) -> list[str]:
+        return [e["decision"] for e in _by_country(_json(seed_conn, as_of=as_of))["US"]["earlier_events"]]
+    assert "us-trade-blacklist-2019-05" in us_history("2019-05-01")
+    assert "us-trade-blacklist-2019-05" not in us_history("2019-04-30")
     # Today: the same as without as_of.
     assert _json(seed_conn, as_of="2100-01-01") == _json(seed_conn)
 
@@ -289,7 +326,7 @@ def test_round_trip_keeps_a_decision_added_outside_the_seeds(tmp_path: Path) -> 
     out = tmp_path / "exported"
     counts = export_seeds(conn, out)
     conn.close()
-    assert (counts["decisions"], counts["evidence"]) == (14, 67)
+    assert (counts["decisions"], counts["evidence"]) == (15, 84)
     build_database(out, tmp_path / "second.db")
     assert _table_rows(tmp_path / "second.db") == _table_rows(first)
     for path in (SEEDS / "sources").glob("*.txt"):
@@ -345,7 +382,7 @@ def test_an_empty_folder_is_used_and_a_non_empty_one_refused(seed_conn: sqlite3.
                                                              tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert export_seeds(seed_conn, empty)["decisions"] == 13
+    assert export_seeds(seed_conn, empty)["decisions"] == 14
     assert (empty / "decisions.toml").is_file()
 
     busy = tmp_path / "busy"

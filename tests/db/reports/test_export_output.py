@@ -38,7 +38,8 @@ def test_a_stored_formula_is_written_to_csv_as_text(seed_db: Path, tmp_path: Pat
     rows = list(csv.DictReader(io.StringIO(export_positions(conn, "csv"), newline="")))
     uk = next(r for r in rows if r["country"] == "GB")
     assert uk["summary"] == "'=HYPERLINK(\"http://evil.example\",\"click\")"  # before: the formula as stored
-    assert uk["conditions"] == "'-1+1\nkept"
+    # Each condition says how many sources state it; the leading "-" is still neutralised.
+    assert uk["conditions"].startswith("'-1+1 (") and "\nkept (" in uk["conditions"]
     # JSON and markdown are not spreadsheets: the text stays exactly as stored there.
     assert '"summary": "=HYPERLINK' in export_positions(conn, "json")
     conn.close()

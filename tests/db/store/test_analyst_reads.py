@@ -13,11 +13,12 @@ def test_person_has_role_affiliation_and_every_quote_newest_first(store: Store) 
     assert (person.actor.name, person.actor.role, person.actor.affiliation) == (
         "Mike Pompeo", "Secretary of State", "US government")
     assert person.affiliation_country is not None and person.affiliation_country.name == "United States"
-    assert len(person.quotes) == 10 and not person.more
+    said = store.conn.execute("SELECT count(*) FROM quotes WHERE actor = 'mike-pompeo'").fetchone()[0]
+    assert said >= 10 and len(person.quotes) == said and not person.more
     when = [q.said_on or q.source.published or "" for q in person.quotes]
     assert when == sorted(when, reverse=True)
-    assert {q.country for q in person.quotes} == {"GB", "US"}
-    assert person.country_names == {"GB": "United Kingdom", "US": "United States"}
+    assert {"GB", "US"} <= {q.country for q in person.quotes}
+    assert all(person.country_names[q.country] for q in person.quotes if q.country)
     assert all(q.source.id for q in person.quotes)
 
 
@@ -32,16 +33,20 @@ def test_unknown_person_is_none(store: Store) -> None:
 
 def test_positions_give_each_countrys_current_stance_and_since_when(store: Store) -> None:
     positions = {p.country.code: p for p in store.positions(TOPIC)}
-    assert set(positions) == {"AU", "CA", "EU", "GB", "IT", "JP", "NZ", "US"}  # China: no decision
+    # China: no decision; Italy and the EU only stated views, which set no position.
+    assert set(positions) == {"AU", "CA", "GB", "JP", "NZ", "US"}
     gb = positions["GB"]
     assert (gb.current.stance, gb.current.status, gb.current.date) == ("restrict", "announced", "2020-01-28")
-    assert gb.since.placed_on == "2019-04"  # restrict since the first of its three restrict events
-    assert gb.sources == 3 and not gb.disputed
+    # Since the first event of the latest unbroken run of restrict decisions.
+    history = [e for e in {t.country.code: t.events for t in store.timeline(TOPIC)}["GB"] if e.kind == "decision"]
+    run_start = max(i for i, e in enumerate(history) if i == 0 or history[i - 1].stance != "restrict")
+    assert gb.since.id == history[run_start].id and gb.since.stance == "restrict"
+    assert gb.sources >= 2 and not gb.disputed
     nz = positions["NZ"]
     assert nz.current.stance == "restrict" and nz.disputed
     assert nz.since.id == nz.current.id  # it was a ban before: restrict only since the latest event
     us = positions["US"]
-    assert us.current.stance == "ban" and us.since.placed_on == "2019-04"
+    assert us.current.stance == "ban" and us.current.id == "us-5g-ban"  # not the trade blacklist
 
 
 def test_positions_agree_with_the_map(store: Store) -> None:
@@ -54,10 +59,11 @@ def test_positions_agree_with_the_map(store: Store) -> None:
 def test_timeline_lists_each_countrys_events_oldest_first_with_disputes_marked(store: Store) -> None:
     timeline = {t.country.code: t.events for t in store.timeline(TOPIC)}
     assert [e.stance for e in timeline["NZ"]] == ["ban", "restrict"]
-    assert all(e.disputed for e in timeline["NZ"])
+    assert [e.disputed for e in timeline["NZ"]] == [True, False]  # the later report disputes the earlier
     gb = timeline["GB"]
-    assert [e.placed_on for e in gb] == ["2019-04", "2020-01", "2020-01-28"]
-    assert gb[-1].date_precision == "day" and not any(e.disputed for e in gb)
+    assert [e.placed_on for e in gb] == sorted(e.placed_on or "" for e in gb)
+    assert gb[-1].date == "2020-01-28" and gb[-1].date_precision == "day" and not any(e.disputed for e in gb)
+    assert {e.kind for e in timeline["US"]} >= {"decision", "related"}
 
 
 def test_timeline_is_bounded(store: Store) -> None:
@@ -66,12 +72,13 @@ def test_timeline_is_bounded(store: Store) -> None:
 
 def test_disputes_give_both_sides_with_their_dates(store: Store) -> None:
     disputes = store.disputes(TOPIC)
-    assert [d.event.id for d in disputes] == ["nz-restrict-expected", "nz-5g-ban-reported"]  # latest first
+    assert [d.event.id for d in disputes] == ["nz-5g-ban-reported"]
     first = disputes[0]
     assert first.country.name == "New Zealand"
     assert first.supports and first.disputes
-    assert first.supports[0].source.published == "2020-01" and first.disputes[0].source.published == "2019-04"
-    assert len(store.disputes(TOPIC, limit=1)) == 1
+    # An earlier report said ban; a later one disputes it: both sides carry their dates.
+    assert first.supports[0].source.published < first.disputes[0].source.published
+    assert len(store.disputes(TOPIC, limit=0)) == 0
 
 
 def test_a_topic_with_no_decisions_has_empty_views(store: Store) -> None:

@@ -13,6 +13,7 @@ from techstance.db.store.edits import (
     EditError,
     accept_proposal,
     add_decision,
+    add_quote,
     correct_quote,
     history,
     open_for_editing,
@@ -159,6 +160,66 @@ def test_an_invalid_decision_is_refused_and_nothing_changes(db: Path, conn: sqli
 def test_a_decision_whose_excerpt_does_not_match_is_refused(conn: sqlite3.Connection) -> None:
     with pytest.raises(EditError, match="excerpt does not match"):
         add_decision(conn, _cn_decision())  # the span in _cn_decision is deliberately off
+
+
+def _placed(conn: sqlite3.Connection, source: str, excerpt: str, claim: str = "decision",
+            **extra: object) -> dict[str, object]:
+    """Evidence whose span is right, so that only the support rule under test can refuse it."""
+    text = conn.execute("SELECT text FROM sources WHERE id = ?", (source,)).fetchone()[0]
+    start = text.index(excerpt)
+    return {"claim": claim, "source": source, "start": start, "end": start + len(excerpt), "excerpt": excerpt,
+            **extra}
+
+
+RELATIONSHIP = "pompeo-relationship-not-at-risk"
+HUAWEI_DENIES = "Huawei has rejected the allegations, saying it operates independently of the ruling party of China."
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    # A specific the excerpt does not state (the "Prime Minister Conte" class).
+    ({"summary": "Huawei says it operates independently of the ruling party since 2019."}, "summary",
+     "does not state '2019'"),
+    ({"summary": "Huawei tells Beijing it operates independently.", "specifics": {"decision": ["Beijing"]}},
+     "summary", "does not state 'Beijing'"),
+    # A month the excerpt does not give (the "April 2019" class): "In May" read by its rule gives 2019-05.
+    ({"date": "2019-05-14", "date_precision": "day", "date_inferred": True}, "date_precision",
+     "supports only 2019-05 (month)"),
+])
+def test_an_edit_must_be_supported_by_its_excerpts(conn: sqlite3.Connection, changes: dict[str, object],
+                                                   field: str, message: str) -> None:
+    supported = _cn_decision(evidence=[
+        _placed(conn, RELATIONSHIP, HUAWEI_DENIES),
+        _placed(conn, RELATIONSHIP, "In May", "date", date_rule="month-before-published")],
+        date="2019-05", date_precision="month", date_inferred=True)
+    before = counts(conn)
+    with pytest.raises(EditError) as caught:
+        add_decision(conn, {**supported, **changes})
+    assert any(f == field and message in m for f, m in caught.value.problems), caught.value.problems
+    assert counts(conn) == before
+    add_decision(conn, supported)  # without the unsupported change, the same record is accepted
+
+
+def test_an_edit_cannot_dispute_a_later_claim(conn: sqlite3.Connection) -> None:
+    # The 2019 ambassador's article cannot dispute something first reported in January 2020.
+    data = _cn_decision(evidence=[
+        _placed(conn, RELATIONSHIP, HUAWEI_DENIES),
+        _placed(conn, "china-ambassador-urges-uk", "Huawei has repeatedly denied accusations by the US",
+                role="disputes")])
+    with pytest.raises(EditError) as caught:
+        add_decision(conn, data)
+    assert caught.value.problems == [("evidence[1]", "'china-ambassador-urges-uk' (2019) cannot dispute a claim of "
+                                      "2020-01-31: it was written before; record the earlier report as an event of "
+                                      "its own disputed by the later one")]
+
+
+def test_a_quote_added_by_hand_is_not_corroborated_by_its_own_article(conn: sqlite3.Connection) -> None:
+    text = "a partner and a friend"
+    own = _placed(conn, RELATIONSHIP, text)
+    data = {"id": "pompeo-partner-again", "topic": "huawei-5g", "actor": "mike-pompeo", "country": "GB",
+            "text": text, "source": RELATIONSHIP, "start": own["start"], "end": own["end"],
+            "evidence": [_placed(conn, RELATIONSHIP, "“a partner and a friend”", "quote")]}
+    with pytest.raises(EditError, match="is the quote's own article"):
+        add_quote(conn, data)
 
 
 # ----- correcting quotes -----
@@ -339,14 +400,14 @@ async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
         form = app.screen
         assert isinstance(form, AddQuoteForm)
         form.query_one("#actor", Select).value = "ren-zhengfei"
-        form.query_one("#quote-id", Input).value = "ren-more-advanced"
+        form.query_one("#quote-id", Input).value = "ren-more-advanced-again"  # the seeds hold it once
         await pilot.click("#save")
         await settle(pilot)
         assert isinstance(app.screen, SourceReader)
     conn = open_for_editing(db)
-    row = conn.execute("SELECT text, actor, country FROM quotes WHERE id = 'ren-more-advanced'").fetchone()
+    row = conn.execute("SELECT text, actor, country FROM quotes WHERE id = 'ren-more-advanced-again'").fetchone()
     assert row == ("more advanced", "ren-zhengfei", "GB")
-    assert history(conn)[0].record_id == "ren-more-advanced"
+    assert history(conn)[0].record_id == "ren-more-advanced-again"
 
 
 # ----- regressions found in review -----
@@ -354,7 +415,8 @@ def test_quotes_starting_at_the_same_place_are_all_paged(conn: sqlite3.Connectio
     start = conn.execute("SELECT start FROM quotes WHERE id = 'downing-street-like-minded'").fetchone()[0]
     text = conn.execute("SELECT substr(text, ?, 20) FROM sources WHERE id = 'uk-limited-role-us-reaction'",
                         (start + 1,)).fetchone()[0]
-    conn.execute("INSERT INTO quotes VALUES ('zz-shorter', 'huawei-5g', 'downing-street', 'GB', ?, NULL, "
+    conn.execute("INSERT INTO quotes (id, topic, actor, country, text, said_on, said_on_precision, source, start, "
+                 "\"end\") VALUES ('zz-shorter', 'huawei-5g', 'downing-street', 'GB', ?, NULL, "
                  "'unknown', 'uk-limited-role-us-reaction', ?, ?)", (text, start, start + 20))
     conn.commit()
     store = Store(conn)

@@ -18,7 +18,9 @@ from tests.conftest import settle
 from tests.hardening.test_concurrency import _wait
 from tests.tui.screens.test_dashboard import SIZE, app_for, shown_text
 
-CN_ALLOW = ("INSERT INTO decisions VALUES ('cn-meanwhile', 'huawei-5g', 'CN', 'allow', 'reported', '2031-01-01', "
+CN_ALLOW = ("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision, date_inferred,"
+            " summary, conditions) "
+            "VALUES ('cn-meanwhile', 'huawei-5g', 'CN', 'allow', 'reported', '2031-01-01', "
             "'day', 0, 'Committed while the dashboard started.', '[]')")
 
 

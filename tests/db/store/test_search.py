@@ -8,7 +8,8 @@ from techstance.db.store.reads import Store
 def test_a_speakers_name_finds_their_quotes(store: Store) -> None:
     results = store.search("Pompeo")
     quotes = [hit for hit in results.hits if hit.kind == "quote"]
-    assert results.counts["quote"] == 10  # he has ten; the search found none before
+    said = store.conn.execute("SELECT count(*) FROM quotes WHERE actor = 'mike-pompeo'").fetchone()[0]
+    assert said >= 10 and results.counts["quote"] == said  # the search found none before
     assert {hit.label for hit in quotes} == {"Mike Pompeo"}
     assert {hit.country_name for hit in quotes} >= {"United Kingdom"}
 
@@ -31,5 +32,6 @@ def test_quote_hits_are_bounded_per_kind(store: Store) -> None:
 
 def test_decisions_are_labelled_with_the_country_name(store: Store) -> None:
     decisions = [hit for hit in store.search("core").hits if hit.kind == "decision"]
-    assert decisions and all(hit.label.startswith("United Kingdom: restrict") for hit in decisions)
+    assert decisions and all(hit.label.startswith("United Kingdom: ") for hit in decisions)
+    assert any(hit.label.startswith("United Kingdom: restrict") for hit in decisions)
     assert all(hit.country == "GB" for hit in decisions)  # the code still drives the jump

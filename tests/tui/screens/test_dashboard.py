@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -83,7 +84,12 @@ async def test_disputed_new_zealand_shows_the_conflict(seed_db: Path) -> None:
         await settle(pilot)
         await press(pilot, "end")
         decision = shown_text(app.screen.query_one(DecisionPane))
+        # The current expectation is undisputed; the earlier reported ban is disputed by a later report,
+        # and both dates are shown.
         assert "expected" in decision and "disputed by 1 source" in decision
+        assert "reported 2019 (inferred); a later report (Jan 2020 (inferred), unknown outlet) says" \
+            in re.sub(r"[│\s]+", " ", decision)
+        await press(pilot, "tab", "down")  # the current decision → the earlier, disputed one
         sources = shown_text(app.screen.query_one(SourcesPane))
         assert "✓ supports" in sources and "✗ disputes" in sources
 
@@ -92,12 +98,16 @@ async def test_condition_shows_its_own_excerpts(seed_db: Path) -> None:
     app = app_for(seed_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await press(pilot, "tab", "down", "down", "down")  # decision → date → 1st → 2nd condition
+        await press(pilot, "tab", "down", "down", "down", "down")  # decision → date → 1st, 2nd, 3rd condition
         sources = app.screen.query_one(SourcesPane)
-        assert sources.claim is not None and sources.claim.title == "condition: at most 35% of the periphery"
-        assert {e.source.id for e in sources.claim.evidence} == {
-            "uk-limited-role-us-reaction", "pompeo-policy-exchange-paraphrase"}
-        assert "35%" in shown_text(sources) and "periphery" in shown_text(sources)
+        assert sources.claim is not None
+        assert sources.claim.title == "condition: at most 35% of the equipment in the periphery"
+        # Only the machine paraphrase states the 35%, and it says what it is beside its excerpt.
+        assert {e.source.id for e in sources.claim.evidence} == {"pompeo-policy-exchange-paraphrase"}
+        shown = shown_text(sources)
+        assert "35%" in shown and "machine paraphrase" in shown
+        decision = re.sub(r"[│\s]+", " ", shown_text(app.screen.query_one(DecisionPane)))
+        assert "at most 35% of the equipment in the periphery · 1 source: machine paraphrase" in decision
 
 
 async def test_follow_a_quote_to_its_source_and_back(seed_db: Path) -> None:
@@ -234,7 +244,9 @@ async def test_topic_switch_appears_with_a_second_topic(seed_db: Path, tmp_path:
     db.write_bytes(seed_db.read_bytes())
     conn = sqlite3.connect(db)
     conn.execute("INSERT INTO topics VALUES ('tiktok-apps', 'TikTok on government phones', 'Bans.')")
-    conn.execute("INSERT INTO decisions VALUES ('ca-tiktok', 'tiktok-apps', 'CA', 'ban', 'enacted', "
+    conn.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision,"
+                 " date_inferred, summary, conditions) "
+                 "VALUES ('ca-tiktok', 'tiktok-apps', 'CA', 'ban', 'enacted', "
                  "'2023-02-27', 'day', 0, 'Banned on government phones.', '[]')")
     conn.commit()
     conn.close()
