@@ -36,6 +36,21 @@ class FindText(FormModal[str | None]):
         self.dismiss(None)
 
 
+def _country_and_topic(choices: FormChoices, country: str | None, label: str) -> ComposeResult:
+    """The row a new decision and a new quote share: which country or body, on which topic."""
+    countries = country_options(choices)
+    topics = topic_options(choices)
+    with Horizontal(classes="row"):
+        with Vertical(classes="field"):
+            yield Label(label)
+            yield Select(countries, id="country", prompt="choose",
+                         value=country if country in {c for _, c in countries} else Select.NULL)
+        with Vertical(classes="field"):
+            yield Label("Topic")
+            yield Select(topics, id="topic", allow_blank=False, value=topics[0][1]) if topics else \
+                Static("no topics")
+
+
 def _date_precision(date: str) -> str:
     if not date:
         return "unknown"
@@ -65,20 +80,10 @@ class AddDecisionForm(FormModal[bool]):
         self.country = country
 
     def compose(self) -> ComposeResult:
-        countries = country_options(self.choices)
-        topics = topic_options(self.choices)
         with Vertical(classes="form"):
             with VerticalScroll(classes="fields"):
                 yield Static(Content.assemble(("New decision citing", "bold"), "\n", literal(f"“{self.excerpt}”")))
-                with Horizontal(classes="row"):
-                    with Vertical(classes="field"):
-                        yield Label("Country or body")
-                        yield Select(countries, id="country", prompt="choose",
-                                     value=self.country if self.country in {c for _, c in countries} else Select.NULL)
-                    with Vertical(classes="field"):
-                        yield Label("Topic")
-                        yield Select(topics, id="topic", allow_blank=False, value=topics[0][1]) if topics else \
-                            Static("no topics")
+                yield from _country_and_topic(self.choices, self.country, "Country or body")
                 with Horizontal(classes="row"):
                     with Vertical(classes="field"):
                         yield Label("Stance")
@@ -198,22 +203,12 @@ class AddQuoteForm(FormModal[bool]):
 
     def compose(self) -> ComposeResult:
         actors = actor_options(self.choices)
-        countries = country_options(self.choices)
-        topics = topic_options(self.choices)
         with Vertical(classes="form"):
             with VerticalScroll(classes="fields"):
                 yield Static(Content.assemble(("New quote", "bold"), "\n", literal(f"“{self.text}”")))
                 yield Label("Speaker")
                 yield Select(actors, id="actor", prompt="who said it")
-                with Horizontal(classes="row"):
-                    with Vertical(classes="field"):
-                        yield Label("About (country or body)")
-                        yield Select(countries, id="country", prompt="choose",
-                                     value=self.country if self.country in {c for _, c in countries} else Select.NULL)
-                    with Vertical(classes="field"):
-                        yield Label("Topic")
-                        yield Select(topics, id="topic", allow_blank=False, value=topics[0][1]) if topics else \
-                            Static("no topics")
+                yield from _country_and_topic(self.choices, self.country, "About (country or body)")
                 yield Label("Id")
                 yield Input(placeholder="a slug, e.g. raab-targeted-approach", id="quote-id")
             yield Static(id="form-error")
