@@ -144,8 +144,9 @@ class Store:
             (limit,),
         )
         columns = "d.country, d.stance, d.status, d.date, d.id AS decision"
+        params: tuple[str, ...] = (topic,)
         if as_of is None:
-            sql, params = current_decisions_sql(columns, where="d.topic = ?", partition="d.country"), (topic,)
+            sql = current_decisions_sql(columns, where="d.topic = ?", partition="d.country")
         else:
             # The latest decision begun by then: the position (positions.known_by), or a newer one whose
             # period is under way, marked so the map says "this may have changed" rather than hide it.

@@ -4,6 +4,7 @@ and the moves its tour makes."""
 from __future__ import annotations
 
 from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.widgets.as_of_bar import AsOfBar
 from techstance.tui.widgets.tile_map import TileMap
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -41,5 +42,6 @@ class KioskDashboard(Dashboard):
             self.minimize()
         tile_map = self.query_one(TileMap)
         tile_map.stance_filter = None
-        tile_map.border_title = "Map"
+        self.query_one(AsOfBar).close()
+        self._retitle_map()
         tile_map.focus()
