@@ -65,7 +65,7 @@ def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
 def _kiosk_config(args: argparse.Namespace) -> KioskConfig:
     from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 
-    overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic,
+    overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic, "tour": args.tour,
                  "theme": getattr(args, "theme", None), "max_sessions": getattr(args, "max_sessions", None)}
     try:
         # Checked against the database when it is there: an unknown country or topic is one line.
@@ -89,7 +89,7 @@ def kiosk_command(args: argparse.Namespace) -> list[str]:
     config_path = _kiosk_config_path(args)
     if config_path is not None:
         command += ["--kiosk-config", str(config_path.resolve())]
-    for option in ("interval", "idle", "topic", "theme"):
+    for option in ("interval", "idle", "topic", "tour", "theme"):
         if getattr(args, option, None) is not None:
             command += [f"--{option}", str(getattr(args, option))]
     return command

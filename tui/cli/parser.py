@@ -61,6 +61,9 @@ def _kiosk_options() -> _Parser:
     group.add_argument("--interval", type=float, metavar="S", help="seconds per country on tour (0: still)")
     group.add_argument("--idle", type=float, metavar="S", help="seconds without input before the tour resumes")
     group.add_argument("--topic", metavar="ID", help="topic to show")
+    group.add_argument("--tour", choices=("countries", "timeline"),
+                       help="countries: one after another (default); timeline: the dated events in order, "
+                            "the map as of each")
     # SUPPRESS: a value given before the command is kept when none is given after it.
     group.add_argument("--theme", choices=sorted(THEMES), default=argparse.SUPPRESS, help="colour theme")
     return options
@@ -145,7 +148,7 @@ def commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPars
     return {}
 
 
-KIOSK_ONLY = ("--kiosk-config", "--interval", "--idle", "--topic")
+KIOSK_ONLY = ("--kiosk-config", "--interval", "--idle", "--topic", "--tour")
 
 
 def _command_index(argv: list[str]) -> int:

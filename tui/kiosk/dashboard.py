@@ -3,6 +3,7 @@ and the moves its tour makes."""
 
 from __future__ import annotations
 
+from techstance.tui.as_of import Step, next_step
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.widgets.as_of_bar import AsOfBar
 from techstance.tui.widgets.tile_map import TileMap
@@ -32,6 +33,20 @@ class KioskDashboard(Dashboard):
             known = {t.country.code for t in tiles}
             return [code for code in wanted if code in known]
         return [t.country.code for t in tiles if t.stance is not None]
+
+    def play_timeline(self) -> None:
+        """The timeline tour's next stop: the next dated event (its country selected, the map as of
+        its date); after the last, today; after today, the first again."""
+        def step(steps: list[Step]) -> None:
+            found = next_step(steps, self.here())
+            if found is None and self.as_of is None:
+                found = steps[0] if steps else None
+            if found is not None:
+                self.set_as_of(*found)
+            else:
+                self.set_as_of(None)
+
+        self.with_steps(step)
 
     def show_country(self, code: str) -> None:
         self.query_one(TileMap).selected = code

@@ -399,7 +399,7 @@ class TileMap(Widget, can_focus=True):
         parts = [*parts, f"{STANCE_SYMBOL[None]} none"] if full else []
         parts += [f"{TENTATIVE_MARK} expected or reported", f"{DISPUTED_MARK} disputed"]
         if any(t.uncertain for t in self.tiles):  # only as of a date, so the map of today is unchanged
-            parts.append(f"{UNCERTAIN_MARK} uncertain: its year or month not over")
+            parts.append(f"{UNCERTAIN_MARK} uncertain: period not over")
         lines: list[tuple[Text, str | None]] = [(Text(""), None)] if full else []
         current = ""
         for part in parts:

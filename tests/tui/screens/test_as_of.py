@@ -86,7 +86,7 @@ async def test_a_year_is_uncertain_until_it_is_over(seed_db: Path) -> None:
         tile = app.screen.query_one(TileMap).tile("AU")
         # Australia's ban is known only to the year 2019: possible on 2019-06-01, not certain.
         assert tile is not None and tile.stance == "ban" and tile.uncertain
-        assert "? uncertain" in shown_text(app.screen.query_one(TileMap))
+        assert "? uncertain: period not over" in shown_text(app.screen.query_one(TileMap))
         app.screen.query_one(TileMap).selected = "AU"
         await settle(pilot)
         decision = shown_text(app.screen.query_one(DecisionPane))
