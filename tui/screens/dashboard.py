@@ -77,7 +77,7 @@ class Dashboard(DataScreen[None]):
         Binding("a", "ask_as_of", "As of a date", show=False),
         Binding("left_square_bracket", "step(-1)", "Previous event", show=False),
         Binding("right_square_bracket", "step(1)", "Next event", show=False),
-        Binding("A", "today", "Today"),  # in the footer only while an as-of date is set
+        Binding("A", "today", "Back to today", show=False),  # the title bar says so while a date is set
         Binding("escape", "back", "Back", show=False),
         # Panes in reading order (map, decision, quotes, sources), not in layout order.
         Binding("tab", "cycle_pane(1)", "Next pane", show=False),
@@ -376,8 +376,6 @@ class Dashboard(DataScreen[None]):
             return False
         if action == "switch_topic":
             return self.topic_count > 1
-        if action == "today":
-            return self.as_of is not None
         return True
 
     # ----- as of a date (tui/as_of.py; the meaning: db/store/positions.py) -----
