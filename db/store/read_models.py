@@ -124,6 +124,7 @@ class CountryDetail:
     country: CountryInfo
     current: DecisionEvent | None
     timeline: list[DecisionEvent]
+    as_of: str | None = None  # as it stood at the end of this day (YYYY-MM-DD); None: today
 
 
 @read_model

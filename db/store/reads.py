@@ -261,7 +261,8 @@ class Store:
             for r in rows
         ]
         current = next((e for e in events if e.kind == "decision" and not e.uncertain), None)
-        return CountryDetail(country=info, current=current, timeline=[e for e in events if e is not current])
+        return CountryDetail(country=info, current=current, timeline=[e for e in events if e is not current],
+                             as_of=as_of)
 
     def event_dates(self, topic: str, limit: int = MAX_TOPIC_EVENTS) -> list[tuple[str, str]]:
         """(date, country) of every event on the topic that is placed on a date, oldest first: the

@@ -41,7 +41,7 @@ def test_the_map_on_a_date_in_three_steps(tmp_path: Path, terminal: e2e.Tmux) ->
     # Every 5G decision of 2019 is known only to the year: on the map, marked as not yet certain.
     map_text = e2e.box(screen, "Map · as of")
     assert "GB ?~" in map_text and "undecided" in map_text, screen
-    assert "No decision recorded for United Kingdom" in e2e.box(screen, "Decision ·"), screen
+    assert "No decision known for United Kingdom by 2019-06-01" in e2e.box(screen, "Decision ·"), screen
     assert "uncertain: 2019" in e2e.box(screen, "Decision ·"), screen
 
     terminal.keys("A")  # back to today

@@ -159,8 +159,10 @@ class DecisionPane(ClaimList):
             return
         name = detail.country.name
         if detail.current is None:
-            options.append(Option(literal(f"No decision recorded for {name} on this topic."),
-                                  disabled=True))
+            # As of a date, later decisions may exist: say what is true, not "none recorded".
+            text = (f"No decision known for {name} by {detail.as_of}." if detail.as_of
+                    else f"No decision recorded for {name} on this topic.")
+            options.append(Option(literal(text), disabled=True))
         else:
             self._event_options(detail.current, options, claims, current=True)
         if detail.timeline:

@@ -91,7 +91,7 @@ async def test_a_year_is_uncertain_until_it_is_over(seed_db: Path) -> None:
         await settle(pilot)
         decision = shown_text(app.screen.query_one(DecisionPane))
         # Its ban is no position yet; it is listed, marked, as reported within 2019.
-        assert "No decision recorded for Australia" in decision
+        assert "No decision known for Australia by 2019-06-01" in decision
         assert "uncertain: undated, reported 2019" in decision
         await type_date(pilot, "2019-12-31")
         tile = app.screen.query_one(TileMap).tile("AU")
