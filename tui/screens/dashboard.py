@@ -245,7 +245,7 @@ class Dashboard(DataScreen[None]):
         decision = self.query_one(DecisionPane)
         quotes_pane = self.query_one(QuotesPane)
         decision.show(detail)
-        quotes_pane.show(detail.country.name if detail else None, quotes, evidence)
+        quotes_pane.show(detail.country.name if detail else None, quotes, evidence, as_of=self.as_of)
         if focus_quote is not None:
             index = next((i for i, q in enumerate(quotes_pane.options) if q.id == focus_quote), None)
             if index is not None:

@@ -255,12 +255,14 @@ class QuotesPane(ClaimList):
                                            of=len(order), more=self.has_more)
 
     def show(self, country_name: str | None, quotes: list[QuoteItem],
-             evidence: dict[str, list[EvidenceItem]]) -> None:
+             evidence: dict[str, list[EvidenceItem]], as_of: str | None = None) -> None:
+        """`as_of`: the quotes are those said by the end of that day (the pane says so when there are none)."""
         self.quotes = {}
         self.country_name = country_name
         if not quotes:
             self.has_more = False
-            self._replace([Option(literal("No quotes about this country."), disabled=True)], {})
+            empty = f"No quotes about this country by {as_of}." if as_of else "No quotes about this country."
+            self._replace([Option(literal(empty), disabled=True)], {})
             return
         options, claims = self._quote_options(quotes, evidence)
         self._replace(options[:-1], claims)

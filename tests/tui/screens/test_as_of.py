@@ -90,6 +90,7 @@ async def test_a_year_is_uncertain_until_it_is_over(seed_db: Path) -> None:
         app.screen.query_one(TileMap).selected = "AU"
         await settle(pilot)
         decision = shown_text(app.screen.query_one(DecisionPane))
+        assert "No quotes about this country by 2019-06-01." in shown_text(app.screen.query_one(QuotesPane))
         # Its ban is no position yet; it is listed, marked, as reported within 2019.
         assert "No decision known for Australia by 2019-06-01" in decision
         assert "uncertain: undated, reported 2019" in decision
@@ -125,6 +126,12 @@ async def test_the_cache_never_shows_todays_panes_under_a_date(seed_db: Path) ->
         decision = shown_text(app.screen.query_one(DecisionPane))
         assert "28 Jan 2020" not in decision and "UNDECIDED" in decision
         assert app.screen.query_one(QuotesPane).option_count < today_quotes
+        # Canada was read ahead for today (a restriction); as of this date its own read is shown.
+        await press(pilot, "left")
+        assert app.screen.query_one(TileMap).selected == "CA"
+        canada = shown_text(app.screen.query_one(DecisionPane))
+        assert "No decision known for Canada by 2020-01-27" in canada and "uncertain: " in canada
+        await press(pilot, "right")
         await press(pilot, "escape")  # nothing else to back out of: today again, from the cache
         assert "28 Jan 2020" in shown_text(app.screen.query_one(DecisionPane))
         assert app.screen.query_one(QuotesPane).option_count == today_quotes
