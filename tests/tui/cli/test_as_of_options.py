@@ -39,3 +39,11 @@ def test_export_as_of_gives_what_the_dashboard_shows(seed_db: Path) -> None:
     result = run("--db", str(seed_db), "export", "--format", "csv", "--as-of", "2020-01-27")
     assert result.returncode == 0, result.stderr
     assert "gb-2019-proposal-postponed" in result.stdout and "gb-2020-proposal" not in result.stdout
+
+
+def test_serve_passes_the_timeline_tour_to_each_browser_session(seed_db: Path) -> None:
+    from techstance.tui.cli.app_commands import kiosk_command
+
+    args = parse(["serve", "--kiosk", "--db", str(seed_db), "--tour", "timeline"])
+    command = kiosk_command(args)
+    assert command[command.index("--tour") + 1] == "timeline"
