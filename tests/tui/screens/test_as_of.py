@@ -135,3 +135,15 @@ async def test_the_cache_never_shows_todays_panes_under_a_date(seed_db: Path) ->
         await press(pilot, "escape")  # nothing else to back out of: today again, from the cache
         assert "28 Jan 2020" in shown_text(app.screen.query_one(DecisionPane))
         assert app.screen.query_one(QuotesPane).option_count == today_quotes
+
+
+async def test_before_the_first_event_bracket_says_so_and_stays(seed_db: Path) -> None:
+    app = app_for(seed_db, as_of="2019-01-01")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket")
+        assert isinstance(app.screen, Dashboard) and app.screen.as_of == "2019-01-01"
+        assert any("No earlier dated event." in str(n.message) for n in app._notifications)
+        # Nothing was certain on 2019-01-01: every tile with a stance is marked uncertain.
+        stanced = [t for t in app.screen.query_one(TileMap).tiles if t.stance is not None]
+        assert stanced and all(t.uncertain for t in stanced)
