@@ -20,7 +20,7 @@ class DatabaseOpenError(Exception):
 
 
 class OlderSchemaError(DatabaseOpenError):
-    """A techstance database written by an older version: rebuilding it fixes this."""
+    """A techstance database written by an older version: `techstance upgrade` fixes this."""
 
 
 def _uri(path: Path, mode: str) -> str:
@@ -105,7 +105,7 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
     if version < SCHEMA_VERSION:
         raise OlderSchemaError(
             f"{path}: made by an older techstance (schema {version}; this version reads "
-            f"{SCHEMA_VERSION}): rebuild it with `techstance build --db {path}`"
+            f"{SCHEMA_VERSION}): upgrade it with `techstance upgrade --db {path}`"
         )
     missing = [name for name in TABLES if name not in names]
     if missing:
