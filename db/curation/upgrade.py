@@ -158,9 +158,9 @@ def _problems(conn: sqlite3.Connection) -> list[RowProblem]:
 
 
 def _extra_tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """Tables someone else added to the file (name, CREATE statement): carried over as they are."""
+    """Tables someone else added to the old file (name, CREATE statement): carried over as they are."""
     ours = set(TABLES)
-    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL "
+    rows = conn.execute("SELECT name, sql FROM old.sqlite_master WHERE type = 'table' AND sql IS NOT NULL "
                         "AND name NOT LIKE 'sqlite_%' ORDER BY name").fetchall()
     virtual = {r[0] for r in rows if r[1].upper().startswith("CREATE VIRTUAL")}
     return [(name, sql) for name, sql in rows
