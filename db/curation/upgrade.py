@@ -22,9 +22,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 from techstance.db.store.constraints import CHECKS, GUARDS, column, rule_named
-from techstance.db.store.schema import APPLICATION_ID, SCHEMA_VERSION, TABLES, create_search_and_views, create_tables
-
-OLDEST_KNOWN = 1  # every schema techstance has written: its tables are a subset of today's
+from techstance.db.store.schema import (
+    APPLICATION_ID,
+    OLDEST_UPGRADABLE,
+    SCHEMA_VERSION,
+    TABLES,
+    create_search_and_views,
+    create_tables,
+)
 
 
 class UpgradeError(Exception):
@@ -104,9 +109,10 @@ def _open_old(path: Path) -> tuple[sqlite3.Connection, int]:
         conn.close()
         raise UpgradeError(f"{path}: made by a newer techstance (schema {version}; this version knows up to "
                            f"{SCHEMA_VERSION}): upgrade techstance instead")
-    if version < OLDEST_KNOWN:
+    if version < OLDEST_UPGRADABLE:
         conn.close()
-        raise UpgradeError(f"{path}: schema {version} is not one techstance ever wrote")
+        raise UpgradeError(f"{path}: schema {version} is older than upgrade knows (it has no edits to keep): "
+                           f"rebuild it with `techstance build --db {path}`")
     return conn, version
 
 
@@ -115,27 +121,25 @@ def _broken_rules(conn: sqlite3.Connection, tables: set[str]) -> Iterator[RowPro
     for table, rules in CHECKS.items():
         if table not in tables:
             continue
-        key = _key(conn, table)
+        key, present = _key(conn, table), set(_columns(conn, table))
         for rule in rules:
+            # A column this old schema lacks is filled by the current one's default. Its rule must not
+            # run: SQLite would read its double-quoted name as a string.
+            if rule.column not in present:
+                continue
             query = (f"SELECT {column(key)}, {column(rule.column)} FROM {column(table)} "
                      f"WHERE NOT ({rule.sql}) ORDER BY {column(key)}")
-            try:
-                rows = conn.execute(query).fetchall()
-            except sqlite3.OperationalError:
-                continue  # a column this old schema lacks: the current one's default fills it
-            for row_id, value in rows:
+            for row_id, value in conn.execute(query).fetchall():
                 yield RowProblem(table, row_id, rule.column, value, rule.requires)
     for guard in GUARDS:
         if guard.table not in tables:
             continue
         key = _key(conn, guard.table)
+        if guard.column not in _columns(conn, guard.table):
+            continue
         query = (f"SELECT NEW.{column(key)}, NEW.{column(guard.column)} FROM {column(guard.table)} AS NEW "
                  f"WHERE {guard.refuses} ORDER BY NEW.{column(key)}")
-        try:
-            rows = conn.execute(query).fetchall()
-        except sqlite3.OperationalError:
-            continue
-        for row_id, value in rows:
+        for row_id, value in conn.execute(query).fetchall():
             yield RowProblem(guard.table, row_id, guard.column, value, guard.requires)
 
 
@@ -152,7 +156,8 @@ def _unknown_columns(conn: sqlite3.Connection, tables: set[str]) -> Iterator[Row
                                          "a column of the current schema; export or drop it first")
 
 
-def _problems(conn: sqlite3.Connection) -> list[RowProblem]:
+def schema_problems(conn: sqlite3.Connection) -> list[RowProblem]:
+    """Every value of a techstance database that the current schema refuses (the file is only read)."""
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return [*_unknown_columns(conn, tables), *_broken_rules(conn, tables)]
 
@@ -226,7 +231,8 @@ def _write_new(old_path: Path, tmp: Path, version: int) -> dict[str, int]:
         new.execute("DETACH DATABASE old")
         check = new.execute("PRAGMA integrity_check").fetchone()[0]
         if check != "ok":
-            raise UpgradeError(f"{old_path}: the upgraded copy failed its integrity check ({check}); nothing was changed")
+            raise UpgradeError(f"{old_path}: the upgraded copy failed its integrity check ({check}); "
+                               "nothing was changed")
         new.execute("VACUUM")
     with open(tmp, "rb+") as handle:
         os.fsync(handle.fileno())
@@ -251,7 +257,7 @@ def upgrade_database(path: Path) -> UpgradeReport:
         if version == SCHEMA_VERSION:
             return UpgradeReport(path, version)
         before = _digest(path)
-        problems = _problems(conn)
+        problems = schema_problems(conn)
     except sqlite3.Error as err:
         raise UpgradeError(f"{path}: cannot read it: {err}") from None
     finally:

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from techstance.db.store.schema import APPLICATION_ID, SCHEMA_VERSION, TABLES
+from techstance.db.store.schema import APPLICATION_ID, OLDEST_UPGRADABLE, SCHEMA_VERSION, TABLES
 
 
 class DatabaseOpenError(Exception):
@@ -101,6 +101,11 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         raise DatabaseOpenError(
             f"{path}: made by a newer techstance (schema {version}; this version reads "
             f"{SCHEMA_VERSION}): upgrade techstance"
+        )
+    if version < OLDEST_UPGRADABLE:
+        raise OlderSchemaError(
+            f"{path}: made by an early techstance (schema {version}; this version reads "
+            f"{SCHEMA_VERSION}): rebuild it with `techstance build --db {path}`"
         )
     if version < SCHEMA_VERSION:
         raise OlderSchemaError(

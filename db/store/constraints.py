@@ -249,8 +249,7 @@ CHECKS: dict[str, list[Rule]] = {
 }
 
 
-def _past_source_end(table: str) -> str:
-    return f'NEW."end" > (SELECT length(s.text) FROM sources AS s WHERE s.id = NEW.source)'
+PAST_SOURCE_END = 'NEW."end" > (SELECT length(s.text) FROM sources AS s WHERE s.id = NEW.source)'
 
 
 GUARDS: list[Guard] = [
@@ -258,7 +257,7 @@ GUARDS: list[Guard] = [
           "CASE WHEN json_valid(NEW.conditions) AND json_type(NEW.conditions) = 'array' THEN EXISTS "
           "(SELECT 1 FROM json_each(NEW.conditions) WHERE type <> 'text' OR value = '') ELSE 0 END",
           ("conditions",)),
-    *(Guard(table, "end", "within the length of its source's text", _past_source_end(table),
+    *(Guard(table, "end", "within the length of its source's text", PAST_SOURCE_END,
             ("source", "start", "end"))
       for table in ("quotes", "evidence", "proposed_quotes")),
 ]
@@ -290,7 +289,8 @@ def guard_statements() -> list[str]:
 def rule_named(message: str) -> tuple[str, str, str] | None:
     """(table, column, requirement) of the rule an SQLite error message names, if it names one."""
     text = message.removeprefix("CHECK constraint failed: ")
-    for rule in [*(r for rules in CHECKS.values() for r in rules), *GUARDS]:
+    every: list[Rule | Guard] = [*(r for rules in CHECKS.values() for r in rules), *GUARDS]
+    for rule in every:
         if text == rule.name:
             return rule.table, rule.column, rule.requires
     if text.startswith("sources.text: "):

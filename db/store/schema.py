@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # readers import this module for its constants; only the buil
 # 2: edits and proposed_quotes tables; 3: kinds, source quality, year dates, support;
 # 4: CHECK constraints and guard triggers on every closed vocabulary and shape (`techstance upgrade`)
 SCHEMA_VERSION = 4
+OLDEST_UPGRADABLE = 2  # `techstance upgrade` keeps every row of a file this old or newer; older ones are rebuilt
 # `PRAGMA application_id` marks a file as ours, so another application's SQLite file is
 # recognised as "not a techstance database" rather than misread. "TSTC" in ASCII.
 APPLICATION_ID = 0x54535443
@@ -123,18 +124,18 @@ def create_tables(db: Database) -> None:
     )
 
     # New columns go last: positional INSERTs written against an older schema then fail loudly.
-    db["decisions"].create_index(["topic", "country", "date"])
-    db["quotes"].create_index(["topic", "country", "id"])
-    db["quotes"].create_index(["actor"])
-    db["quotes"].create_index(["source"])
-    db["evidence"].create_index(["claim_table", "claim_id"])
-    db["evidence"].create_index(["source", "start"])
+    db.table("decisions").create_index(["topic", "country", "date"])
+    db.table("quotes").create_index(["topic", "country", "id"])
+    db.table("quotes").create_index(["actor"])
+    db.table("quotes").create_index(["source"])
+    db.table("evidence").create_index(["claim_table", "claim_id"])
+    db.table("evidence").create_index(["source", "start"])
     # Disputes are rare: this finds them without reading every piece of evidence.
-    db["evidence"].create_index(["role", "claim_table", "claim_id"])
-    db["actors"].create_index(["country"])
-    db["proposed_quotes"].create_index(["source", "status", "start"])
+    db.table("evidence").create_index(["role", "claim_table", "claim_id"])
+    db.table("actors").create_index(["country"])
+    db.table("proposed_quotes").create_index(["source", "status", "start"])
     db.table("proposed_quotes").create_index(["status", "confidence"])
-    db["edits"].create_index(["record_table", "record_id"])
+    db.table("edits").create_index(["record_table", "record_id"])
     for statement in guard_statements():
         db.execute(statement)
 
@@ -157,7 +158,7 @@ def enable_search(db: Database, table: str, columns: list[str]) -> None:
         f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {cols},\n    tokenize='porter',\n"
         f"    prefix='{FTS_PREFIXES}',\n    content={_identifier(table)}\n)"
     )
-    db[table].populate_fts(columns)
+    db.table(table).populate_fts(columns)
     old = ", ".join(f"old.{_identifier(c)}" for c in columns)
     new = ", ".join(f"new.{_identifier(c)}" for c in columns)
     t = _identifier(table)

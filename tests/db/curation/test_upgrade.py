@@ -14,7 +14,7 @@ from techstance.db.curation.upgrade import UpgradeError, upgrade_database
 from techstance.db.store.connection import OlderSchemaError, open_database
 from techstance.db.store.schema import SCHEMA_VERSION
 
-from tests.db.curation.v3_database import make_v3, table_rows, worked_database
+from tests.db.curation.v3_database import columns, make_v3, table_rows, worked_database
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +173,26 @@ def test_a_crash_midway_leaves_the_original(v3: Path, monkeypatch: pytest.Monkey
         upgrade_database(v3)
     assert v3.read_bytes() == original
     assert sorted(p.name for p in v3.parent.iterdir()) == ["tracker.db"]
+
+
+def test_a_schema_2_database_is_upgraded_too(worked: Path, tmp_path: Path) -> None:
+    """Schema 2 lacks the columns schema 3 added: they take their defaults (a decision, no specifics,
+    an original source, no attribution, a stated date); every value the old file had is kept."""
+    v2 = make_v3(tmp_path / "old.db", worked, version=2)
+    old_columns = columns(v2)
+    assert "kind" not in old_columns["decisions"]
+    before = table_rows(v2)
+    report = upgrade_database(v2)
+    assert report.from_version == 2 and report.backup == tmp_path / "old.db.v2.bak"
+    after = table_rows(v2, only=old_columns)
+    assert after.pop("meta") == [(k, "4" if k == "schema_version" else v) for k, v in before.pop("meta")]
+    assert after == before
+    conn = open_database(v2)
+    try:
+        assert conn.execute("SELECT DISTINCT kind, specifics FROM decisions").fetchall() == [("decision", "{}")]
+        assert conn.execute("SELECT DISTINCT quality FROM sources").fetchall() == [("original",)]
+    finally:
+        conn.close()
 
 
 def test_files_that_are_not_older_techstance_databases_are_refused(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
-"""Databases of schema 3, as the techstance before the CHECK constraints wrote them.
+"""Databases of schema 3 (and 2), as the techstances before the CHECK constraints wrote them.
 
 `fixtures/schema_v3.sql` is that version's schema, dumped from a build of it (FTS5 shadow tables
-left out). Its rows are copied from a current build that carries work done through today's code
-(an imported article, a proposal accepted, one rejected, a quote corrected), so the upgrade is tested
-on edits and proposals as well as on the seeded records.
+left out); `schema_v2.sql` likewise, from a build by the commit before schema 3. The rows are
+copied from a current build that carries work done through today's code (an imported article, a
+proposal accepted, one rejected, a quote corrected), so the upgrade is tested on edits and
+proposals as well as on the seeded records.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from techstance.db.store.schema import APPLICATION_ID, TABLES
 
 from tests.conftest import SEEDS
 
-SCHEMA_V3 = Path(__file__).parent / "fixtures" / "schema_v3.sql"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 ARTICLE = ('The minister said: "We will not allow this company anywhere near our networks," on Monday.\n'
            '"It is a risk we cannot take," she added.\n')
@@ -42,13 +43,14 @@ def worked_database(folder: Path) -> Path:
     return db
 
 
-def make_v3(path: Path, rows_from: Path) -> Path:
-    """A schema-3 file at `path` holding every row of the current database `rows_from`."""
+def make_v3(path: Path, rows_from: Path, version: int = 3) -> Path:
+    """A file of schema `version` at `path` holding every row of the current database `rows_from`
+    (in the columns that version has)."""
     conn = sqlite3.connect(path)
     try:
-        conn.executescript(SCHEMA_V3.read_text(encoding="utf-8"))
+        conn.executescript((FIXTURES / f"schema_v{version}.sql").read_text(encoding="utf-8"))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        conn.execute("PRAGMA user_version = 3")
+        conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("ATTACH DATABASE ? AS current", (str(rows_from),))
         with conn:
             for table in TABLES:
@@ -56,7 +58,7 @@ def make_v3(path: Path, rows_from: Path) -> Path:
                 now = {r[1] for r in conn.execute(f"PRAGMA current.table_info([{table}])")}
                 cols = ", ".join(f'"{c}"' for c in old if c in now)
                 conn.execute(f"INSERT INTO main.[{table}] ({cols}) SELECT {cols} FROM current.[{table}]")
-            conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
         conn.execute("DETACH DATABASE current")
         conn.execute("VACUUM")
     finally:
@@ -64,13 +66,24 @@ def make_v3(path: Path, rows_from: Path) -> Path:
     return path
 
 
-def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table of ours, in key order, for comparing two files."""
+def columns(path: Path) -> dict[str, list[str]]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {table: [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")] for table in TABLES}
+    finally:
+        conn.close()
+
+
+def table_rows(path: Path, only: dict[str, list[str]] | None = None) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of ours, in key order, for comparing two files (`only`: those columns)."""
+    chosen = only or columns(path)
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         found: dict[str, list[tuple[object, ...]]] = {}
         for table in TABLES:
-            cols = [r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")]
+            cols = chosen[table]
+            if not cols:
+                continue
             listed = ", ".join(f'"{c}"' for c in cols)
             found[table] = conn.execute(f"SELECT {listed} FROM [{table}] ORDER BY 1").fetchall()
         return found

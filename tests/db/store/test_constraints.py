@@ -184,11 +184,11 @@ def test_with_checks_off_a_writer_bypasses_every_check_and_guard(db: Database) -
 
 
 def test_the_seeded_build_holds_every_rule(seed_db: Path) -> None:
-    from techstance.db.curation.upgrade import _problems
+    from techstance.db.curation.upgrade import schema_problems
 
     conn = sqlite3.connect(f"{seed_db.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        assert _problems(conn) == []
+        assert schema_problems(conn) == []
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     finally:
