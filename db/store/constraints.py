@@ -249,7 +249,14 @@ CHECKS: dict[str, list[Rule]] = {
 }
 
 
-PAST_SOURCE_END = 'NEW."end" > (SELECT length(s.text) FROM sources AS s WHERE s.id = NEW.source)'
+def text_length(text: str) -> str:
+    """The characters in `text`, or more. SQLite's length() stops at a NUL character, which an article
+    may hold; then the byte count (never fewer than the characters) bounds the span instead."""
+    raw = f"CAST({text} AS BLOB)"
+    return f"CASE WHEN instr({raw}, x'00') > 0 THEN length({raw}) ELSE length({text}) END"
+
+
+PAST_SOURCE_END = f'NEW."end" > (SELECT {text_length("s.text")} FROM sources AS s WHERE s.id = NEW.source)'
 
 
 GUARDS: list[Guard] = [
@@ -266,7 +273,7 @@ GUARDS: list[Guard] = [
 SOURCE_TEXT_GUARD = (
     "CREATE TRIGGER \"sources_text_guard_update\" BEFORE UPDATE OF text ON sources\n"
     "WHEN (SELECT ignore_check_constraints FROM pragma_ignore_check_constraints()) = 0 AND ("
-    + " OR ".join(f'EXISTS (SELECT 1 FROM {t} WHERE {t}.source = NEW.id AND {t}."end" > length(NEW.text))'
+    + " OR ".join(f'EXISTS (SELECT 1 FROM {t} WHERE {t}.source = NEW.id AND {t}."end" > {text_length("NEW.text")})'
                   for t in ("quotes", "evidence", "proposed_quotes"))
     + ")\nBEGIN SELECT RAISE(ABORT, 'sources.text: long enough for every span in it (quotes, evidence, "
       "proposed_quotes)'); END"

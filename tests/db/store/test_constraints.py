@@ -193,3 +193,15 @@ def test_the_seeded_build_holds_every_rule(seed_db: Path) -> None:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
     finally:
         conn.close()
+
+
+def test_a_span_in_an_article_holding_a_nul_character_is_accepted_up_to_its_end(db: Database) -> None:
+    """SQLite's length() stops at NUL; the guard must not refuse a span that Python counts as inside."""
+    text = "before\x00after, and more"
+    db["sources"].insert({"id": "nul", "date_precision": "unknown", "date_inferred": 0, "text": text,
+                          "sha256": "0" * 64, "notes": ""})
+    actor, topic = _first(db, "actors"), _first(db, "topics")
+    db["quotes"].insert({"id": "nul-quote", "topic": topic, "actor": actor, "text": "more",
+                         "said_on_precision": "unknown", "source": "nul", "start": len(text) - 4, "end": len(text)})
+    with pytest.raises(sqlite3.IntegrityError, match="quotes.end: within the length"):
+        db["quotes"].update("nul-quote", {"end": len(text.encode()) + 1})
