@@ -77,6 +77,10 @@ class Rule:
         return f"CONSTRAINT {column(self.name)} CHECK ({self.sql})"
 
 
+# Triggers consult the same switch as CHECK constraints, so one PRAGMA turns every check off.
+CHECKS_ON = "(SELECT ignore_check_constraints FROM pragma_ignore_check_constraints()) = 0"
+
+
 @dataclass(frozen=True)
 class Guard:
     """A rule a CHECK cannot express: a trigger refuses a row for which `refuses` holds (NEW.* in it)."""
@@ -92,7 +96,6 @@ class Guard:
         return f"{self.table}.{self.column}: {self.requires}"
 
     def triggers(self) -> list[str]:
-        checks_on = "(SELECT ignore_check_constraints FROM pragma_ignore_check_constraints()) = 0"
         made = []
         for event, suffix in ((f"INSERT ON {column(self.table)}", "insert"),
                               (f"UPDATE OF {', '.join(column(c) for c in self.watched)} ON {column(self.table)}",
@@ -100,7 +103,7 @@ class Guard:
             trigger = column(f"{self.table}_{self.column}_guard_{suffix}")
             made.append(
                 f"CREATE TRIGGER {trigger} BEFORE {event}\n"
-                f"WHEN {checks_on} AND ({self.refuses})\n"
+                f"WHEN {CHECKS_ON} AND ({self.refuses})\n"
                 f"BEGIN SELECT RAISE(ABORT, {literal(self.name)}); END"
             )
         return made
@@ -249,14 +252,16 @@ CHECKS: dict[str, list[Rule]] = {
 }
 
 
-def text_length(text: str) -> str:
-    """The characters in `text`, or more. SQLite's length() stops at a NUL character, which an article
-    may hold; then the byte count (never fewer than the characters) bounds the span instead."""
+def past_end(end: str, text: str) -> str:
+    """Whether position `end` lies past the last character of `text`. SQLite's length() stops at a NUL
+    character, which an article may hold; for such a text the byte count (never fewer than the
+    characters) bounds the span instead. The costlier test runs only when the cheap one fails."""
     raw = f"CAST({text} AS BLOB)"
-    return f"CASE WHEN instr({raw}, x'00') > 0 THEN length({raw}) ELSE length({text}) END"
+    return f"({end} > length({text}) AND (instr({raw}, x'00') = 0 OR {end} > length({raw})))"
 
 
-PAST_SOURCE_END = f'NEW."end" > (SELECT {text_length("s.text")} FROM sources AS s WHERE s.id = NEW.source)'
+PAST_SOURCE_END = ('EXISTS (SELECT 1 FROM sources AS s WHERE s.id = NEW.source AND '
+                   + past_end('NEW."end"', "s.text") + ")")
 
 
 GUARDS: list[Guard] = [
@@ -269,15 +274,14 @@ GUARDS: list[Guard] = [
       for table in ("quotes", "evidence", "proposed_quotes")),
 ]
 
-# A source's text may not shrink under the spans that point into it.
-SOURCE_TEXT_GUARD = (
-    "CREATE TRIGGER \"sources_text_guard_update\" BEFORE UPDATE OF text ON sources\n"
-    "WHEN (SELECT ignore_check_constraints FROM pragma_ignore_check_constraints()) = 0 AND ("
-    + " OR ".join(f'EXISTS (SELECT 1 FROM {t} WHERE {t}.source = NEW.id AND {t}."end" > {text_length("NEW.text")})'
-                  for t in ("quotes", "evidence", "proposed_quotes"))
-    + ")\nBEGIN SELECT RAISE(ABORT, 'sources.text: long enough for every span in it (quotes, evidence, "
-      "proposed_quotes)'); END"
-)
+def _source_text_guard() -> str:
+    """A source's text may not shrink under the spans that point into it."""
+    cut = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {t} WHERE {t}.source = NEW.id AND {past_end(t + '.' + column('end'), 'NEW.text')})"
+        for t in ("quotes", "evidence", "proposed_quotes"))
+    message = literal("sources.text: long enough for every span in it (quotes, evidence, proposed_quotes)")
+    return ('CREATE TRIGGER "sources_text_guard_update" BEFORE UPDATE OF text ON sources\n'
+            f"WHEN {CHECKS_ON} AND ({cut})\nBEGIN SELECT RAISE(ABORT, {message}); END")
 
 
 def with_checks(create_sql: str, table: str) -> str:
@@ -290,7 +294,7 @@ def with_checks(create_sql: str, table: str) -> str:
 
 
 def guard_statements() -> list[str]:
-    return [sql for guard in GUARDS for sql in guard.triggers()] + [SOURCE_TEXT_GUARD]
+    return [sql for guard in GUARDS for sql in guard.triggers()] + [_source_text_guard()]
 
 
 def rule_named(message: str) -> tuple[str, str, str] | None:
