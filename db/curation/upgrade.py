@@ -97,6 +97,13 @@ def _open_old(path: Path) -> tuple[sqlite3.Connection, int]:
         raise UpgradeError(f"{path}: no such database")
     if not path.is_file():
         raise UpgradeError(f"{path}: not a database file")
+    with open(path, "rb") as handle:
+        header = handle.read(20)
+    if len(header) == 20 and header[18] == 2:
+        # Its latest changes may sit in NAME-wal, which neither the backup copy nor the rename would
+        # carry, and a log left beside the new file must never be replayed onto it.
+        raise UpgradeError(f"{path}: in write-ahead-log mode; switch it back first with "
+                           f"`sqlite-utils disable-wal {path}`, then run upgrade again")
     try:
         conn = sqlite3.connect(_uri(path), uri=True, timeout=5)
         app_id, version = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("application_id", "user_version"))

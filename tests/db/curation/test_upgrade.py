@@ -213,3 +213,16 @@ def test_a_backup_never_overwrites_an_earlier_one(worked: Path, tmp_path: Path) 
     report = upgrade_database(v3)
     assert report.backup == tmp_path / "tracker.db.v3.2.bak"
     assert (tmp_path / "tracker.db.v3.bak").read_bytes() == b"an earlier backup"
+
+
+def test_a_database_in_write_ahead_log_mode_is_refused_with_the_command_that_switches_it(v3: Path) -> None:
+    """Its last changes may live in NAME-wal, which a copy and a rename of the file would not carry."""
+    conn = sqlite3.connect(v3)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
+    original = v3.read_bytes()
+    with pytest.raises(UpgradeError, match=f"`sqlite-utils disable-wal {v3}`"):
+        upgrade_database(v3)
+    assert v3.read_bytes() == original
+    subprocess.run([str(Path(sys.executable).parent / "sqlite-utils"), "disable-wal", str(v3)], check=True)
+    assert upgrade_database(v3).from_version == 3
