@@ -196,9 +196,10 @@ def _copy_failure(new: sqlite3.Connection, table: str, columns: str, key: str, e
     return RowProblem(table, "(unknown)", "(row)", "(unknown)", str(err))
 
 
-def _write_new(old_path: Path, tmp: Path, version: int) -> dict[str, int]:
+def _write_new(old_path: Path, tmp: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
-    with closing(sqlite3.connect(tmp, uri=False)) as new:
+    # Opened by URI, so that the old file is attached by URI too (read-only), whatever SQLite's build default.
+    with closing(sqlite3.connect(tmp.resolve().as_uri(), uri=True)) as new:
         new.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         new.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         new.execute("ATTACH DATABASE ? AS old", (_uri(old_path),))
@@ -282,7 +283,7 @@ def upgrade_database(path: Path) -> UpgradeReport:
     tmp = Path(name)
     try:
         shutil.copymode(path, tmp)
-        counts = _write_new(path, tmp, version)
+        counts = _write_new(path, tmp)
         if _digest(path) != before:
             raise UpgradeError(f"{path} was changed by another program during the upgrade; nothing was "
                                "changed: run upgrade again")
