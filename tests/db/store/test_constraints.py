@@ -205,3 +205,13 @@ def test_a_span_in_an_article_holding_a_nul_character_is_accepted_up_to_its_end(
                          "said_on_precision": "unknown", "source": "nul", "start": len(text) - 4, "end": len(text)})
     with pytest.raises(sqlite3.IntegrityError, match="quotes.end: within the length"):
         db["quotes"].update("nul-quote", {"end": len(text.encode()) + 1})
+
+
+def test_every_rule_is_listed_in_the_data_model() -> None:
+    """docs/data-model.md lists the constraints; a rule added or reworded in code must be listed too."""
+    from techstance.db.store.constraints import CHECKS, GUARDS
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "data-model.md").read_text(encoding="utf-8")
+    rules = [*(r for rules in CHECKS.values() for r in rules), *GUARDS]
+    missing = [r.name for r in rules if f"`{r.column}`: {r.requires}" not in text]
+    assert missing == []
