@@ -50,7 +50,7 @@ def _run(argv: Sequence[str]) -> int:
         return cmd_serve(args)
     if args.command == "kiosk":
         return cmd_kiosk(args)
-    return cmd_dashboard(args.db, args.theme)
+    return cmd_dashboard(args.db, args.theme, args.dashboard_as_of)
 
 
 def _crashed(error: BaseException) -> int:
