@@ -13,7 +13,7 @@ from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_app import TechstanceBase
 from techstance.tui.idle_gc import IdleCollector
-from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, ReviewImports
+from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, NewRecord, ReviewImports
 from techstance.tui.literal import toast
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.form import FormChoices, read_choices
@@ -129,6 +129,14 @@ class TechstanceApp(TechstanceBase):
         from techstance.tui.screens.editing import FindText as FindTextForm
 
         self.push_screen(FindTextForm(), intent.reply)
+
+    @on(NewRecord)
+    def _new_record(self, intent: NewRecord) -> None:
+        from techstance.tui.screens.new_records import NewCountryForm, NewPersonForm
+
+        form: NewCountryForm | NewPersonForm = (NewCountryForm(intent.choices) if intent.kind == "country"
+                                                else NewPersonForm(intent.choices, intent.name))
+        self.push_screen(form, intent.reply)  # type: ignore[arg-type]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key's action, generated from the same bindings as help."""
