@@ -371,7 +371,12 @@ def add_actor(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") ->
                 for k, v in data.items()}
         if not data.get("id") and isinstance(data.get("name"), str) and data["name"].strip():
             data["id"] = _free_id(conn, "actors", data["name"])
-        actor = validate(Actor, data)
+        try:
+            actor = validate(Actor, data)
+        except EditError as err:
+            # An id made from the name is missing only because the name is: say that once.
+            made = "id" not in data or data["id"] is None
+            raise EditError([(f, m) for f, m in err.problems if not (made and f == "id")] or err.problems) from None
         assert isinstance(actor, Actor)
         checks = _Checks(conn)
         checks.new_id("actors", actor.id)
