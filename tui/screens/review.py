@@ -29,6 +29,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -113,6 +114,48 @@ class AcceptForm(FormModal[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class ConfirmReject(ModalScreen[bool]):
+    """Rejecting drops the finder's work on this quotation: asked once, as lazygit and k9s ask before
+    anything they cannot take back. y or enter rejects; n or escape keeps it."""
+
+    DEFAULT_CSS = """
+    ConfirmReject {
+        align: center middle;
+        background: $background 60%;
+    }
+    ConfirmReject #confirm {
+        width: 64;
+        max-width: 95%;
+        height: auto;
+        border: round $error;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Reject"),
+        Binding("n,escape", "answer(False)", "Keep it"),
+    ]
+
+    def __init__(self, proposal: Proposal) -> None:
+        super().__init__()
+        self.proposal = proposal
+
+    def compose(self) -> ComposeResult:
+        p = self.proposal
+        text = p.text if len(p.text) <= 120 else p.text[:119] + "…"
+        with Vertical(id="confirm"):
+            yield Static(Content.assemble(("Reject this proposal?", "bold"), "  y/n\n",
+                                          literal(f"{p.speaker or 'speaker unknown'}: “{text}”", "$text-muted")))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm").border_title = "Reject"
+
+    def action_answer(self, reject: bool) -> None:
+        self.dismiss(reject)
 
 
 class ReviewScreen(DataScreen[None]):
@@ -219,11 +262,13 @@ class ReviewScreen(DataScreen[None]):
 
     def action_reject(self) -> None:
         proposal = self.current()
-        if proposal is None:
-            return
+        if proposal is not None:
+            self.app.push_screen(ConfirmReject(proposal), lambda yes: self._reject(proposal) if yes else None)
+
+    def _reject(self, proposal: Proposal) -> None:
 
         def done(_: object) -> None:
-            self.notify("Rejected.", timeout=2)
+            toast(self, f"Rejected the quotation of {proposal.speaker or 'an unknown speaker'}.", timeout=3)
             self.reload()
 
         def failed(problem: DataProblem) -> None:

@@ -274,9 +274,9 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
         await pilot.click("#accept")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 1
-        await pilot.press("x")
+        await pilot.press("x", "y")  # reject, and confirm
         await settle(pilot)
-        assert not app.screen.proposals
+        assert isinstance(app.screen, ReviewScreen) and not app.screen.proposals
         await pilot.press("escape")
         await settle(pilot)
         await settle(pilot)  # the map reloads, then the country's panes
