@@ -146,8 +146,8 @@ class TechstanceApp(TechstanceBase):
                 for binding in bindings:
                     if not binding.description or binding.action in offered:
                         continue
-                    if binding.action in ("quit", "help", "app.pop_screen"):
-                        continue  # offered by Textual's own commands below, or meaningless here
+                    if binding.action in ("quit", "help", "app.pop_screen", "command_palette"):
+                        continue  # offered by Textual's own commands below, or meaningless here ("palette")
                     if node.check_action(binding.action, ()) is False:
                         continue
                     offered.add(binding.action)
@@ -155,4 +155,6 @@ class TechstanceApp(TechstanceBase):
                                         f"key: {self.get_key_display(binding)}",
                                         partial(node.run_action, binding.action))
         yield SystemCommand("Help", "key: ?  — every key, generated from the bindings", self.action_help)
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" is a second help; its "Maximize" a second zoom where the screen has one.
+        doubles = {"Keys"} | ({"Maximize", "Minimize"} if "zoom" in offered else set())
+        yield from (command for command in super().get_system_commands(screen) if command.title not in doubles)
