@@ -144,7 +144,6 @@ class FormModal(DataModal[ResultType]):
         for error in self.query(".field-error"):
             error.remove_class("-shown")
         rest: list[str] = []
-        first: Widget | None = None
         for name, message in problems:
             target = self.FIELD_WIDGETS.get(name.split(".")[0].split("[")[0])
             try:
@@ -156,10 +155,15 @@ class FormModal(DataModal[ResultType]):
                 continue
             error.update(literal(message[:1].upper() + message[1:]))
             error.add_class("-shown")
-            first = first or self.query_one(f"#{target}")
         self.show_problems(rest)
-        if first is not None and first.focusable:
-            first.focus()
+        shown = list(self.query(".field-error.-shown"))  # in the order the form shows them
+        if shown:
+            first = shown[0]
+            field_widget = self.query_one(f"#{(first.id or '').removesuffix('-error')}")
+            if field_widget.focusable:
+                field_widget.focus(scroll_visible=False)
+            # The topmost refused field with its line, not wherever the edit listed its first problem.
+            self.call_after_refresh(first.scroll_visible, animate=False)
 
     def run_save(self, action: Callable[[sqlite3.Connection], Any], what: str,
                  done: Callable[[Any], None]) -> None:

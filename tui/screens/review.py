@@ -147,7 +147,7 @@ class ConfirmReject(ModalScreen[bool]):
         p = self.proposal
         text = p.text if len(p.text) <= 120 else p.text[:119] + "…"
         with Vertical(id="confirm"):
-            yield Static(Content.assemble(("Reject this proposal?", "bold"), "  y/n\n",
+            yield Static(Content.assemble(("Reject this proposal?", "bold"), " (y/n)\n",
                                           literal(f"{p.speaker or 'speaker unknown'}: “{text}”", "$text-muted")))
         yield Footer()
 
