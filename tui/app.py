@@ -136,7 +136,7 @@ class TechstanceApp(TechstanceBase):
 
         form: NewCountryForm | NewPersonForm = (NewCountryForm(intent.choices) if intent.kind == "country"
                                                 else NewPersonForm(intent.choices, intent.name))
-        self.push_screen(form, intent.reply)  # type: ignore[arg-type]
+        self.push_screen(form, intent.reply)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key's action, generated from the same bindings as help."""

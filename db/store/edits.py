@@ -94,9 +94,9 @@ def validate(model_class: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         problems = []
         for error in err.errors():
             field = ".".join(str(p) for p in error["loc"])
-            cause = error.get("ctx", {}).get("error")
-            if getattr(cause, "field", None):
-                field = f"{field}.{cause.field}" if field else cause.field
+            cause_field = getattr(error.get("ctx", {}).get("error"), "field", None)
+            if cause_field:
+                field = f"{field}.{cause_field}" if field else str(cause_field)
             problems.append((field, _human(error, field, data)))
         raise EditError(problems) from None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from techstance.db.store.read_models import ActorInfo, CountryInfo, TopicInfo, read_model
 from techstance.db.store.reads import Store
@@ -141,15 +141,17 @@ class FormModal(DataModal[ResultType]):
 
     def show_field_problems(self, problems: list[tuple[str, str]], what: str) -> None:
         """Each problem beside its field; the ones no field owns under the form."""
-        for error in self.query(".field-error"):
-            error.remove_class("-shown")
+        for old in self.query(".field-error"):
+            old.remove_class("-shown")
         rest: list[str] = []
         for name, message in problems:
             target = self.FIELD_WIDGETS.get(name.split(".")[0].split("[")[0])
-            try:
-                error = self.query_one(f"#{target}-error", Static) if target else None
-            except NoMatches:
-                error = None
+            error: Static | None = None
+            if target:
+                try:
+                    error = self.query_one(f"#{target}-error", Static)
+                except NoMatches:
+                    error = None
             if error is None:
                 rest.append(f"{name or what}: {message}" if name else message)
                 continue
@@ -203,11 +205,11 @@ class FormModal(DataModal[ResultType]):
     @on(Select.Changed)
     def _maybe_new_record(self, event: Select.Changed) -> None:
         chosen = self._chosen
-        select = event.select
+        select: Select[Any] = event.select
         if event.value not in (NEW_COUNTRY, NEW_PERSON):
             chosen[select.id or ""] = event.value
             return
-        kind = "country" if event.value == NEW_COUNTRY else "person"
+        kind: Literal["country", "person"] = "country" if event.value == NEW_COUNTRY else "person"
 
         def added(record: CountryInfo | ActorInfo | None) -> None:
             if isinstance(record, CountryInfo):
