@@ -29,6 +29,7 @@ def _buttons() -> ComposeResult:
 class NewCountryForm(FormModal[CountryInfo | None]):
     """A country, or a body that decides like one; its map tile is the free cell nearest its region."""
 
+    AUTO_FOCUS = "#name"  # typing starts at once, as in the form it was opened from
     FIELD_WIDGETS = {"name": "name", "code": "code", "region": "region", "tile_row": "region",
                      "tile_col": "region"}
 
@@ -72,6 +73,7 @@ class NewCountryForm(FormModal[CountryInfo | None]):
 class NewPersonForm(FormModal[ActorInfo | None]):
     """Someone who is quoted: a person, a body or a company, with the country they speak for."""
 
+    AUTO_FOCUS = "#name"
     FIELD_WIDGETS = {"name": "name", "id": "name", "kind": "kind", "role": "role", "country": "country"}
 
     def __init__(self, choices: FormChoices, name: str = "") -> None:

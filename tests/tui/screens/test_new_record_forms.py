@@ -132,3 +132,13 @@ async def test_accepting_a_proposal_can_add_its_country_and_its_speaker(db: Path
         await settle(pilot)
         assert not isinstance(app.screen, AcceptForm)
     assert rows(db, "SELECT actor, country FROM quotes WHERE actor = 'jane-doe'") == [("jane-doe", "KE")]
+
+
+async def test_the_new_country_form_opens_from_the_keyboard_ready_to_type(db: Path) -> None:
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "tab", "enter", "d", "tab", "enter", "end", "enter")  # the drop-down's last entry
+        assert isinstance(app.screen, NewCountryForm)
+        await press(pilot, *"Kenya")
+        assert app.screen.query_one("#name", Input).value == "Kenya"
