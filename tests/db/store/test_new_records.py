@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from techstance.db.store.edits import EditError, add_actor, add_country, add_decision, free_tile, open_for_editing
+from techstance.db.store.edit_errors import EditError
+from techstance.db.store.edits import add_actor, add_country, add_decision, free_tile, open_for_editing
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ async def test_help_sections_are_named_for_people(seed_db: Path, where: str) -> 
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await press(pilot, *SCREENS[where])
-        titles = [title for title, _ in help_sections(app, app.screen)]
+        titles = [title for title, _ in help_sections(app, app.screen)]  # type: ignore[arg-type]
         assert titles and not [t for t in titles if CLASS_NAME.fullmatch(t)], titles
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
