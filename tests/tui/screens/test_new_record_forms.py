@@ -148,3 +148,17 @@ async def test_the_new_country_form_opens_from_the_keyboard_ready_to_type(db: Pa
         assert isinstance(app.screen, NewCountryForm)
         await press(pilot, *"Kenya")
         assert app.screen.query_one("#name", Input).value == "Kenya"
+
+
+async def test_cancelling_a_new_person_in_a_form_that_always_has_a_speaker_keeps_its_speaker(db: Path) -> None:
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, "R", "a")
+        form = app.screen
+        assert isinstance(form, AcceptForm)
+        first = form.query_one("#actor", Select).value
+        await ask(pilot, form, "#actor", NEW_PERSON)
+        await press(pilot, "escape")
+        assert on_top(pilot, form) and app.is_running
+        assert form.query_one("#actor", Select).value == first
