@@ -22,7 +22,8 @@ DB_HELP = "database file (default: $TECHSTANCE_DB, else techstance.db in the use
 
 # The options accepted before a command, and the commands each applies to (None: the dashboard).
 BEFORE_COMMAND: dict[str, tuple[str | None, ...]] = {
-    "db": (None, "kiosk", "serve", "build", "import", "export", "export-seeds", "history"),
+    "db": (None, "kiosk", "serve", "build", "import", "export", "export-seeds", "history",
+           "upgrade"),
     "theme": (None, "kiosk", "serve"),
 }
 
@@ -106,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="replace a database holding edits or proposals the seeds lack, after a timestamped "
                             "backup beside it")
     sub.add_parser("check", parents=[seeds], help="validate the seeds without writing anything")
+    sub.add_parser("upgrade", parents=[common],
+                   help="bring a database of an older schema up to date, keeping every row and edit",
+                   description="Upgrade a database made by an older techstance to the current schema. Every row "
+                               "is kept, or each one the current schema refuses is named and nothing is changed. "
+                               "The new database is written beside the old one and renamed over it; the old "
+                               "file is kept as NAME.vN.bak (N: its schema version).")
     imp = sub.add_parser("import", parents=[common],
                          help="store articles as sources and propose their quotations for review")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="UTF-8 text files, one article each")
