@@ -25,7 +25,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widget import Widget
-from textual.widgets import Button, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 
 ResultType = TypeVar("ResultType")
 
@@ -135,6 +135,12 @@ class FormModal(DataModal[ResultType]):
 
     # A refused field (as the edit names it) -> the id of the widget it was typed in.
     FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
+
+    def on_mount(self) -> None:
+        # With animations off (TEXTUAL_ANIMATIONS=none: accessibility, snapshots) nothing blinks:
+        # a snapshot of a form with a focused field caught the cursor on or off by chance.
+        for text_field in self.query(Input):
+            text_field.cursor_blink = self.app.animation_level != "none"
 
     def show_problems(self, lines: list[str]) -> None:
         self.query_one("#form-error", Static).update(literal("\n".join(lines)))

@@ -59,6 +59,14 @@ def then_choose(select: str, value: str, *names: str) -> Callable[[Pilot], Await
         await keys(*names)(pilot)
         pilot.app.screen.query_one(select, Select).value = value
         await settle(pilot)
+        # The new form is pushed by the app after a message round trip, then focuses its name field:
+        # under load one settle was not always enough (a snapshot taken before the focus landed).
+        for _ in range(50):
+            focused = pilot.app.focused
+            if focused is not None and focused.id == "name":
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
 
     return run_before
 
