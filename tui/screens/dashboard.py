@@ -69,6 +69,7 @@ class Dashboard(DataScreen[None]):
         Binding("slash", "search", "Search"),
         Binding("f", "filter", "Filter"),
         Binding("t", "switch_topic", "Topic"),
+        Binding("t", "one_topic", show=False),  # tried when switching is off: says why, not nothing
         Binding("y", "copy_quote", "Copy quote"),
         Binding("R", "review", "Review imports"),
         Binding("e", "correct_quote", "Correct quote", show=False),
@@ -324,6 +325,9 @@ class Dashboard(DataScreen[None]):
                 self.load_map()
 
         self.post_message(PickTopic(self.topic, chosen))
+
+    def action_one_topic(self) -> None:
+        self.notify("This database has one topic: there is no other to switch to.", timeout=3)
 
     def action_open_country(self) -> None:
         self.query_one(DecisionPane).focus()
