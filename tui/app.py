@@ -128,7 +128,7 @@ class TechstanceApp(TechstanceBase):
     def _find_text(self, intent: FindText) -> None:
         from techstance.tui.screens.editing import FindText as FindTextForm
 
-        self.push_screen(FindTextForm(), intent.reply)
+        self.push_screen(FindTextForm(intent.check), intent.reply)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key's action, generated from the same bindings as help."""

@@ -19,7 +19,7 @@ from techstance.tui.screens.form import (
     read_choices,
     topic_options,
 )
-from techstance.tui.widgets.article import paragraph_content
+from techstance.tui.widgets.article import ArticleView
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
 from textual import on
@@ -121,7 +121,7 @@ class ReviewScreen(DataScreen[None]):
         height: 1fr;
         border: round $panel-lighten-2;
     }
-    ReviewScreen #review-scroll {
+    ReviewScreen #review-article {
         width: 3fr;
         border: round $panel-lighten-2;
         padding: 0 1;
@@ -139,12 +139,13 @@ class ReviewScreen(DataScreen[None]):
         yield Static(title_bar("Review imported quotations"), id="title-bar")
         with Horizontal():
             yield OptionList(id="proposals")
-            yield VerticalScroll(Static(id="review-article"), id="review-scroll")
+            # Draws only the rows on screen: a key here costs the same on a 2 MB article.
+            yield ArticleView(id="review-article")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#proposals").border_title = "Proposed quotations"
-        self.query_one("#review-scroll").border_title = "Article"
+        self.query_one("#review-article").border_title = "Article"
         self.reload()
 
     def reload(self) -> None:
@@ -160,7 +161,7 @@ class ReviewScreen(DataScreen[None]):
         if not proposals:
             listing.add_option(Option(literal("Nothing to review: import articles with `techstance import`."),
                                       disabled=True))
-            self.query_one("#review-article", Static).update("")
+            self.query_one("#review-article", ArticleView).load("")
             return
         listing.add_options([Option(Content.assemble(literal(p.speaker or "speaker unknown", "bold"), "\n",
                                                      literal(why(p), "$text-muted"), "\n",
@@ -190,8 +191,12 @@ class ReviewScreen(DataScreen[None]):
             if proposal.cue_start is not None and proposal.cue_end is not None:
                 # The cue that names the speaker, underlined beside the quotation shown in reverse.
                 marks.append(Excerpt(start=proposal.cue_start, end=proposal.cue_end, claims=0))
-            self.query_one("#review-article", Static).update(paragraph_content(doc.text, 0, marks, span))
-            scroll = self.query_one("#review-scroll")
+            article = self.query_one("#review-article", ArticleView)
+            if article.text != doc.text:
+                article.load(doc.text)
+            article.mark(marks, span)
+            article.show_offset(span.start)
+            scroll = article
             scroll.border_title = literal(f"Article · {doc.ref.title or doc.ref.id}")
             scroll.border_subtitle = literal(f"Speaker: {proposal.speaker or 'unknown'} — {why(proposal)}")
 
