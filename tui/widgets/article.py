@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 MAX_WIDTH = 100  # a comfortable line to read, as the paragraphs had
-GUTTER = 2  # "▌ " beside the rows of the current excerpt
+GUTTER = 2  # a bar beside the rows of the current excerpt, and a space
 _WORD = re.compile(r"\w+|[^\w\s]+")
 
 
@@ -48,7 +48,7 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article--current { text-style: bold reverse; }
     ArticleView > .article--selection { background: $accent 50%; text-style: bold; }
     ArticleView > .article--cursor { background: $accent; color: $background; }
-    ArticleView > .article--gutter { color: $accent; }
+    ArticleView > .article--gutter { background: $accent; }
     """
     BINDINGS = [
         Binding("left,h", "cursor_left", "Cursor left", show=False),
@@ -229,8 +229,9 @@ class ArticleView(ScrollView, can_focus=True):
         current = self.marks.current
         in_current = (span is not None and current is not None
                       and current.start <= span[1] and current.end > span[0])
-        segments = [Segment("▌ " if in_current else "  ",
-                            base + self.get_component_rich_style("article--gutter"))]
+        # A bar of colour, not a glyph: copying or reading the text finds only the article's words.
+        segments = [Segment(" ", base + self.get_component_rich_style("article--gutter")) if in_current
+                    else Segment(" ", base), Segment(" ", base)]
         styles: dict[str, Style] = {}
         for piece, role in parts:
             if role and role not in styles:
@@ -273,6 +274,11 @@ class ArticleView(ScrollView, can_focus=True):
         if show_cursor and self.cursor == end and self._cursor_row() == row:
             parts.append((" ", "cursor"))  # the cursor on a newline or at the very end
         return parts
+
+    def drawn_text(self) -> str:
+        """Every row as drawn, one per line: what a reader scrolling through would read. Its cost
+        grows with the article, so it is for checks and tests, never for drawing."""
+        return "\n".join("".join(text for text, _ in self.row_parts(row)) for row in range(self.layout_rows.height))
 
     def on_focus(self) -> None:
         self.refresh()
