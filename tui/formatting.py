@@ -134,8 +134,8 @@ CLOSING_QUOTES = "\"'”’‟‛»›"
 def quoted(text: str) -> str:
     """Text in quotation marks, adding none on a side that already has one: an excerpt that begins
     or ends with the article's own mark would otherwise read “„like this"”."""
-    opening = "" if text[:1] in OPENING_QUOTES else "“"
-    closing = "" if text[-1:] in CLOSING_QUOTES else "”"
+    opening = "" if text and text[0] in OPENING_QUOTES else "“"
+    closing = "" if text and text[-1] in CLOSING_QUOTES else "”"
     return f"{opening}{text}{closing}"
 
 

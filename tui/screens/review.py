@@ -134,6 +134,7 @@ class ReviewScreen(DataScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.proposals: dict[str, Proposal] = {}
+        self.shown_doc: SourceDoc | None = None  # the article on show; read again after a reload
 
     def compose(self) -> ComposeResult:
         yield Static(title_bar("Review imported quotations"), id="title-bar")
@@ -149,6 +150,7 @@ class ReviewScreen(DataScreen[None]):
         self.reload()
 
     def reload(self) -> None:
+        self.shown_doc = None
         # Proposals live in the database file, read like everything else through the one door.
         self.data.load(self, "proposals", lambda store: open_proposals(store.conn), self._show_proposals,
                        self.app_read_failed)
@@ -186,6 +188,7 @@ class ReviewScreen(DataScreen[None]):
         def done(doc: SourceDoc | None) -> None:
             if doc is None or self.current() is not proposal:
                 return
+            self.shown_doc = doc
             span = Excerpt(start=proposal.start, end=proposal.end, claims=1)
             marks = [span]
             if proposal.cue_start is not None and proposal.cue_end is not None:
@@ -200,6 +203,9 @@ class ReviewScreen(DataScreen[None]):
             scroll.border_title = literal(f"Article · {doc.ref.title or doc.ref.id}")
             scroll.border_subtitle = literal(f"Speaker: {proposal.speaker or 'unknown'} — {why(proposal)}")
 
+        if self.shown_doc is not None and self.shown_doc.ref.id == source_id:
+            done(self.shown_doc)  # the next proposal of the same article: no 2 MB read per key
+            return
         self.data.load(self, "article", lambda store: store.source(source_id), done, self.app_read_failed)
 
     def action_accept(self) -> None:

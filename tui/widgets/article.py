@@ -97,7 +97,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_reactive(ArticleView.cursor, 0)
         self._layout = None
         self._relayout()
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.scroll_to(0, 0, animate=False, immediate=True, force=True)
         self.refresh()
 
     def mark(self, excerpts: list[Excerpt], current: Excerpt | None) -> None:
@@ -175,11 +175,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._sync_height()
         height = self.scrollable_content_region.height
         if center:
-            self.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True)
+            self.scroll_to(y=max(0, row - height // 2), animate=False, immediate=True, force=True)
         elif row < self.scroll_offset.y:
-            self.scroll_to(y=row, animate=False, immediate=True)
+            self.scroll_to(y=row, animate=False, immediate=True, force=True)
         elif row >= self.scroll_offset.y + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True, force=True)
         self.refresh()
 
     def _sync_height(self) -> None:
