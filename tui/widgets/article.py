@@ -68,6 +68,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("shift+up", "select_up", "Extend selection up", show=False),
         Binding("shift+down", "select_down", "Extend selection down", show=False),
         Binding("v", "toggle_selection", "Start or drop a selection", show=False),
+        Binding("y,ctrl+c", "copy_selection", "Copy selection", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, layout=False, init=False)
@@ -87,6 +88,15 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout: ArticleLayout | None = None
         self._want_offset: int | None = None  # shown once the widget knows its width
         self._dragging = False
+        self.border_title = "Article"  # names its keys' section in help; drawn only with a border
+
+    CURSOR_ONLY = frozenset({"cursor_left", "cursor_right", "word_right", "word_left", "line_start", "line_end",
+                             "select_left", "select_right", "select_up", "select_down", "toggle_selection",
+                             "copy_selection"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a cursor (the kiosk, review) the keys that only move it are not offered at all.
+        return self.selectable or action not in self.CURSOR_ONLY
 
     # ----- content -----
     def load(self, text: str) -> None:
@@ -410,6 +420,14 @@ class ArticleView(ScrollView, can_focus=True):
             self.refresh()
         else:
             self.clear_selection()
+
+    def action_copy_selection(self) -> None:
+        selected = self.selection()
+        if selected is None:
+            self.notify("Nothing selected: shift+arrows or v to select.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(self.text[selected[0]:selected[1]])
+        self.notify(f"Copied {selected[1] - selected[0]} characters.", timeout=2)
 
     # ----- the mouse: click moves the cursor, drag selects -----
     def _offset_at(self, x: int, y: int) -> int:
