@@ -98,7 +98,8 @@ class SourceReader(DataScreen[None]):
         meta.update(self._meta())
         if not same_text:
             self.article.load(self.doc.text)  # rows are wrapped lazily: the same cost for any length
-        self._paint()
+        # A reload of the same text (an edit saved, another program's change) keeps the cursor.
+        self._paint(move_cursor=not same_text)
         self.article.focus()
 
     def _meta(self) -> Content:
@@ -136,11 +137,11 @@ class SourceReader(DataScreen[None]):
         if self.doc is not None:
             self.query_one("#source-meta", Static).update(self._meta())
 
-    def _paint(self) -> None:
+    def _paint(self, move_cursor: bool = True) -> None:
         current = self.current_excerpt()
         self.article.mark(self.excerpt_list, current)
         self.query_one("#source-meta", Static).update(self._meta())
-        if current is not None:
+        if current is not None and move_cursor:
             self.article.place_cursor(current.start)
             self.article.show_offset(current.start)
 
