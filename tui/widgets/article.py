@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from techstance.db.store.read_models import Excerpt
-from techstance.tui.widgets.article_layout import ArticleLayout, shown, width_of
+from techstance.tui.widgets.article_layout import KEEP, ArticleLayout, shown, width_of
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -126,7 +126,7 @@ class ArticleView(ScrollView, can_focus=True):
         return self._layout
 
     def _relayout(self) -> None:
-        self._layout = ArticleLayout(self.text, self.wrap_width)
+        self._layout = ArticleLayout(self.text, self.wrap_width, on_wrap=self._chunk_wrapped)
         self.virtual_size = Size(self.wrap_width + GUTTER, self._layout.height)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -203,29 +203,35 @@ class ArticleView(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def _wrap_window(self) -> None:
-        """Wrap the chunks on screen before drawing; a chunk wrapped at or above the top row changes
-        the rows above the window, so the scroll position follows to keep the same text in view."""
+        """Wrap the chunks on screen before drawing (each at most once: at most a few chunks)."""
         if self._want_offset is not None and self.size.height:
             self.show_offset(self._want_offset)
         layout = self.layout_rows
-        while True:
+        for _ in range(2 * KEEP):
             top = self.scroll_offset.y
             first = layout.chunk_of_row(top)
             last = layout.chunk_of_row(top + self.size.height)
             pending = [i for i in range(first, last + 1) if i not in layout.wrapped]
             if not pending:
                 break
-            for index in pending:
-                old_end = layout.tops[index + 1]
-                _, _, change = layout.rows_of(index)
-                if change and layout.tops[index] < top:
-                    # keep the distance from the top row to this chunk's end
-                    new_top = max(layout.tops[index], layout.tops[index + 1] - (old_end - top))
-                    self._sync_height()
-                    self.set_reactive(ScrollView.scroll_y, float(new_top))
-                    self.set_reactive(ScrollView.scroll_target_y, float(new_top))
-                    break
+            layout.rows_of(pending[0])  # may move the window (_chunk_wrapped): look again
+        self._sync_height()
+
+    def _chunk_wrapped(self, index: int, old_end: int, change: int) -> None:
+        """A chunk's estimated height became its real one. When it starts above the top row, the
+        rows above the window changed: the scroll position follows, so the same text stays in view
+        (a chunk wholly above moves it by the change; the chunk holding the top row keeps the
+        distance from the top row to the chunk's end, which is where one scrolls up into it from)."""
+        layout = self.layout_rows
+        top = self.scroll_offset.y
+        if layout.tops[index] >= top:
             self._sync_height()
+            return
+        new_top = top + change if old_end <= top else max(layout.tops[index], layout.tops[index + 1] - (old_end - top))
+        self._sync_height()
+        self.set_reactive(ScrollView.scroll_y, float(max(0, new_top)))
+        self.set_reactive(ScrollView.scroll_target_y, float(max(0, new_top)))
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
@@ -331,6 +337,12 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self.SelectionChanged(self))
 
     def _vertical(self, rows: int, extend: bool = False) -> None:
+        layout = self.layout_rows
+        for _ in range(3):  # wrap the target's chunk first: its real height moves the rows after it
+            target = max(0, min(layout.height - 1, self._cursor_row() + rows))
+            if layout.chunk_of_row(target) in layout.wrapped:
+                break
+            layout.rows_of(layout.chunk_of_row(target))
         row = self._cursor_row()
         self._move(self._offset_in_row(row + rows, self._column(row, self.cursor)), extend)
 

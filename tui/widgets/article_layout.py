@@ -13,6 +13,7 @@ import re
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 from itertools import accumulate
 
 from rich.cells import cell_len
@@ -57,8 +58,11 @@ def chunk_starts(text: str) -> list[int]:
 class ArticleLayout:
     """Rows of one article at one wrap width: estimated everywhere, exact where looked at."""
 
-    def __init__(self, text: str, width: int) -> None:
+    def __init__(self, text: str, width: int,
+                 on_wrap: Callable[[int, int, int], None] | None = None) -> None:
+        """`on_wrap(index, old_end_row, change)` is told when a chunk's estimate is replaced."""
         self.text = text
+        self.on_wrap = on_wrap
         self.width = max(1, width)
         self.starts = chunk_starts(text)
         self.heights = [self._estimate(i) for i in range(len(self.starts) - 1)]
@@ -144,10 +148,13 @@ class ArticleLayout:
                 self.wrapped.popitem(last=False)
             if not self.exact[index]:
                 change = len(rows) - self.heights[index]
+                old_end = self.tops[index + 1]
                 self.heights[index] = len(rows)
                 self.exact[index] = True
                 if change:
                     self.tops = [0, *accumulate(self.heights)]
+                    if self.on_wrap is not None:
+                        self.on_wrap(index, old_end, change)
         else:
             self.wrapped.move_to_end(index)
         return rows, self.tops[index], change

@@ -184,11 +184,47 @@ async def test_scrolling_back_from_the_end_shows_every_line_once_in_order(
         for _ in range(2000):
             article.render_lines(region)  # draw, as a frame would (this wraps what comes into view)
             numbers = [int(row.split()[1]) for row in visible_rows(article).splitlines() if row.startswith("line ")]
+            if seen:
+                # a page up shows the page before: no gap, and not the same lines again (but the
+                # first page, where the scroll stops at the top)
+                assert numbers[0] < seen[0] <= numbers[-1] + 1, (numbers, seen[:3])
+                assert numbers[-1] <= seen[0] + 2 or article.scroll_offset.y == 0, (numbers, seen[:3])
             seen[:0] = [n for n in numbers if not seen or n < seen[0]]
             if article.scroll_offset.y == 0:
                 break
             article.scroll_to(y=article.scroll_offset.y - (article.size.height - 2), animate=False, force=True)
         assert seen == list(range(3000)), [n for a, n in zip(range(3000), seen, strict=False) if a != n][:5]
+
+
+async def test_the_cursor_moving_up_into_chunks_not_yet_wrapped_never_makes_the_view_jump(
+        long_db: tuple[Path, dict[str, EvidenceItem]]) -> None:
+    db, evidence = long_db
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reader, _ = await open_reader(app, pilot, evidence["numbered"])
+        article = reader.article
+        region = Region(0, 0, article.size.width, article.size.height)
+
+        def first_line() -> int:
+            return min(int(row.split()[1]) for row in visible_rows(article).splitlines() if row.startswith("line "))
+
+        article.render_lines(region)
+        before = first_line()
+        for _ in range(1500):  # up through several chunks, one row per key
+            was = article.cursor
+            article.action_cursor_up()
+            assert article.cursor < was, "a key was lost where a chunk not yet wrapped begins"
+            article.render_lines(region)
+            now = first_line()
+            assert before - 2 <= now <= before, (before, now)
+            row = article.layout_rows.row_of_offset(article.cursor)
+            top = article.scroll_offset.y
+            assert top <= row < top + article.scrollable_content_region.height, "the cursor left the window"
+            span = article.layout_rows.span_of_row(row)
+            assert span is not None and span[0] <= article.cursor <= span[1]
+            before = now
+        assert before < 2400  # up through some ten chunks
 
 
 # ----- keyboard and mouse selection -----
