@@ -131,7 +131,7 @@ class TechstanceApp(TechstanceBase):
     def _find_text(self, intent: FindText) -> None:
         from techstance.tui.screens.editing import FindText as FindTextForm
 
-        self.push_screen(FindTextForm(), intent.reply)
+        self.push_screen(FindTextForm(intent.check), intent.reply)
 
     @on(NewRecord)
     def _new_record(self, intent: NewRecord) -> None:

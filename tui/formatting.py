@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DecisionEvent, EvidenceItem, QuoteItem, SourceRef
 
@@ -127,3 +128,26 @@ def quote_citation(quote: QuoteItem) -> str:
         if quote.said_on else f"reported {source_date(quote.source)}"
     quality = f" ({quality_mark(quote.source)})" if quote.source.weaker else ""
     return f"“{quote.text}” — {speaker}. Source: {source_name(quote.source)}{quality}, {when}."
+
+
+OPENING_QUOTES = "\"'“‘„‚«‹"
+CLOSING_QUOTES = "\"'”’‟‛»›"
+
+
+def quoted(text: str) -> str:
+    """Text in quotation marks, adding none on a side that already has one: an excerpt that begins
+    or ends with the article's own mark would otherwise read “„like this"”."""
+    opening = "" if text and text[0] in OPENING_QUOTES else "“"
+    closing = "" if text and text[-1] in CLOSING_QUOTES else "”"
+    return f"{opening}{text}{closing}"
+
+
+def cut_to_lines(text: str, width: int, rows: int) -> str:
+    """Text that fits `rows` rows of `width` cells; when cut, it ends with an ellipsis."""
+    width = max(8, width)
+    lines = textwrap.wrap(text, width, replace_whitespace=True, drop_whitespace=True)
+    if len(lines) <= rows:
+        return text
+    kept = lines[:rows]
+    kept[-1] = kept[-1][: width - 1].rstrip() + "…"
+    return "\n".join(kept)

@@ -84,9 +84,14 @@ class AddQuote(EditIntent):
 
 
 class FindText(EditIntent):
-    def __init__(self, reply: Callable[[str | None], None]) -> None:
+    """Ask for words to find; `check` says why typed words are not there (None: found), so the form
+    can say so beside the field and keep what was typed."""
+
+    def __init__(self, reply: Callable[[str | None], None],
+                 check: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.reply = reply
+        self.check = check
 
 
 class NewRecord(EditIntent):

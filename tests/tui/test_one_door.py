@@ -154,7 +154,7 @@ async def test_the_reader_opened_while_locked_says_why_and_shows_the_article_aft
             assert isinstance(reader, SourceReader)
             assert "locked" in str(reader.query_one("#source-meta").render())
         assert await wait_for(pilot, lambda: reader.doc is not None)
-        assert reader.paragraphs
+        assert reader.article.text == reader.doc.text and reader.article.layout_rows.height
 
 
 # ----- the kiosk -----

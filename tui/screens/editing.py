@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from techstance.db.store.edit_errors import EditError
@@ -31,16 +32,29 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 
 class FindText(FormModal[str | None]):
-    """Type or paste the exact words to cite; the reader marks them."""
+    """Type or paste the words to cite; quotation marks, dashes, spacing and case may differ from
+    the article's. A miss is said beside the field and what was typed stays."""
+
+    def __init__(self, check: Callable[[str], str | None] | None = None) -> None:
+        super().__init__()
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label("Exact text to cite (paste from the article)")
+            yield Label("Words to cite (typed or pasted; curly or straight quotes both match)")
             yield Input(id="find")
+            yield Static(id="form-error")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value or None)
+        if not event.value.strip():
+            self.show_problems(["Type the words to find."])
+            return
+        problem = self.check(event.value) if self.check is not None else None
+        if problem is not None:
+            self.show_problems([problem])
+            return
+        self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

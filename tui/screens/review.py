@@ -21,7 +21,7 @@ from techstance.tui.screens.form import (
     read_choices,
     topic_options,
 )
-from techstance.tui.widgets.article import paragraph_content
+from techstance.tui.widgets.article import ArticleView
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
 from textual import on
@@ -170,7 +170,7 @@ class ReviewScreen(DataScreen[None]):
         height: 1fr;
         border: round $panel-lighten-2;
     }
-    ReviewScreen #review-scroll {
+    ReviewScreen #review-article {
         width: 3fr;
         border: round $panel-lighten-2;
         padding: 0 1;
@@ -183,20 +183,23 @@ class ReviewScreen(DataScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.proposals: dict[str, Proposal] = {}
+        self.shown_doc: SourceDoc | None = None  # the article on show; read again after a reload
 
     def compose(self) -> ComposeResult:
         yield Static(title_bar("Review imported quotations"), id="title-bar")
         with Horizontal():
             yield OptionList(id="proposals")
-            yield VerticalScroll(Static(id="review-article"), id="review-scroll")
+            # Draws only the rows on screen: a key here costs the same on a 2 MB article.
+            yield ArticleView(id="review-article")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#proposals").border_title = "Proposed quotations"
-        self.query_one("#review-scroll").border_title = "Article"
+        self.query_one("#review-article").border_title = "Article"
         self.reload()
 
     def reload(self) -> None:
+        self.shown_doc = None
         # Proposals live in the database file, read like everything else through the one door.
         self.data.load(self, "proposals", lambda store: open_proposals(store.conn), self._show_proposals,
                        self.app_read_failed)
@@ -209,7 +212,7 @@ class ReviewScreen(DataScreen[None]):
         if not proposals:
             listing.add_option(Option(literal("Nothing to review: import articles with `techstance import`."),
                                       disabled=True))
-            self.query_one("#review-article", Static).update("")
+            self.query_one("#review-article", ArticleView).load("")
             return
         listing.add_options([Option(Content.assemble(literal(p.speaker or "speaker unknown", "bold"), "\n",
                                                      literal(why(p), "$text-muted"), "\n",
@@ -234,16 +237,24 @@ class ReviewScreen(DataScreen[None]):
         def done(doc: SourceDoc | None) -> None:
             if doc is None or self.current() is not proposal:
                 return
+            self.shown_doc = doc
             span = Excerpt(start=proposal.start, end=proposal.end, claims=1)
             marks = [span]
             if proposal.cue_start is not None and proposal.cue_end is not None:
                 # The cue that names the speaker, underlined beside the quotation shown in reverse.
                 marks.append(Excerpt(start=proposal.cue_start, end=proposal.cue_end, claims=0))
-            self.query_one("#review-article", Static).update(paragraph_content(doc.text, 0, marks, span))
-            scroll = self.query_one("#review-scroll")
+            article = self.query_one("#review-article", ArticleView)
+            if article.text != doc.text:
+                article.load(doc.text)
+            article.mark(marks, span)
+            article.show_offset(span.start)
+            scroll = article
             scroll.border_title = literal(f"Article · {doc.ref.title or doc.ref.id}")
             scroll.border_subtitle = literal(f"Speaker: {proposal.speaker or 'unknown'} — {why(proposal)}")
 
+        if self.shown_doc is not None and self.shown_doc.ref.id == source_id:
+            done(self.shown_doc)  # the next proposal of the same article: no 2 MB read per key
+            return
         self.data.load(self, "article", lambda store: store.source(source_id), done, self.app_read_failed)
 
     def action_accept(self) -> None:

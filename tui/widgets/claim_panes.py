@@ -19,6 +19,7 @@ from techstance.tui.formatting import (
     format_date,
     kind_mark,
     quality_mark,
+    quoted,
     source_date,
     source_name,
 )
@@ -354,7 +355,7 @@ class SourcesPane(OptionList):
                 literal(source_date(item.source)),
                 *((("  ·  ", ""), literal(item.source.title, "$text-muted")) if item.source.title else ()),
                 "\n",
-                literal(f"“{item.excerpt}”"),
+                literal(quoted(item.excerpt)),
             )
             options.append(Option(prompt, id=item.id))
             options.append(None)
