@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DecisionEvent, EvidenceItem, QuoteItem, SourceRef
+from techstance.db.store.read_models import (
+    KIND_LABEL,
+    QUALITY_LABEL,
+    DecisionEvent,
+    EvidenceItem,
+    QuoteItem,
+    SourceRef,
+    TimelineEvent,
+)
 
 # A symbol for every stance, so a stance never depends on colour alone.
 STANCE_SYMBOL = {"ban": "✕", "restrict": "◐", "allow": "✓", "undecided": "○", None: "·"}
@@ -124,3 +132,15 @@ def quote_citation(quote: QuoteItem) -> str:
         if quote.said_on else f"reported {source_date(quote.source)}"
     quality = f" ({quality_mark(quote.source)})" if quote.source.weaker else ""
     return f"“{quote.text}” — {speaker}. Source: {source_name(quote.source)}{quality}, {when}."
+
+
+def placed_date(event: TimelineEvent, short: bool = False) -> str:
+    """When an event of a timeline happened, at its precision ('2019', 'Apr 2019', '28 Jan 2020');
+    an undated one by when it was first reported. `short`: the year alone."""
+    if event.date is not None:
+        text = format_date(event.date, event.date_precision, event.date_inferred and not short)
+        return text.rsplit(" ", 1)[-1] if short and text != "date unknown" else text
+    if event.placed_on:
+        day = format_date(event.placed_on, "day" if len(event.placed_on) == 10 else "month")
+        return f"by {day.rsplit(' ', 1)[-1]}" if short else f"undated, reported {day}"
+    return "?" if short else "date unknown"
