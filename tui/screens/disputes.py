@@ -34,10 +34,10 @@ class DisputeList(OptionList):
 def heading(dispute: Dispute) -> Content:
     event = dispute.event
     return Content.assemble(
-        literal(dispute.country.name, "bold $accent"), ("  ", ""),
+        literal(dispute.country.name, "bold $accent"), "  ",
         literal(f"{STANCE_SYMBOL.get(event.stance, '?')} {STANCE_LABEL.get(event.stance, event.stance)}, "
                 f"{event.status}", "bold"),
-        ("  ·  ", ""), literal(placed_date(event)), ("  ·  ", ""),
+        "  ·  ", literal(placed_date(event)), "  ·  ",
         literal(f"{len(dispute.supports)} for, {len(dispute.disputes)} against", "$text-muted"), "\n",
         literal(event.summary, "italic"),
     )
@@ -48,8 +48,8 @@ def side(item: EvidenceItem) -> Content:
     quality = quality_mark(item.source)
     return Content.assemble(
         mark, literal(f"({claim_label(item)})", "$text-muted"), "\n    ",
-        literal(source_name(item.source), "bold"), ("  ·  ", ""), literal(source_date(item.source)),
-        *((("  ·  ", ""), literal(quality, "bold $warning")) if quality else ()), "\n    ",
+        literal(source_name(item.source), "bold"), "  ·  ", literal(source_date(item.source)),
+        *(("  ·  ", literal(quality, "bold $warning")) if quality else ()), "\n    ",
         literal(f"“{item.excerpt}”"),
     )
 

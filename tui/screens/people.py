@@ -42,11 +42,11 @@ def said_when(quote: QuoteItem) -> str:
 def quote_prompt(quote: QuoteItem, country: str) -> Content:
     quality = quality_mark(quote.source)
     return Content.assemble(
-        literal(said_when(quote), "bold"), ("  ·  ", ""), literal(country or "no country", "bold $accent"), "\n",
+        literal(said_when(quote), "bold"), "  ·  ", literal(country or "no country", "bold $accent"), "\n",
         literal(f"“{quote.text}”"), "\n",
         literal(source_name(quote.source), "$text-muted italic"),
-        *((("  ·  ", ""), literal(quote.source.title, "$text-muted")) if quote.source.title else ()),
-        *((("  ·  ", ""), literal(quality, "$warning")) if quality else ()),
+        *(("  ·  ", literal(quote.source.title, "$text-muted")) if quote.source.title else ()),
+        *(("  ·  ", literal(quality, "$warning")) if quality else ()),
     )
 
 
@@ -86,7 +86,7 @@ class PersonScreen(ViewScreen):
         if person.affiliation_country and person.affiliation_country.name not in about:
             about.append(person.affiliation_country.name)
         self.query_one("#person-about", Static).update(Content.assemble(
-            literal(actor.name, "bold"), ("  ", ""), literal(actor.kind, "$text-muted"), "\n",
+            literal(actor.name, "bold"), "  ", literal(actor.kind, "$text-muted"), "\n",
             literal(" · ".join(a for a in about if a) or "no role or affiliation recorded", "$text-muted")))
         listing = self.query_one(ViewList)
         keep = listing.highlighted
@@ -172,9 +172,9 @@ class PeopleScreen(ViewScreen):
         for s in found[:SHOWN_SPEAKERS]:
             about = " · ".join(p for p in (s.actor.role, s.actor.affiliation) if p)
             listing.add_option(Option(Content.assemble(
-                literal(s.actor.name, "bold"), ("  ", ""),
+                literal(s.actor.name, "bold"), "  ",
                 literal(f"{s.quotes} quote{'s' if s.quotes != 1 else ''}", "$accent"),
-                *((("  ", ""), literal(about, "$text-muted")) if about else ())), id=s.actor.id))
+                *(("  ", literal(about, "$text-muted")) if about else ())), id=s.actor.id))
         listing.highlighted = 0 if found else None
         more = f", the first {SHOWN_SPEAKERS} shown: type to narrow" if len(found) > SHOWN_SPEAKERS else ""
         self.query_one("#people-status", Static).update(literal(

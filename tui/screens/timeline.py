@@ -71,7 +71,7 @@ class TimelineScreen(ViewScreen):
         if event.event is None:
             detail.update("")
             return
-        detail.update(Content.assemble(literal(event.country.country.name, "bold"), ("  ", ""),
+        detail.update(Content.assemble(literal(event.country.country.name, "bold"), "  ",
                                        literal(describe(event.event)), "\n",
                                        literal(event.event.summary, "$text-muted italic")))
 

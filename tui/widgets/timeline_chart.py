@@ -45,7 +45,9 @@ def label(event: TimelineEvent, short: bool) -> str:
     side = "" if event.kind == "decision" else "*"  # not a decision on the topic: never sets the position
     if short:
         return f" {symbol}{side} {placed_date(event, short=True)}{mark} "
-    return f" {symbol}{side} {STANCE_LABEL.get(event.stance, event.stance)} {placed_date(event)}{mark} "
+    # An undated event is placed by its first report: "by 2019", never a date it does not have.
+    when = placed_date(event) if event.date is not None else placed_date(event, short=True)
+    return f" {symbol}{side} {STANCE_LABEL.get(event.stance, event.stance)} {when}{mark} "
 
 
 def lay_out(events: list[TimelineEvent], width: int) -> list[Stretch]:
@@ -87,8 +89,8 @@ class TimelineChart(ScrollView, can_focus=True):
     class Chosen(Moved):
         pass
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.rows: list[CountryTimeline] = []
         self._styles: tuple[object, dict[str | None, Style]] | None = None
 
