@@ -25,7 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-NAME_WIDTH = 18
+NAME_WIDTH = 14
 GAP = " "
 
 
@@ -92,10 +92,12 @@ class TimelineChart(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: list[CountryTimeline] = []
+        self._longest = 0
         self._styles: tuple[object, dict[str | None, Style]] | None = None
 
     def show(self, rows: list[CountryTimeline], keep: str | None = None) -> None:
         self.rows = rows
+        self._longest = max((cell_len(visible(r.country.name)) for r in rows), default=0)
         codes = [r.country.code for r in rows]
         self.row = codes.index(keep) if keep in codes else 0
         self.column = len(rows[self.row].events) - 1 if rows else 0  # the latest: where each row stands now
@@ -178,7 +180,8 @@ class TimelineChart(ScrollView, can_focus=True):
         timeline = self.rows[index]
         on_row = index == self.row and self.has_focus
         name_style = self.get_component_rich_style("timeline--cursor-row" if index == self.row else "timeline--name")
-        name_width = min(NAME_WIDTH, max(8, width // 4))
+        # As wide as the longest name, up to a quarter of the width: the rest is for the stretches.
+        name_width = min(max(NAME_WIDTH, self._longest + 1), max(8, width // 4))
         name = visible(timeline.country.name)
         if cell_len(name) > name_width - 1:
             name = name[: name_width - 2] + "…"
