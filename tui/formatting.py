@@ -144,3 +144,11 @@ def placed_date(event: TimelineEvent, short: bool = False) -> str:
         day = format_date(event.placed_on, "day" if len(event.placed_on) == 10 else "month")
         return f"by {day.rsplit(' ', 1)[-1]}" if short else f"undated, reported {day}"
     return "?" if short else "date unknown"
+
+
+def placed_by(event: TimelineEvent) -> str:
+    """As placed_date, shorter for a table: an undated event reads 'by Jan 2020' (it had happened
+    by its first report)."""
+    if event.date is None and event.placed_on:
+        return "by " + format_date(event.placed_on, "day" if len(event.placed_on) == 10 else "month")
+    return placed_date(event)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from techstance.db.store.read_models import Position, TopicInfo
 from techstance.db.store.reads import Store
-from techstance.tui.formatting import STANCE_LABEL, STANCE_ORDER, STANCE_SYMBOL, placed_date
+from techstance.tui.formatting import STANCE_LABEL, STANCE_ORDER, STANCE_SYMBOL, placed_by
 from techstance.tui.intents import ShowCountry
 from techstance.tui.literal import literal, literal_rich
 from techstance.tui.view_screen import ViewScreen, css_beside, topic_of
@@ -58,9 +58,9 @@ def _cells(p: Position, colours: dict[str, str]) -> tuple[Text, ...]:
         literal_rich(p.country.name, "bold"),
         Text(f"{STANCE_SYMBOL.get(stance, '?')} {STANCE_LABEL.get(stance, stance)}", style=colour),
         literal_rich(p.current.status),
-        literal_rich(placed_date(p.since)),
+        literal_rich(placed_by(p.since)),
         Text(str(p.sources), justify="right"),
-        Text("! disputed", style="bold") if p.disputed else Text(""),
+        Text("! yes", style="bold") if p.disputed else Text(""),
     )
 
 
@@ -140,7 +140,8 @@ class PositionsScreen(ViewScreen):
         order = "descending" if self.descending else "ascending"
         n = len(self.shown)
         text = (f"{n} of {len(self.positions)} countries · sorted by {COLUMNS[self.sort].title}, {order}"
-                + (f" · {', '.join(filters)} (c clears)" if filters else ""))
+                + (f" · {', '.join(filters)} (c clears)" if filters else "")
+                + " · “by”: undated, first reported then")
         self.query_one("#positions-status", Static).update(literal(text))
         empty = not self.shown and bool(self.positions)
         self.query_one("#positions").set_class(empty, "-empty")
