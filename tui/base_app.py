@@ -23,9 +23,9 @@ from techstance.tui.intents import (
 )
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.disputes import DisputesScreen
+from techstance.tui.screens.help import HelpScreen
 from techstance.tui.screens.people import PeopleScreen, PersonScreen
 from techstance.tui.screens.positions import PositionsScreen
-from techstance.tui.screens.help import HelpScreen
 from techstance.tui.screens.search import SearchScreen
 from techstance.tui.screens.source_reader import SourceReader
 from techstance.tui.screens.timeline import TimelineScreen
@@ -175,7 +175,7 @@ class TechstanceBase(App[None]):
             return
         while self.screen is not dashboard and len(self.screen_stack) > 1:
             self.pop_screen()
-        dashboard.show_country(intent.code, intent.topic)
+        dashboard.select_country(intent.code, intent.topic)
 
     def action_people(self) -> None:
         self.post_message(OpenPerson())

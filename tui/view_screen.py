@@ -3,7 +3,7 @@ escape back to where the user came from, and the topic they are about."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from techstance.db.store.read_models import TopicInfo
 from techstance.db.store.reads import Store
@@ -23,7 +23,7 @@ def topic_of(store: Store, wanted: str | None) -> TopicInfo | None:
     return next((t for t in topics if t.id == wanted), topics[0] if topics else None)
 
 
-def css_beside(module_file: str, name: str) -> list[str]:
+def css_beside(module_file: str, name: str) -> list[str | PurePath]:
     """The shared view stylesheet and the view's own, as absolute paths (a relative CSS_PATH
     resolves beside whichever subclass uses it)."""
     return [VIEW_CSS, str(Path(module_file).with_name(name))]

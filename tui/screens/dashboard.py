@@ -292,7 +292,7 @@ class Dashboard(DataScreen[None]):
         else:
             self.notify("That match is not about a country on the map.", timeout=3)
 
-    def show_country(self, code: str, topic: str | None = None) -> None:
+    def select_country(self, code: str, topic: str | None = None) -> None:
         """Select a country on the map (on `topic`), as a view's Enter asks: the map unfiltered,
         so the tile is there to select."""
         tile_map = self.query_one(TileMap)

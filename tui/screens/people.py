@@ -4,7 +4,6 @@ newest first; Enter opens the source at the quote), and the list to choose a spe
 from __future__ import annotations
 
 from techstance.db.store.read_models import EvidenceItem, PersonView, QuoteItem, Speaker
-from techstance.db.store.reads import Store
 from techstance.tui.formatting import format_date, quality_mark, source_date, source_name
 from techstance.tui.intents import OpenPerson, OpenSource
 from techstance.tui.literal import literal

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from techstance.db.store.read_models import Position, TopicInfo
@@ -24,7 +25,7 @@ from textual.widgets import DataTable, Static
 @dataclass(frozen=True)
 class Column:
     title: str
-    key: Callable[[Position], object]
+    key: Callable[[Position], Any]  # a sort key: comparable within its column
 
 
 COLUMNS = (
