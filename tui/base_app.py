@@ -43,6 +43,8 @@ class TechstanceBase(App[None]):
     """`data` is the one door every screen reads and writes through."""
 
     def __init__(self, service: DataService, theme: str | None = None, **kwargs: Any) -> None:
+        # Before Textual's own set-up, which can already fail.
+        self._crash: Exception | None = None
         super().__init__(**kwargs)
         self.service = service
         self.data = DataClient(service, self.read_failed)
@@ -60,6 +62,18 @@ class TechstanceBase(App[None]):
     @property
     def db_path(self) -> Path | None:
         return self.service.path
+
+    @property
+    def crash(self) -> Exception | None:
+        """The unexpected exception the app stopped on (the first, if more followed), or None."""
+        return self._crash
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual records the error only in a private attribute; every unhandled exception passes
+        # through here, so this is where the public record is kept.
+        if self._crash is None:
+            self._crash = error
+        super()._handle_exception(error)
 
     def start_polling(self) -> None:
         if self.service.path is not None:

@@ -94,8 +94,8 @@ def validate(model_class: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         for error in err.errors():
             field = ".".join(str(p) for p in error["loc"])
             cause = error.get("ctx", {}).get("error")
-            if getattr(cause, "field", None):
-                field = f"{field}.{cause.field}" if field else cause.field
+            if named := getattr(cause, "field", None):
+                field = f"{field}.{named}" if field else named
             message = error["msg"].removeprefix("Value error, ")
             if error["type"] == "string_pattern_mismatch" and field in ("id", "topic", "actor", "source"):
                 message = "use lowercase letters, digits and single hyphens, e.g. gb-2026-11-ban"

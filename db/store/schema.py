@@ -37,15 +37,15 @@ CURRENT_POSITIONS_SQL = "CREATE VIEW current_positions AS\n" + current_decisions
 
 
 def create_tables(db: Database) -> None:
-    db["topics"].create(
+    db.table("topics").create(
         {"id": str, "title": str, "description": str},
         pk="id", not_null={"title", "description"}, strict=True,
     )
-    db["countries"].create(
+    db.table("countries").create(
         {"code": str, "name": str, "region": str, "tile_row": int, "tile_col": int},
         pk="code", not_null={"name", "region", "tile_row", "tile_col"}, strict=True,
     )
-    db["sources"].create(
+    db.table("sources").create(
         {
             "id": str, "outlet": str, "title": str, "published": str, "date_precision": str,
             "date_inferred": int, "seed_file": str, "text": str, "sha256": str, "notes": str, "quality": str,
@@ -55,12 +55,12 @@ def create_tables(db: Database) -> None:
         defaults={"quality": "original"},
         strict=True,
     )
-    db["actors"].create(
+    db.table("actors").create(
         {"id": str, "name": str, "kind": str, "role": str, "affiliation": str, "country": str},
         pk="id", not_null={"name", "kind"}, foreign_keys=[("country", "countries", "code")],
         strict=True,
     )
-    db["decisions"].create(
+    db.table("decisions").create(
         {
             "id": str, "topic": str, "country": str, "stance": str, "status": str, "date": str,
             "date_precision": str, "date_inferred": int, "summary": str, "conditions": str, "kind": str,
@@ -73,7 +73,7 @@ def create_tables(db: Database) -> None:
         foreign_keys=[("topic", "topics", "id"), ("country", "countries", "code")],
         strict=True,
     )
-    db["quotes"].create(
+    db.table("quotes").create(
         {
             "id": str, "topic": str, "actor": str, "country": str, "text": str, "said_on": str,
             "said_on_precision": str, "source": str, "start": int, "end": int, "attribution": str,
@@ -85,7 +85,7 @@ def create_tables(db: Database) -> None:
                       ("country", "countries", "code"), ("source", "sources", "id")],
         strict=True,
     )
-    db["evidence"].create(
+    db.table("evidence").create(
         {
             "id": str, "claim_table": str, "claim_id": str, "claim_field": str, "source": str,
             "start": int, "end": int, "excerpt": str, "role": str, "date_rule": str,
@@ -96,9 +96,9 @@ def create_tables(db: Database) -> None:
         foreign_keys=[("source", "sources", "id")],
         strict=True,
     )
-    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
+    db.table("meta").create({"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
     # The audit log of every change made after the build: what, when, the row before and after.
-    db["edits"].create(
+    db.table("edits").create(
         {"id": int, "at": str, "action": str, "record_table": str, "record_id": str, "before": str,
          "after": str, "note": str},
         pk="id", not_null={"at", "action", "record_table", "record_id"}, strict=True,
@@ -106,7 +106,7 @@ def create_tables(db: Database) -> None:
     # Quotations found in imported articles, waiting for review; accepting one makes a quote. With each,
     # the evidence of its attribution: the cue's span in the source, the finder's confidence (0..1, the
     # review order) and why it chose the speaker ("named after the quote", "he -> the last person speaking").
-    db["proposed_quotes"].create(
+    db.table("proposed_quotes").create(
         {"id": str, "source": str, "topic": str, "start": int, "end": int, "text": str, "speaker": str,
          "speaker_start": int, "speaker_end": int, "cue": str, "status": str, "quote": str,
          "cue_start": int, "cue_end": int, "confidence": float, "reason": str},
@@ -115,18 +115,18 @@ def create_tables(db: Database) -> None:
     )
 
     # New columns go last: positional INSERTs written against an older schema then fail loudly.
-    db["decisions"].create_index(["topic", "country", "date"])
-    db["quotes"].create_index(["topic", "country", "id"])
-    db["quotes"].create_index(["actor"])
-    db["quotes"].create_index(["source"])
-    db["evidence"].create_index(["claim_table", "claim_id"])
-    db["evidence"].create_index(["source", "start"])
+    db.table("decisions").create_index(["topic", "country", "date"])
+    db.table("quotes").create_index(["topic", "country", "id"])
+    db.table("quotes").create_index(["actor"])
+    db.table("quotes").create_index(["source"])
+    db.table("evidence").create_index(["claim_table", "claim_id"])
+    db.table("evidence").create_index(["source", "start"])
     # Disputes are rare: this finds them without reading every piece of evidence.
-    db["evidence"].create_index(["role", "claim_table", "claim_id"])
-    db["actors"].create_index(["country"])
-    db["proposed_quotes"].create_index(["source", "status", "start"])
+    db.table("evidence").create_index(["role", "claim_table", "claim_id"])
+    db.table("actors").create_index(["country"])
+    db.table("proposed_quotes").create_index(["source", "status", "start"])
     db.table("proposed_quotes").create_index(["status", "confidence"])
-    db["edits"].create_index(["record_table", "record_id"])
+    db.table("edits").create_index(["record_table", "record_id"])
 
 
 # Prefix indexes for 1 to 3 letters: without them a one- or two-letter prefix merges the
@@ -147,7 +147,7 @@ def enable_search(db: Database, table: str, columns: list[str]) -> None:
         f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {cols},\n    tokenize='porter',\n"
         f"    prefix='{FTS_PREFIXES}',\n    content={_identifier(table)}\n)"
     )
-    db[table].populate_fts(columns)
+    db.table(table).populate_fts(columns)
     old = ", ".join(f"old.{_identifier(c)}" for c in columns)
     new = ", ".join(f"new.{_identifier(c)}" for c in columns)
     t = _identifier(table)
