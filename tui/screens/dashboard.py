@@ -296,14 +296,15 @@ class Dashboard(DataScreen[None]):
         """Select a country on the map (on `topic`), as a view's Enter asks: the map unfiltered,
         so the tile is there to select."""
         tile_map = self.query_one(TileMap)
-        if topic and topic != self.topic:
-            self.topic = topic
-            self.load_map(select=code)
         if tile_map.stance_filter is not None:
             tile_map.stance_filter = None
             tile_map.border_title = "Map"
-        tile_map.selected = code
         tile_map.focus()
+        if topic and topic != self.topic:
+            self.topic = topic
+            self.load_map(select=code)  # selected once that topic's tiles are there
+        elif tile_map.tile(code) is not None:
+            tile_map.selected = code
 
     def action_filter(self) -> None:
         tile_map = self.query_one(TileMap)

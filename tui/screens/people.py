@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 SHOWN_SPEAKERS = 200  # a screenful many times over; typing narrows the rest
+READ_SPEAKERS = 2000  # the most quoted; a name past them is found by search (/)
 
 
 class ViewList(OptionList):
@@ -153,7 +154,7 @@ class PeopleScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        self.data.load(self, "people", lambda store: store.speakers(), self._loaded)
+        self.data.load(self, "people", lambda store: store.speakers(READ_SPEAKERS), self._loaded)
 
     def _loaded(self, speakers: list[Speaker]) -> None:
         self.speakers = speakers
@@ -176,8 +177,9 @@ class PeopleScreen(ViewScreen):
                 *(("  ", literal(about, "$text-muted")) if about else ())), id=s.actor.id))
         listing.highlighted = 0 if found else None
         more = f", the first {SHOWN_SPEAKERS} shown: type to narrow" if len(found) > SHOWN_SPEAKERS else ""
+        known = f"{len(self.speakers)}{'+' if len(self.speakers) >= READ_SPEAKERS else ''}"
         self.query_one("#people-status", Static).update(literal(
-            f"{len(found)} of {len(self.speakers)} people and bodies{more} · Enter opens, ↓ to the list"))
+            f"{len(found)} of {known} people and bodies{more} · Enter opens, ↓ to the list"))
         empty = not found and bool(self.speakers)
         self.query_one("#people").set_class(empty, "-empty")
         if empty:

@@ -244,6 +244,18 @@ async def test_people_list_filters_as_you_type_and_says_when_nobody_matches(seed
         assert isinstance(app.screen, PersonScreen)
         await press(pilot, "P", *"zzzz")
         assert "Nobody matches “zzzz”." in screen_text(app)
+        await press(pilot, "escape")  # from the box being typed in
+        assert isinstance(app.screen, Dashboard)
+
+
+def test_a_typed_name_puts_that_person_before_quotes_that_mention_nobody_by_name() -> None:
+    from techstance.db.store.read_models import SearchHit
+    from techstance.tui.screens.search import kind_order
+
+    hits = [SearchHit(kind="quote", id="q", label="Mike Pompeo", snippet="…"),
+            SearchHit(kind="actor", id="mike-pompeo", label="Mike Pompeo", snippet="…")]
+    assert kind_order("pompeo", hits)[0][0] == "actor"
+    assert kind_order("disappointing", hits)[0][0] == "quote"  # a word, not a name: quotes first
 
 
 # ----- timeline -----
