@@ -70,6 +70,7 @@ class DisputesScreen(ViewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#disputes").border_title = "Disputes"
+        self.query_one(DisputeList).border_title = "Disputes"  # help's section title (no border drawn)
         self.set_title("Disputes")
         super().on_mount()
 

@@ -66,6 +66,7 @@ class PersonScreen(ViewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#person").border_title = "Person"
+        self.query_one(ViewList).border_title = "Quotes"  # help's section title (no border drawn)
         self.set_title("People")
         super().on_mount()
 
@@ -147,6 +148,8 @@ class PeopleScreen(ViewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#people").border_title = "People"
+        self.query_one("#people-list").border_title = "People"  # help's section title (no border drawn)
+        self.query_one(Input).border_title = "Filter"
         self.set_title("People")
         field = self.query_one(Input)
         field.cursor_blink = self.app.animation_level != "none"

@@ -95,6 +95,7 @@ class PositionsScreen(ViewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#positions").border_title = "Positions"
+        self.query_one(KeyTable).border_title = "Table"  # help's section title (the table has no border)
         self.set_title("Positions")
         super().on_mount()
 

@@ -35,6 +35,7 @@ class TimelineScreen(ViewScreen):
 
     def on_mount(self) -> None:
         self.query_one("#timeline").border_title = "Timeline"
+        self.query_one(TimelineChart).border_title = "Timeline"  # help's section title (no border drawn)
         self.set_title("Timeline")
         super().on_mount()
 

@@ -324,3 +324,17 @@ async def test_a_speaker_name_holding_markup_shows_literally_in_the_person_view(
         assert isinstance(app.screen, PersonScreen)
         assert MARKUP_SPEAKER in screen_text(app)
         assert f"Quotes · {MARKUP_SPEAKER} · 1/18" in screen_text(app)
+
+
+@pytest.mark.parametrize("keys", [("o",), ("D",), ("T",), ("P",), ("slash", *"Pompeo", "enter")],
+                         ids=["positions", "disputes", "timeline", "people", "person"])
+async def test_help_on_a_view_names_its_sections_in_words(seed_db: Path, keys: tuple[str, ...]) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, *keys)
+        await press(pilot, "f1")
+        text = screen_text(app)
+        assert "Everywhere" in text
+        for internal in ("KeyTable", "ViewList", "DisputeList", "TimelineChart", "Input", "Vertical"):
+            assert internal not in text, text
