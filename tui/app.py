@@ -46,17 +46,20 @@ class TechstanceApp(TechstanceBase):
 
     @classmethod
     def for_database(cls, path: Path, *, conn: sqlite3.Connection | None = None, theme: str | None = None,
-                     opening: Opening | None = None) -> TechstanceApp:
+                     opening: Opening | None = None, as_of: str | None = None) -> TechstanceApp:
         """The app over the file at `path` (`conn`: a read-only connection to it already open)."""
         return cls(DataService(path, Store(conn if conn is not None else open_database(path))), theme=theme,
-                   opening=opening)
+                   opening=opening, as_of=as_of)
 
-    def __init__(self, service: DataService, theme: str | None = None, opening: Opening | None = None) -> None:
-        """`opening`: the first view, read by techstance.db.store.opening.read_opening."""
+    def __init__(self, service: DataService, theme: str | None = None, opening: Opening | None = None,
+                 as_of: str | None = None) -> None:
+        """`opening`: the first view, read by techstance.db.store.opening.read_opening; `as_of`: the
+        dashboard's date (YYYY-MM-DD, checked), None for today."""
         if opening is not None and service.watcher is None:
             service.watcher = opening.watcher  # its baseline predates the data on screen
         super().__init__(service, theme)
         self.opening = opening
+        self.as_of = as_of
         self.idle_gc = IdleCollector()
         self._problem_shown: str | None = None
 
@@ -70,7 +73,7 @@ class TechstanceApp(TechstanceBase):
         super().on_unmount()
 
     def get_default_screen(self) -> Screen[None]:
-        return Dashboard(opening=self.opening)
+        return Dashboard(opening=self.opening, as_of=self.as_of)
 
     def on_mount(self) -> None:
         # Full collections wait for a pause in typing (tui/idle_gc.py).
