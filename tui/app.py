@@ -37,6 +37,11 @@ class TechstanceApp(TechstanceBase):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        # The analyst's views, from any screen (the palette offers them by these names).
+        Binding("P", "people", "People"),
+        Binding("o", "positions", "Positions"),
+        Binding("D", "disputes", "Disputes"),
+        Binding("T", "timeline", "Timeline"),
     ]
 
     @classmethod

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 
-from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DecisionEvent, EvidenceItem, QuoteItem, SourceRef
+from techstance.db.store.read_models import (
+    KIND_LABEL,
+    QUALITY_LABEL,
+    DecisionEvent,
+    EvidenceItem,
+    QuoteItem,
+    SourceRef,
+    TimelineEvent,
+)
 
 # A symbol for every stance, so a stance never depends on colour alone.
 STANCE_SYMBOL = {"ban": "✕", "restrict": "◐", "allow": "✓", "undecided": "○", None: "·"}
@@ -151,3 +159,23 @@ def cut_to_lines(text: str, width: int, rows: int) -> str:
     kept = lines[:rows]
     kept[-1] = kept[-1][: width - 1].rstrip() + "…"
     return "\n".join(kept)
+
+
+def placed_date(event: TimelineEvent, short: bool = False) -> str:
+    """When an event of a timeline happened, at its precision ('2019', 'Apr 2019', '28 Jan 2020');
+    an undated one by when it was first reported. `short`: the year alone."""
+    if event.date is not None:
+        text = format_date(event.date, event.date_precision, event.date_inferred and not short)
+        return text.rsplit(" ", 1)[-1] if short and text != "date unknown" else text
+    if event.placed_on:
+        day = format_date(event.placed_on, "day" if len(event.placed_on) == 10 else "month")
+        return f"by {day.rsplit(' ', 1)[-1]}" if short else f"undated, reported {day}"
+    return "?" if short else "date unknown"
+
+
+def placed_by(event: TimelineEvent) -> str:
+    """As placed_date, shorter for a table: an undated event reads 'by Jan 2020' (it had happened
+    by its first report)."""
+    if event.date is None and event.placed_on:
+        return "by " + format_date(event.placed_on, "day" if len(event.placed_on) == 10 else "month")
+    return placed_date(event)

@@ -41,6 +41,39 @@ class PickTopic(Intent):
         self.reply = reply
 
 
+class OpenPerson(Intent):
+    """A speaker's view (a person, a body or a company); None: choose one from a list first."""
+
+    def __init__(self, actor_id: str | None = None) -> None:
+        super().__init__()
+        self.actor_id = actor_id
+
+
+class OpenView(Intent):
+    """One of the analyst's topic-wide views, on the topic the dashboard shows."""
+
+
+class OpenPositions(OpenView):
+    pass
+
+
+class OpenDisputes(OpenView):
+    pass
+
+
+class OpenTimeline(OpenView):
+    pass
+
+
+class ShowCountry(Intent):
+    """Back to the dashboard with this country selected on the map (on `topic`, when given)."""
+
+    def __init__(self, code: str, topic: str | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.topic = topic
+
+
 class Saved(Intent):
     """An edit was saved: every screen showing data reads it again now, not at the next poll."""
 

@@ -210,6 +210,14 @@ class PersonView:
 
 
 @read_model
+class Speaker:
+    """A person, body or company in the list of people, with how many quotes of theirs are held."""
+
+    actor: ActorInfo
+    quotes: int
+
+
+@read_model
 class TimelineEvent:
     """One dated (or undated) event in a country's history; `placed_on` is the date it is ordered
     by: its own, or for an undated event the earliest date a supporting source reports it."""

@@ -36,6 +36,7 @@ from techstance.db.store.read_models import (
     SearchResults,
     SourceDoc,
     SourceRef,
+    Speaker,
     TimelineEvent,
     TopicInfo,
 )
@@ -369,6 +370,19 @@ class Store:
             (*codes, len(codes)))} if codes else {}
         return PersonView(actor=actor, affiliation_country=self.country(actor.country) if actor.country else None,
                           quotes=quotes[:limit], country_names=names, more=len(quotes) > limit)
+
+    def speakers(self, limit: int = 2000) -> list[Speaker]:
+        """Everyone quoted or known, most quoted first, then by name."""
+        rows = self._all(
+            """
+            SELECT a.id, a.name, a.kind, a.role, a.affiliation, a.country,
+                   (SELECT COUNT(*) FROM quotes q WHERE q.actor = a.id) AS n
+            FROM actors a ORDER BY n DESC, a.name, a.id LIMIT ?
+            """,
+            (limit,),
+        )
+        return [Speaker(actor=ActorInfo(**{k: r[k] for k in ("id", "name", "kind", "role", "affiliation",
+                                                                "country")}), quotes=r["n"]) for r in rows]
 
     def _events(self, topic: str, limit: int) -> dict[str, list[TimelineEvent]]:
         """Every country's events on a topic, latest first (the order of current_positions)."""

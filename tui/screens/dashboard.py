@@ -14,7 +14,7 @@ from techstance.db.store.service import DataProblem
 from techstance.tui.as_of import Step, as_of_label, next_step, previous_step, where
 from techstance.tui.base_screen import DataScreen
 from techstance.tui.formatting import STANCE_ORDER, quote_citation
-from techstance.tui.intents import CorrectQuote, OpenSearch, OpenSource, PickTopic, ReviewImports
+from techstance.tui.intents import CorrectQuote, OpenPerson, OpenSearch, OpenSource, PickTopic, ReviewImports
 from techstance.tui.literal import literal, toast
 from techstance.tui.widgets.as_of_bar import AsOfBar
 from techstance.tui.widgets.claim_panes import (
@@ -295,6 +295,9 @@ class Dashboard(DataScreen[None]):
         if hit.kind == "source":
             self.post_message(OpenSource(source_id=hit.id))
             return
+        if hit.kind == "actor":  # the person's own view, not their affiliation's country
+            self.post_message(OpenPerson(hit.id))
+            return
         if hit.topic and hit.topic != self.topic:
             self.topic = hit.topic
             self.load_map(select=hit.country)
@@ -311,6 +314,20 @@ class Dashboard(DataScreen[None]):
             self.query_one(DecisionPane if hit.kind == "decision" else TileMap).focus()
         else:
             self.notify("That match is not about a country on the map.", timeout=3)
+
+    def select_country(self, code: str, topic: str | None = None) -> None:
+        """Select a country on the map (on `topic`), as a view's Enter asks: the map unfiltered,
+        so the tile is there to select."""
+        tile_map = self.query_one(TileMap)
+        if tile_map.stance_filter is not None:
+            tile_map.stance_filter = None
+            tile_map.border_title = "Map"
+        tile_map.focus()
+        if topic and topic != self.topic:
+            self.topic = topic
+            self.load_map(select=code)  # selected once that topic's tiles are there
+        elif tile_map.tile(code) is not None:
+            tile_map.selected = code
 
     def action_filter(self) -> None:
         tile_map = self.query_one(TileMap)

@@ -23,6 +23,7 @@ from techstance.tui.formatting import (
     source_date,
     source_name,
 )
+from techstance.tui.intents import OpenPerson
 from techstance.tui.literal import literal
 from textual.binding import Binding
 from textual.content import Content
@@ -234,6 +235,7 @@ class QuotesPane(ClaimList):
     """
 
     PAGE = 50
+    BINDINGS = [Binding("p", "speaker", "Speaker")]
 
     class MoreQuotes(Message):
         def __init__(self, after: QuoteItem) -> None:
@@ -306,6 +308,12 @@ class QuotesPane(ClaimList):
             options.append(None)
             claims[quote.id] = Claim(f"quote by {speaker}", tuple(evidence.get(quote.id, [])))
         return options, claims
+
+    def action_speaker(self) -> None:
+        """Everything the highlighted quote's speaker said, on any country."""
+        quote = self.highlighted_quote()
+        if quote is not None:
+            self.post_message(OpenPerson(quote.actor.id))
 
     def highlighted_quote(self) -> QuoteItem | None:
         if self.highlighted is None:
