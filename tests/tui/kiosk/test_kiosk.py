@@ -20,7 +20,7 @@ from techstance.tui.screens.help import HelpScreen
 from techstance.tui.screens.source_reader import SourceReader
 from techstance.tui.widgets.tile_map import TileMap
 
-from tests.conftest import SEEDS, settle
+from tests.helpers import SEEDS, settle
 
 SIZE = (120, 36)
 FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)
