@@ -8,6 +8,14 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 # taken as a truecolor terminal shows them, whatever TERM and COLORTERM the tests run under.
 os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "truecolor")
 
+# pytest-textual-snapshot imports Textual before this file runs, so textual.constants has already
+# read the environment: without this, apps in this process drew in the colours TERM and COLORTERM
+# allowed (16 with TERM=xterm, failing the kiosk snapshots when run alone) and animated.
+import textual.constants  # noqa: E402
+
+textual.constants.COLOR_SYSTEM = os.environ["TEXTUAL_COLOR_SYSTEM"]  # type: ignore[misc]  # Final, read once
+textual.constants.TEXTUAL_ANIMATIONS = textual.constants._get_textual_animations()  # type: ignore[misc]
+
 import itertools  # noqa: E402
 import shutil  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
