@@ -68,6 +68,26 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         session.kill()
 
 
+# ----- scheduling -----
+# Tests that drive real terminals (tmux), a browser or served sessions start processes of their own
+# and wait on deadlines: run on one worker, one after another (`--dist loadgroup` in pyproject), so
+# they never crowd each other off the two cores.
+TERMINAL_MODULES = {
+    "tests/hardening/test_command_line_faults.py",
+    "tests/tui/cli/test_e2e_tmux.py",
+    "tests/tui/cli/test_signals_and_crashes.py",
+    "tests/tui/kiosk/test_kiosk_browser.py",
+    "tests/tui/kiosk/test_kiosk_e2e_tmux.py",
+    "tests/tui/kiosk/test_kiosk_serve.py",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.split("::")[0] in TERMINAL_MODULES:
+            item.add_marker(pytest.mark.xdist_group("terminal"))
+
+
 # ----- the reliability battery's counts (docs/reliability.md), reported by the suite itself -----
 _OUTCOMES: dict[str, dict[str, int]] = {}
 
