@@ -82,6 +82,7 @@ TERMINAL_MODULES = {
 }
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.split("::")[0] in TERMINAL_MODULES:
