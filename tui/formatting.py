@@ -15,6 +15,7 @@ STANCE_ORDER = ("ban", "restrict", "allow", "undecided")
 TENTATIVE_STATUSES = ("expected", "reported")
 TENTATIVE_MARK = "~"
 DISPUTED_MARK = "!"
+UNCERTAIN_MARK = "?"  # as of a date inside the event's year or month: it may not have happened yet
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -70,12 +71,14 @@ def condition_support(event: DecisionEvent, index: int) -> str:
 
 
 def event_date(event: DecisionEvent) -> str:
-    """The event's own date; for an undated event, when a source first reported it."""
+    """The event's own date; for an undated event, when a source first reported it. As of a date
+    inside the event's year or month: 'uncertain: 2019' (it may not have happened yet)."""
+    text = format_date(event.date, event.date_precision, event.date_inferred)
     if event.date is None:
         reported = event.first_reported()
         if reported is not None:
-            return f"undated, reported {source_date(reported)}"
-    return format_date(event.date, event.date_precision, event.date_inferred)
+            text = f"undated, reported {source_date(reported)}"
+    return f"uncertain: {text}" if event.uncertain else text
 
 
 def conflict_text(event: DecisionEvent) -> str | None:

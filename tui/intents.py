@@ -7,8 +7,9 @@ the reading intents, so an editing key that slipped through would do nothing the
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Literal
 
-from techstance.db.store.read_models import EvidenceItem, QuoteItem, SearchHit
+from techstance.db.store.read_models import ActorInfo, CountryInfo, EvidenceItem, QuoteItem, SearchHit
 from textual.message import Message
 
 
@@ -86,3 +87,16 @@ class FindText(EditIntent):
     def __init__(self, reply: Callable[[str | None], None]) -> None:
         super().__init__()
         self.reply = reply
+
+
+class NewRecord(EditIntent):
+    """A form needs a country or a person its drop-down does not hold: open the form that adds one.
+    `choices`: the form's FormChoices (what the new form's own drop-downs offer)."""
+
+    def __init__(self, kind: Literal["country", "person"], choices: Any,
+                 reply: Callable[[CountryInfo | ActorInfo | None], None], name: str = "") -> None:
+        super().__init__()
+        self.kind = kind
+        self.choices = choices
+        self.reply = reply
+        self.name = name

@@ -50,6 +50,9 @@ class CountryTile:
     date: str | None = None
     decision: str | None = None
     disputed: bool = False
+    # As of a date: this decision's period (a year, a month) is under way, so it may or may not
+    # have happened yet (db/store/positions.py); it is shown marked, never as certain.
+    uncertain: bool = False
 
 
 @read_model
@@ -95,6 +98,7 @@ class DecisionEvent:
     conditions: list[str]
     evidence: list[EvidenceItem]
     kind: str = "decision"  # decision (on the topic), related (another action) or view (a stated position)
+    uncertain: bool = False  # as of a date within the event's period (a year, a month): not yet certain
 
     def supporting_sources(self, claim: str = "decision") -> int:
         """How many distinct sources state one claim field of this event ('decision', 'date',
@@ -120,6 +124,7 @@ class CountryDetail:
     country: CountryInfo
     current: DecisionEvent | None
     timeline: list[DecisionEvent]
+    as_of: str | None = None  # as it stood at the end of this day (YYYY-MM-DD); None: today
 
 
 @read_model

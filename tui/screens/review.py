@@ -12,10 +12,12 @@ from techstance.tui.base_screen import DataScreen
 from techstance.tui.intents import Saved
 from techstance.tui.literal import literal, toast
 from techstance.tui.screens.form import (
+    NEW_PERSON,
     FormChoices,
     FormModal,
     actor_options,
     country_options,
+    field,
     read_choices,
     topic_options,
 )
@@ -27,7 +29,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 NEW_ACTOR = "__new__"
@@ -47,6 +50,9 @@ class AcceptForm(FormModal[bool]):
     """Who said it, about which country, on which topic: then the proposal becomes a quote, saved
     here, in one transaction with the new person if there is one."""
 
+    FIELD_WIDGETS = {"country": "country", "actor": "actor", "topic": "topic", "id": "quote-id",
+                     "name": "actor"}
+
     def __init__(self, proposal: Proposal, choices: FormChoices) -> None:
         super().__init__()
         self.proposal = proposal
@@ -54,25 +60,22 @@ class AcceptForm(FormModal[bool]):
 
     def compose(self) -> ComposeResult:
         p = self.proposal
-        actors = actor_options(self.choices)
+        actors = actor_options(self.choices, new=True)
         if p.speaker:
             actors.insert(0, (literal(f"New person: {p.speaker}"), NEW_ACTOR))
-        countries = country_options(self.choices)
+        countries = country_options(self.choices, new=True)
         topics = topic_options(self.choices)
         with Vertical(classes="form"):
             with VerticalScroll(classes="fields"):
                 yield Static(Content.assemble(("Accept quotation", "bold"), "\n", literal(f"“{p.text}”")))
-                yield Label("Speaker")
-                yield Select(actors, id="actor", allow_blank=False, value=actors[0][1]) if actors else \
-                    Static("no speakers in this database")
-                yield Label("About (country or body)")
-                yield Select(countries, id="country", prompt="choose a country")
-                yield Label("Topic")
-                yield Select(topics, id="topic", allow_blank=False,
-                             value=p.topic if p.topic in {t for _, t in topics} else topics[0][1]) if topics else \
-                    Static("no topics")
-                yield Label("Quote id")
-                yield Input(value=slug(f"{p.speaker or 'quote'} {' '.join(p.text.split()[:4])}"), id="quote-id")
+                yield from field("Speaker", Select(actors, id="actor", allow_blank=False, value=actors[0][1]))
+                yield from field("About (country or body)", Select(countries, id="country",
+                                                                  prompt="choose a country"))
+                yield from field("Topic", Select(topics, id="topic", allow_blank=False,
+                                                 value=p.topic if p.topic in {t for _, t in topics}
+                                                 else topics[0][1]) if topics else Static("no topics", id="topic"))
+                yield from field("Quote id", Input(value=slug(f"{p.speaker or 'quote'} {' '.join(p.text.split()[:4])}"),
+                                                   id="quote-id"))
             yield Static(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Accept", variant="primary", id="accept")
@@ -82,10 +85,11 @@ class AcceptForm(FormModal[bool]):
     def _accept(self) -> None:
         p = self.proposal
         country = self.query_one("#country", Select).value
-        if country is Select.NULL:
-            self.show_problems(["Choose the country or body the quote is about."])
-            return
         actor = str(self.query_one("#actor", Select).value)
+        if country is Select.NULL or actor == NEW_PERSON:
+            self.show_field_problems([("country", "choose the country or body the quote is about")]
+                                     if country is Select.NULL else [("actor", "choose who said it")], "quote")
+            return
         new_speaker = None
         if actor == NEW_ACTOR:
             actor = slug(p.speaker or "speaker")
@@ -104,9 +108,54 @@ class AcceptForm(FormModal[bool]):
 
         self.run_save(action, "quote", done)
 
+    def suggested_person(self) -> str:
+        return self.proposal.speaker or ""
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class ConfirmReject(ModalScreen[bool]):
+    """Rejecting drops the finder's work on this quotation: asked once, as lazygit and k9s ask before
+    anything they cannot take back. y or enter rejects; n or escape keeps it."""
+
+    DEFAULT_CSS = """
+    ConfirmReject {
+        align: center middle;
+        background: $background 60%;
+    }
+    ConfirmReject #confirm {
+        width: 64;
+        max-width: 95%;
+        height: auto;
+        border: round $error;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Reject"),
+        Binding("n,escape", "answer(False)", "Keep it"),
+    ]
+
+    def __init__(self, proposal: Proposal) -> None:
+        super().__init__()
+        self.proposal = proposal
+
+    def compose(self) -> ComposeResult:
+        p = self.proposal
+        text = p.text if len(p.text) <= 120 else p.text[:119] + "…"
+        with Vertical(id="confirm"):
+            yield Static(Content.assemble(("Reject this proposal?", "bold"), " (y/n)\n",
+                                          literal(f"{p.speaker or 'speaker unknown'}: “{text}”", "$text-muted")))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm").border_title = "Reject"
+
+    def action_answer(self, reject: bool) -> None:
+        self.dismiss(reject)
 
 
 class ReviewScreen(DataScreen[None]):
@@ -213,11 +262,13 @@ class ReviewScreen(DataScreen[None]):
 
     def action_reject(self) -> None:
         proposal = self.current()
-        if proposal is None:
-            return
+        if proposal is not None:
+            self.app.push_screen(ConfirmReject(proposal), lambda yes: self._reject(proposal) if yes else None)
+
+    def _reject(self, proposal: Proposal) -> None:
 
         def done(_: object) -> None:
-            self.notify("Rejected.", timeout=2)
+            toast(self, f"Rejected the quotation of {proposal.speaker or 'an unknown speaker'}.", timeout=3)
             self.reload()
 
         def failed(problem: DataProblem) -> None:

@@ -159,8 +159,10 @@ class DecisionPane(ClaimList):
             return
         name = detail.country.name
         if detail.current is None:
-            options.append(Option(literal(f"No decision recorded for {name} on this topic."),
-                                  disabled=True))
+            # As of a date, later decisions may exist: say what is true, not "none recorded".
+            text = (f"No decision known for {name} by {detail.as_of}." if detail.as_of
+                    else f"No decision recorded for {name} on this topic.")
+            options.append(Option(literal(text), disabled=True))
         else:
             self._event_options(detail.current, options, claims, current=True)
         if detail.timeline:
@@ -253,12 +255,14 @@ class QuotesPane(ClaimList):
                                            of=len(order), more=self.has_more)
 
     def show(self, country_name: str | None, quotes: list[QuoteItem],
-             evidence: dict[str, list[EvidenceItem]]) -> None:
+             evidence: dict[str, list[EvidenceItem]], as_of: str | None = None) -> None:
+        """`as_of`: the quotes are those said by the end of that day (the pane says so when there are none)."""
         self.quotes = {}
         self.country_name = country_name
         if not quotes:
             self.has_more = False
-            self._replace([Option(literal("No quotes about this country."), disabled=True)], {})
+            empty = f"No quotes about this country by {as_of}." if as_of else "No quotes about this country."
+            self._replace([Option(literal(empty), disabled=True)], {})
             return
         options, claims = self._quote_options(quotes, evidence)
         self._replace(options[:-1], claims)

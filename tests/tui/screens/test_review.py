@@ -45,3 +45,31 @@ async def test_each_proposal_says_why_and_the_article_marks_quote_and_cue(db: Pa
         assert any(cue in text and "underline" in style for text, style in styled.items()), styled
         assert any(proposal.text in text and "reverse" in style for text, style in styled.items()), styled
         assert proposal.reason in str(review.query_one("#review-scroll").border_subtitle)
+
+
+def status(db: Path) -> list[str]:
+    return [row[0] for row in open_for_editing(db).execute("SELECT status FROM proposed_quotes")]
+
+
+async def test_reject_asks_first_and_n_keeps_the_proposal(db: Path) -> None:
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is not review
+        assert "Reject this proposal?" in str(app.screen.query_one("#confirm Static", Static).render())
+        assert status(db) == ["proposed"]  # nothing done yet
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is review and len(review.proposals) == 1 and status(db) == ["proposed"]
+        await pilot.press("x", "escape")
+        await settle(pilot)
+        assert app.screen is review and status(db) == ["proposed"]
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert app.screen is review and not review.proposals and status(db) == ["rejected"]
