@@ -16,14 +16,6 @@ import sys  # noqa: E402
 if "textual.constants" in sys.modules:
     importlib.reload(sys.modules["textual.constants"])
 
-# pytest-textual-snapshot imports Textual before this file runs, so textual.constants has already
-# read the environment: without this, apps in this process drew in the colours TERM and COLORTERM
-# allowed (16 with TERM=xterm, failing the kiosk snapshots when run alone) and animated.
-import textual.constants  # noqa: E402
-
-textual.constants.COLOR_SYSTEM = os.environ["TEXTUAL_COLOR_SYSTEM"]  # type: ignore[misc]  # Final, read once
-textual.constants.TEXTUAL_ANIMATIONS = textual.constants._get_textual_animations()  # type: ignore[misc]
-
 import itertools  # noqa: E402
 import shutil  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
@@ -87,6 +79,7 @@ TERMINAL_MODULES = {
     "tests/tui/kiosk/test_kiosk_browser.py",
     "tests/tui/kiosk/test_kiosk_e2e_tmux.py",
     "tests/tui/kiosk/test_kiosk_serve.py",
+    "tests/tui/test_as_of_tmux.py",
 }
 
 

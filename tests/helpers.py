@@ -5,7 +5,9 @@ command in. Test modules import these from here, never from each other (tests/te
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shlex
 import shutil
 import sqlite3
@@ -22,6 +24,7 @@ from techstance.db.store.schema import SCHEMA_VERSION
 # Textual is imported inside the helpers: conftest sets its environment before anything imports it.
 if TYPE_CHECKING:
     from techstance.tui.app import TechstanceApp
+    from techstance.tui.kiosk.app import KioskApp
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -253,3 +256,59 @@ def build_with_command(tmp_path: Path) -> Path:
                             text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 0, result.stderr
     return db
+
+
+UK_TITLE = "Decision · United Kingdom"
+SCROLLBAR = str.maketrans(dict.fromkeys("▁▂▃▄▅▆▇█▔", " "))
+
+
+def box(screen: str, title: str) -> str:
+    """The text inside the bordered pane whose title starts with `title`, lines joined by spaces.
+
+    Joining undoes the app's word wrap, so a phrase is found wherever the pane breaks it. Assumes
+    one cell per character, which holds for the characters this app draws.
+    """
+    lines = screen.splitlines()
+    for top, line in enumerate(lines):
+        left = line.find(f"╭─ {title}")
+        if left < 0:
+            continue
+        right = line.index("╮", left)
+        inner: list[str] = []
+        for row in lines[top + 1:]:
+            if row[left:left + 1] == "╰":
+                break
+            inner.append(row[left + 1:right].translate(SCROLLBAR))
+        return re.sub(r"\s+", " ", " ".join(inner)).strip()
+    return ""
+
+
+# ----- the kiosk under Pilot -----
+FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def kiosk(db: Path, clock: Clock | None = None, **config: object) -> KioskApp:
+    """A kiosk on a clock the test moves, at a fixed "now"."""
+    from techstance.tui.kiosk.app import KioskApp
+    from techstance.tui.kiosk.config import KioskConfig
+
+    return KioskApp(db, KioskConfig(**config), clock=clock or Clock(), now=lambda: FIXED_NOW)
+
+
+def selected(app: KioskApp) -> str | None:
+    """The country the kiosk's map has selected."""
+    from techstance.tui.widgets.tile_map import TileMap
+
+    dashboard = app.dashboard()
+    assert dashboard is not None
+    return dashboard.query_one(TileMap).selected

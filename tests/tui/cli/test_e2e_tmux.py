@@ -8,35 +8,10 @@ test fails rather than skips, so a missing tmux is never mistaken for a pass.
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
-from tests.helpers import Tmux, build_with_command, clean_env, require
-
-UK_TITLE = "Decision · United Kingdom"
-SCROLLBAR = str.maketrans(dict.fromkeys("▁▂▃▄▅▆▇█▔", " "))
-
-
-def box(screen: str, title: str) -> str:
-    """The text inside the bordered pane whose title starts with `title`, lines joined by spaces.
-
-    Joining undoes the app's word wrap, so a phrase is found wherever the pane breaks it. Assumes
-    one cell per character, which holds for the characters this app draws.
-    """
-    lines = screen.splitlines()
-    for top, line in enumerate(lines):
-        left = line.find(f"╭─ {title}")
-        if left < 0:
-            continue
-        right = line.index("╮", left)
-        inner: list[str] = []
-        for row in lines[top + 1:]:
-            if row[left:left + 1] == "╰":
-                break
-            inner.append(row[left + 1:right].translate(SCROLLBAR))
-        return re.sub(r"\s+", " ", " ".join(inner)).strip()
-    return ""
+from tests.helpers import UK_TITLE, Tmux, box, build_with_command, clean_env, require
 
 
 def test_dashboard_in_a_real_terminal_navigates_searches_opens_a_source_and_quits(tmp_path: Path, tmux: Tmux) -> None:
