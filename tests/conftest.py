@@ -83,11 +83,19 @@ TERMINAL_MODULES = {
 }
 
 
+# A module whose module-scoped fixture is expensive is kept on one worker, so it is built once
+# (the wheel: about 10 s; it was built on each worker that ran one of the module's tests).
+ONE_WORKER_MODULES = {"tests/test_packaging.py": "packaging"}
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.nodeid.split("::")[0] in TERMINAL_MODULES:
+        module = item.nodeid.split("::")[0]
+        if module in TERMINAL_MODULES:
             item.add_marker(pytest.mark.xdist_group("terminal"))
+        elif module in ONE_WORKER_MODULES:
+            item.add_marker(pytest.mark.xdist_group(ONE_WORKER_MODULES[module]))
 
 
 # ----- the reliability battery's counts (docs/reliability.md), reported by the suite itself -----
