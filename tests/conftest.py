@@ -16,8 +16,8 @@ import sys  # noqa: E402
 if "textual.constants" in sys.modules:
     importlib.reload(sys.modules["textual.constants"])
 
+import itertools  # noqa: E402
 import shutil  # noqa: E402
-import sqlite3  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -26,8 +26,10 @@ from techstance.db.curation.build import build_database  # noqa: E402
 from techstance.db.store.connection import open_database  # noqa: E402
 from techstance.db.store.reads import Store  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO / "seeds"
+# Helpers live in tests/helpers.py; these names are re-exported for tests written before it existed.
+from tests.helpers import REPO, SEEDS, Tmux, make_app, press, require, rows, settle  # noqa: E402, F401
+
+_tmux_names = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -53,44 +55,47 @@ def seed_copy(tmp_path: Path) -> Path:
     return target
 
 
-def rows(path: Path, sql: str) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    """A private tmux server (its own socket) for one test, killed in teardown."""
+    name = f"techstance-e2e-{os.getpid()}-{next(_tmux_names)}"
+    workdir = tmp_path / "tmux"
+    workdir.mkdir()
+    session = Tmux(require("tmux"), socket=name, session=name, workdir=workdir)
     try:
-        return conn.execute(sql).fetchall()
+        yield session
     finally:
-        conn.close()
+        session.kill()
 
 
-async def settle(pilot: object) -> None:
-    """Wait until the app's workers are done and the screen has caught up."""
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def press(pilot: object, *keys: str) -> None:
-    """Press keys one at a time, letting each key's data load before the next."""
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
+# ----- scheduling -----
+# Tests that drive real terminals (tmux), a browser or served sessions start processes of their own
+# and wait on deadlines: run on one worker, one after another (`--dist loadgroup` in pyproject), so
+# they never crowd each other off the two cores.
+TERMINAL_MODULES = {
+    "tests/hardening/test_command_line_faults.py",
+    "tests/tui/cli/test_e2e_tmux.py",
+    "tests/tui/cli/test_signals_and_crashes.py",
+    "tests/tui/kiosk/test_kiosk_browser.py",
+    "tests/tui/kiosk/test_kiosk_e2e_tmux.py",
+    "tests/tui/kiosk/test_kiosk_serve.py",
+    "tests/tui/test_as_of_tmux.py",
+}
 
 
-def make_app(db: Path, theme: str | None = None, opening: bool = True) -> object:
-    """The app as `techstance --db` starts it: the opening view read first (opening=False: the
-    path a reload takes, every pane loaded by workers)."""
-    from techstance.db.store.opening import read_opening
-    from techstance.tui.app import TechstanceApp
+# A module whose module-scoped fixture is expensive is kept on one worker, so it is built once
+# (the wheel: about 10 s; it was built on each worker that ran one of the module's tests).
+ONE_WORKER_MODULES = {"tests/test_packaging.py": "packaging"}
 
-    return TechstanceApp.for_database(db, theme=theme,
-                         opening=read_opening(db) if opening else None)
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group from the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        if module in TERMINAL_MODULES:
+            item.add_marker(pytest.mark.xdist_group("terminal"))
+        elif module in ONE_WORKER_MODULES:
+            item.add_marker(pytest.mark.xdist_group(ONE_WORKER_MODULES[module]))
 
 
 # ----- the reliability battery's counts (docs/reliability.md), reported by the suite itself -----

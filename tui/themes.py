@@ -154,8 +154,20 @@ def _distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return 4 * dh + abs(la - lb) + abs(sa - sb) / 2
 
 
+# Every app start asks this of every theme (each kiosk session, each test): 0.1-0.15 s of colour
+# conversions with the same answer each time. Keyed by the theme's repr, which names every field.
+_APART: dict[str, bool] = {}
+
+
 def keeps_stances_apart(theme: Theme) -> bool:
     """Whether this theme's tiles stay distinct in truecolor, 256 and 16 colours."""
+    key = repr(theme)
+    if key not in _APART:
+        _APART[key] = _keeps_stances_apart(theme)
+    return _APART[key]
+
+
+def _keeps_stances_apart(theme: Theme) -> bool:
     variables = theme.to_color_system().generate()
     base = Color.parse(variables["surface"])
     systems = MONO_SYSTEMS if theme.name == MONOCHROME.name else COLOR_SYSTEMS

@@ -23,9 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
-from tests.tui.test_cli import BAD_FILES, _make
-from tests.tui.test_e2e_tmux import Tmux, _require
+from tests.helpers import BAD_FILES, SEEDS, Tmux, make_bad_file, require
 
 # As root every permission check passes; without these two capabilities root is held to the file
 # modes like anyone else (it still owns the files, so it can run Python from /root).
@@ -78,7 +76,7 @@ def _cases(root: Path, seed_db: Path) -> tuple[list[Case], Callable[[], None]]:
 
     for kind, message in sorted(BAD_FILES.items()):
         here = folder(f"dashboard-{kind}")
-        path = _make(here, kind, good)
+        path = make_bad_file(here, kind, good)
         cases.append(Case(f"dashboard-{kind}", ["--db", str(path)], message, [here, path]))
 
     here = folder("dashboard-unreadable")
@@ -149,8 +147,8 @@ def _cases(root: Path, seed_db: Path) -> tuple[list[Case], Callable[[], None]]:
                       [db], allowed=r"^0 article\(s\) stored"))
 
     here = folder("read-commands")
-    random = _make(here, "random-bytes", good)
-    newer = _make(here, "newer-schema", good)
+    random = make_bad_file(here, "random-bytes", good)
+    newer = make_bad_file(here, "newer-schema", good)
     cases.append(Case("history-of-random-bytes", ["history", "--db", str(random)], "not a SQLite database", [random]))
     cases.append(Case("export-of-missing", ["export", "--db", str(here / "missing.db")], "no such database",
                       [here]))
@@ -227,8 +225,8 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory, seed_db: Path) -> Iterato
     workdir = root / "tmux"
     workdir.mkdir()
     script = workdir / "cases.sh"
-    script.write_text(_script(cases, _require("techstance"), env))
-    tmux = Tmux(_require("tmux"), socket=f"techstance-faults-{os.getpid()}", session="faults", workdir=workdir)
+    script.write_text(_script(cases, require("techstance"), env))
+    tmux = Tmux(require("tmux"), socket=f"techstance-faults-{os.getpid()}", session="faults", workdir=workdir)
     try:
         config = workdir / "tmux.conf"
         config.write_text("set-option -g remain-on-exit on\nset-option -g history-limit 50000\n")

@@ -16,7 +16,7 @@ from techstance.tui.kiosk.app import KioskApp
 from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.widgets.tile_map import TileMap
 
-from tests.conftest import SEEDS, settle
+from tests.helpers import SEEDS, settle, wait_until
 
 INSERT = """
 import sqlite3, sys
@@ -27,16 +27,6 @@ c.execute("INSERT INTO decisions (id, topic, country, stance, status, date, date
           "'Another process wrote this.', '[]')", (sys.argv[2],))
 c.commit()
 """
-
-
-async def _wait(pilot: object, condition: object, seconds: float = 6) -> bool:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot) and callable(condition)
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        await pilot.pause(0.1)
-    return bool(condition())
 
 
 async def test_kiosk_and_editing_dashboard_while_a_build_replaces_the_file(seed_db: Path, tmp_path: Path) -> None:
@@ -54,12 +44,12 @@ async def test_kiosk_and_editing_dashboard_while_a_build_replaces_the_file(seed_
             tile = screen.query_one(TileMap).tile("CN")
             return tile.stance if tile else None
 
-        assert await _wait(kp, lambda: cn(kiosk) == "allow"), "the kiosk shows another process's insert"
-        assert await _wait(dp, lambda: cn(dashboard) == "allow"), "so does the dashboard"
+        assert await wait_until(kp, lambda: cn(kiosk) == "allow"), "the kiosk shows another process's insert"
+        assert await wait_until(dp, lambda: cn(dashboard) == "allow"), "so does the dashboard"
 
         build_database(SEEDS, db)  # a rebuild renamed over the open file: CN has no decision again
-        assert await _wait(kp, lambda: cn(kiosk) is None)
-        assert await _wait(dp, lambda: cn(dashboard) is None)
+        assert await wait_until(kp, lambda: cn(kiosk) is None)
+        assert await wait_until(dp, lambda: cn(dashboard) is None)
 
         editor = dashboard.service.editor_connection()  # must write to the new file, not the unlinked old one
         assert editor is not None
@@ -68,7 +58,7 @@ async def test_kiosk_and_editing_dashboard_while_a_build_replaces_the_file(seed_
                        "VALUES ('cn-after-rebuild', 'huawei-5g', 'CN', 'ban', 'reported', "
                        "'2032-01-01', 'day', 0, 'Written after the rebuild.', '[]')")
         editor.commit()
-        assert await _wait(kp, lambda: cn(kiosk) == "ban")
+        assert await wait_until(kp, lambda: cn(kiosk) == "ban")
         assert kiosk.is_running and dashboard.is_running
     reader = open_database(db)
     assert reader.execute("SELECT count(*) FROM decisions WHERE id = 'cn-after-rebuild'").fetchone()[0] == 1

@@ -10,9 +10,7 @@ from techstance.tui.app import TechstanceApp
 from techstance.tui.widgets.claim_panes import DecisionPane
 from techstance.tui.widgets.tile_map import TileMap
 
-from tests.conftest import SEEDS, make_app, settle
-from tests.hardening.test_concurrency import _wait
-from tests.tui.screens.test_dashboard import SIZE, shown_text
+from tests.helpers import SEEDS, SIZE, make_app, settle, shown_text, wait_until
 
 
 def _toasts(app: TechstanceApp) -> list[str]:
@@ -31,7 +29,7 @@ async def test_deleted_file_is_reported_once_and_what_was_read_stays(seed_db: Pa
         await settle(pilot)
         db.unlink()
         app.poll_data()
-        assert await _wait(pilot, lambda: any("has gone" in t for t in _toasts(app))), _toasts(app)
+        assert await wait_until(pilot, lambda: any("has gone" in t for t in _toasts(app))), _toasts(app)
         for _ in range(3):  # later polls say nothing new
             app.poll_data()
             await settle(pilot)
@@ -44,5 +42,5 @@ async def test_deleted_file_is_reported_once_and_what_was_read_stays(seed_db: Pa
 
         build_database(SEEDS, db)  # back, as a new file
         app.poll_data()
-        assert await _wait(pilot, lambda: any("can be read again" in t for t in _toasts(app))), _toasts(app)
+        assert await wait_until(pilot, lambda: any("can be read again" in t for t in _toasts(app))), _toasts(app)
         assert app.is_running

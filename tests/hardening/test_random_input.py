@@ -36,9 +36,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.conftest import make_app, settle
-from tests.tui.screens.test_dashboard import shown_text
-from tests.tui.test_literal_text import flat
+from tests.helpers import flat, make_app, settle, shown_text
 
 SIZE = (120, 36)
 FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)

@@ -15,7 +15,7 @@ from techstance.tui.kiosk.app import KioskApp
 from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.widgets.tile_map import TileMap
 
-from tests.conftest import settle
+from tests.helpers import settle
 
 CHANGES = 10_000
 

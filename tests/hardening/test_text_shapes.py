@@ -23,9 +23,7 @@ from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, Sources
 from techstance.tui.widgets.tile_map import TileMap
 from textual.widget import Widget
 
-from tests.conftest import make_app, settle
-from tests.tui.screens.test_dashboard import shown_text
-from tests.tui.test_literal_text import flat
+from tests.helpers import flat, make_app, settle, shown_text
 
 SIZE = (120, 36)
 RAW_CONTROLS = ("\x1b", "\x07", "\x00", "\x08", "\x7f", "\x9b")

@@ -9,7 +9,7 @@ import pytest
 from techstance.tui.app import TechstanceApp
 from textual.pilot import Pilot
 
-from tests.conftest import settle
+from tests.helpers import settle
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from techstance.tui.idle_gc import GEN2_CAP, GEN2_DUE, IDLE_S, IdleCollector
 
-from tests.conftest import make_app, press, settle
+from tests.helpers import make_app, press, settle
 
 
 def _pile_up(collections: int) -> None:

@@ -14,8 +14,7 @@ from techstance.tui.screens.search import SearchScreen
 from techstance.tui.screens.source_reader import SourceReader
 from techstance.tui.widgets.claim_panes import QuotesPane, SourcesPane
 
-from tests.conftest import make_app, press, settle
-from tests.tui.screens.test_dashboard import shown_text
+from tests.helpers import flat, make_app, press, settle, shown_text
 
 HOSTILE = ("[bold]not bold[/bold] [/] [@click=app.quit]click[/] C:\\temp\\new [x] "
            "\x1b[31mred\x1b[0m \x1b]8;;http://x\x07link")
@@ -46,11 +45,6 @@ def hostile_db(seed_db: Path, tmp_path: Path) -> Path:
     conn.commit()
     conn.close()
     return db
-
-
-def flat(text: str) -> str:
-    """Screen text without line breaks and pane borders, to find text that wrapped."""
-    return " ".join(line.strip("│█ ") for line in text.splitlines() if line.strip("│█ "))
 
 
 async def test_markup_in_quotes_is_shown_exactly_and_never_acts(hostile_db: Path) -> None:

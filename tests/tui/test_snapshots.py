@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import make_app, press, settle
+from tests.helpers import make_app, press, settle
 
 
 def keys(*names: str) -> Callable[[Pilot], Awaitable[None]]:

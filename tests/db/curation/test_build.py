@@ -10,7 +10,7 @@ import pytest
 from techstance.db.curation.build import BuildError, build_database
 from techstance.db.curation.seeds import SeedError
 
-from tests.conftest import SEEDS, rows
+from tests.helpers import SEEDS, rows
 
 
 def test_same_seeds_give_a_byte_identical_database(tmp_path: Path, seed_db: Path) -> None:

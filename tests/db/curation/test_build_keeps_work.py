@@ -13,7 +13,7 @@ from techstance.db.curation.default_db import refresh_default_database
 from techstance.db.curation.importer import import_article
 from techstance.db.store.edits import open_for_editing, reject_proposal
 
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 ARTICLE = ('The minister said: "We will not allow this company anywhere near our networks," on Monday.\n'
            '"It is a risk we cannot take," she added.\n')

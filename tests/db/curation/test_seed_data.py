@@ -9,7 +9,7 @@ from pathlib import Path
 
 from techstance.db.store.reads import Store
 
-from tests.conftest import REPO, rows
+from tests.helpers import REPO, rows
 
 SHARED_SEEDS = REPO.parent / "shared" / "seeds"
 

@@ -26,7 +26,7 @@ from techstance.db.store.edits import (
     reject_proposal,
 )
 
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 ARTICLE = ('Wellington, Tuesday. The minister said: "We will not allow this company anywhere near our networks," '
            'on Monday.\n"It is a risk we cannot take," she added. A third remark: "Nothing is decided yet," '

@@ -17,7 +17,7 @@ from techstance.db.curation.importer import import_article
 from techstance.db.store.edits import accept_proposal, correct_quote, open_for_editing, open_proposals, reject_proposal
 from techstance.db.store.schema import APPLICATION_ID, TABLES
 
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

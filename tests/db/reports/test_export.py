@@ -23,7 +23,7 @@ from techstance.db.reports.export import CSV_COLUMNS, MARKDOWN_COLUMNS, export_p
 from techstance.db.store.evidence_rows import evidence_id
 from techstance.db.store.records import Evidence
 
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
 
 UK_CONDITIONS = [
     "excluded from the core",

@@ -240,7 +240,7 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
     from techstance.tui.widgets.claim_panes import QuotesPane
     from textual.widgets import Input, Select
 
-    from tests.conftest import settle
+    from tests.helpers import settle
 
     conn = open_for_editing(db)
     import_article(conn, article(tmp_path), title="Vendor ruled out", topic="huawei-5g")
@@ -295,7 +295,7 @@ async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
     from techstance.tui.widgets.tile_map import TileMap
     from textual.widgets import Input, Select
 
-    from tests.conftest import settle
+    from tests.helpers import settle
 
     app = TechstanceApp.for_database(db)
     async with app.run_test(size=(140, 44)) as pilot:
@@ -347,7 +347,7 @@ async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
     from techstance.tui.widgets.claim_panes import QuotesPane
     from textual.widgets import Input, Select
 
-    from tests.conftest import settle
+    from tests.helpers import settle
 
     app = TechstanceApp.for_database(db)
     async with app.run_test(size=(140, 44)) as pilot:
@@ -384,7 +384,7 @@ async def test_add_a_quote_from_the_source_reader(db: Path) -> None:
     from techstance.tui.screens.source_reader import SourceReader
     from textual.widgets import Input, Select
 
-    from tests.conftest import settle
+    from tests.helpers import settle
 
     app = TechstanceApp.for_database(db)
     async with app.run_test(size=(140, 44)) as pilot:

@@ -14,9 +14,7 @@ from techstance.tui.app import TechstanceApp
 from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane
 from techstance.tui.widgets.tile_map import TileMap
 
-from tests.conftest import settle
-from tests.hardening.test_concurrency import _wait
-from tests.tui.screens.test_dashboard import SIZE, app_for, shown_text
+from tests.helpers import SIZE, app_for, settle, shown_text, wait_until
 
 CN_ALLOW = ("INSERT INTO decisions (id, topic, country, stance, status, date, date_precision, date_inferred,"
             " summary, conditions) "
@@ -64,7 +62,7 @@ async def test_a_commit_made_while_the_app_starts_is_shown(seed_db: Path, tmp_pa
 
         assert cn() is None  # the opening view predates the commit...
         app.poll_data()
-        assert await _wait(pilot, lambda: cn() == "allow"), "...and the first poll shows it"
+        assert await wait_until(pilot, lambda: cn() == "allow"), "...and the first poll shows it"
 
 
 async def test_a_locked_file_costs_the_opening_view_a_fifth_of_a_second(seed_db: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from techstance.tui.cli import main
 from techstance.tui.cli.parser import build_parser, commands, parse
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 TECHSTANCE = [sys.executable, "-m", "techstance.tui"]
 

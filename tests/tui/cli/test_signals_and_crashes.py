@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.test_e2e_tmux import Tmux, _require
+from tests.helpers import Tmux, require
 
 DEADLINE = 30.0
 # This checkout's command, whatever `techstance` on PATH is (a pyenv shim would take the signal itself).
@@ -97,7 +97,7 @@ class Terminal:
         assert self.modes() == {"alternate_on": "0", "mouse_any_flag": "0", "mouse_standard_flag": "0"}
 
 
-def _build(tmp_path: Path) -> Path:
+def build_with_command(tmp_path: Path) -> Path:
     db = tmp_path / "t.db"
     result = subprocess.run([*TECHSTANCE, "build", "--db", str(db)], capture_output=True, text=True,
                             stdin=subprocess.DEVNULL, timeout=60)
@@ -110,7 +110,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     name = f"techstance-cli-sig-{os.getpid()}-{tmp_path.name}"
     workdir = tmp_path / "term"
     workdir.mkdir()
-    tmux = Tmux(_require("tmux"), socket=name, session="app", workdir=workdir)
+    tmux = Tmux(require("tmux"), socket=name, session="app", workdir=workdir)
     try:
         yield Terminal(tmux, workdir)
     finally:
@@ -120,7 +120,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_stopping_signal_gives_the_terminal_back_and_exits_128_plus_n(tmp_path: Path, terminal: Terminal,
                                                                        signum: int) -> None:
-    db = _build(tmp_path)
+    db = build_with_command(tmp_path)
     terminal.start([*TECHSTANCE, "--db", str(db)])
     terminal.wait_ready()
     os.kill(terminal.pid(), signum)
@@ -131,7 +131,7 @@ def test_a_stopping_signal_gives_the_terminal_back_and_exits_128_plus_n(tmp_path
 
 def test_a_crash_is_one_line_and_a_non_zero_exit_with_the_traceback_in_the_log(tmp_path: Path,
                                                                              terminal: Terminal) -> None:
-    db = _build(tmp_path)
+    db = build_with_command(tmp_path)
     terminal.start([sys.executable, "-c", PLANTED, "--db", str(db)])
     terminal.wait_ready()
     terminal.tmux.keys("x")
@@ -148,7 +148,7 @@ def test_a_crash_is_one_line_and_a_non_zero_exit_with_the_traceback_in_the_log(t
 
 def test_an_app_that_does_not_stop_is_stopped_hard_with_the_terminal_restored(tmp_path: Path,
                                                                               terminal: Terminal) -> None:
-    db = _build(tmp_path)
+    db = build_with_command(tmp_path)
     terminal.start([sys.executable, "-c", PLANTED, "--db", str(db)])
     terminal.wait_ready()
     terminal.tmux.keys("z")  # the event loop now sleeps: it cannot run the quit

@@ -20,7 +20,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 STARTUP_DEADLINE = 20.0  # seconds for the server to accept connections
 SESSION_DEADLINE = 15.0  # seconds for a kiosk session to draw its screen

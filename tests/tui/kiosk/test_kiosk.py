@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import sqlite3
 import subprocess
@@ -20,37 +19,14 @@ from techstance.tui.screens.help import HelpScreen
 from techstance.tui.screens.source_reader import SourceReader
 from techstance.tui.widgets.tile_map import TileMap
 
-from tests.conftest import SEEDS, settle
+from tests.helpers import FIXED_NOW, SEEDS, Clock, kiosk, selected, settle
 
 SIZE = (120, 36)
-FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
 @pytest.fixture
 def kiosk_db(seed_db: Path, tmp_path: Path) -> Path:
     db = tmp_path / "kiosk.db"
     db.write_bytes(seed_db.read_bytes())
     return db
-
-
-def kiosk(db: Path, clock: Clock | None = None, **config: object) -> KioskApp:
-    return KioskApp(db, KioskConfig(**config), clock=clock or Clock(), now=lambda: FIXED_NOW)
-
-
-def selected(app: KioskApp) -> str | None:
-    dashboard = app.dashboard()
-    assert dashboard is not None
-    return dashboard.query_one(TileMap).selected
 
 
 def file_state(path: Path) -> tuple[bytes, int]:

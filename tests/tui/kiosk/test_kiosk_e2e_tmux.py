@@ -3,8 +3,8 @@
 A wall screen is only safe if nothing a visitor types ends or escapes it, and that depends on what
 a real terminal sends: ctrl+c and ctrl+z arrive as bytes only because the app puts the tty in raw
 mode, and a lone Escape must be told apart from an escape sequence. The Pilot tests cannot see
-that, so here the installed console script runs under a private tmux server (the helpers of
-tests/test_e2e_tmux.py). Each ignored key is followed by an arrow key whose effect on the map must
+that, so here the installed console script runs under a private tmux server (the tmux harness of
+tests/helpers.py). Each ignored key is followed by an arrow key whose effect on the map must
 show: keys are handled in order, so seeing the arrow's effect proves the key before it was handled
 and ended nothing. Only the operator's sequence from the kiosk config quits, with status 0, and the
 database is never written. A missing database is shown on screen and retried, never created.
@@ -16,10 +16,7 @@ import re
 import time
 from pathlib import Path
 
-import tests.tui.test_e2e_tmux as e2e
-from tests.tui.test_e2e_tmux import Tmux, _build, _require
-
-tmux = e2e.tmux  # the fixture (a private tmux server, killed in teardown): pytest finds it by this name
+from tests.helpers import Tmux, build_with_command, require
 
 OPERATOR_EXIT = ("ctrl+x", "ctrl+x", "e")
 OPERATOR_KEYS = ("C-x", "C-x", "e")  # the same keys, as tmux send-keys names them
@@ -32,7 +29,7 @@ DECISION_TITLE = re.compile(r"╭─ Decision · (.+?) ─")
 def _kiosk(tmp_path: Path, db: Path, *options: str) -> list[str]:
     """The kiosk command, with an empty XDG_CONFIG_HOME so no ~/.config/techstance/kiosk.toml is read."""
     return ["env", "TERM=xterm-256color", "TEXTUAL_ANIMATIONS=none", f"XDG_CONFIG_HOME={tmp_path / 'xdg-config'}",
-            _require("techstance"), "--kiosk", "--db", str(db), *options]
+            require("techstance"), "--kiosk", "--db", str(db), *options]
 
 
 def _status(screen: str) -> str:
@@ -78,7 +75,7 @@ def _assert_ignored(tmux: Tmux, keys: tuple[str, ...], step: int) -> None:
 def test_kiosk_ignores_visitor_keys_and_quits_only_on_the_operator_sequence(tmp_path: Path, tmux: Tmux) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    db = _build(data)
+    db = build_with_command(data)
     db_bytes, db_mtime, files = db.read_bytes(), db.stat().st_mtime_ns, sorted(data.iterdir())
     config = tmp_path / "kiosk.toml"
     # A long interval: the tour must not move the map under the arrow keys.
@@ -104,7 +101,7 @@ def test_kiosk_ignores_visitor_keys_and_quits_only_on_the_operator_sequence(tmp_
 
 
 def test_kiosk_without_operator_exit_ignores_quit_keys(tmp_path: Path, tmux: Tmux) -> None:
-    db = _build(tmp_path)
+    db = build_with_command(tmp_path)
     # No config file at all; --interval only keeps the tour from moving the map under the arrow keys.
     tmux.start(_kiosk(tmp_path, db, "--interval", "600"))
     _wait_touring(tmux)
@@ -133,5 +130,5 @@ def test_kiosk_shows_a_missing_database_on_screen_retries_and_never_creates_it(t
     assert "no such database" in _unboxed(tmux.screen())
 
     # It keeps retrying: once the database exists, the dashboard appears by itself.
-    _build(data)
+    build_with_command(data)
     _wait_touring(tmux)

@@ -9,8 +9,7 @@ from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 from techstance.tui.widgets.tile_map import TileMap
 from textual.widgets import Static
 
-from tests.conftest import settle
-from tests.tui.kiosk.test_kiosk import SIZE, Clock, kiosk, selected
+from tests.helpers import SIZE, Clock, kiosk, selected, settle
 
 
 @pytest.fixture

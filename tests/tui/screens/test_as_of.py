@@ -12,8 +12,7 @@ from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane
 from techstance.tui.widgets.tile_map import TileMap
 from textual.widgets import Input, Static
 
-from tests.conftest import press, settle
-from tests.tui.screens.test_dashboard import shown_text
+from tests.helpers import press, settle, shown_text
 
 SIZE = (120, 36)
 

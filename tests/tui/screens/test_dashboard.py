@@ -7,33 +7,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from techstance.tui.app import TechstanceApp
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.help import HelpScreen
 from techstance.tui.screens.search import SearchScreen
 from techstance.tui.screens.source_reader import SourceReader
 from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
 from techstance.tui.widgets.tile_map import TileMap
-from textual.geometry import Region
 
-from tests.conftest import make_app, press, settle
-
-SIZE = (120, 36)
-
-
-def shown_text(widget: object) -> str:
-    """The text a widget puts on screen now (what a user reads), border and all."""
-    from textual.widget import Widget
-
-    assert isinstance(widget, Widget)
-    lines = widget.render_lines(Region(0, 0, widget.outer_size.width, widget.outer_size.height))
-    return "\n".join(line.text for line in lines)
-
-
-def app_for(db: Path, theme: str | None = None, opening: bool = True) -> TechstanceApp:
-    app = make_app(db, theme, opening)
-    assert isinstance(app, TechstanceApp)
-    return app
+from tests.helpers import SIZE, app_for, press, settle, shown_text
 
 
 @pytest.mark.parametrize("opening", [True, False], ids=["opening-view", "loaded-by-workers"])

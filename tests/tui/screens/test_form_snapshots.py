@@ -12,7 +12,7 @@ from techstance.db.curation.importer import import_article
 from techstance.db.store.edits import open_for_editing
 from textual.pilot import Pilot
 
-from tests.conftest import make_app, press, settle
+from tests.helpers import make_app, press, settle
 
 SIZES = [(80, 24), (120, 36)]
 FORMS = {

@@ -11,7 +11,7 @@ from techstance.tui.screens.editing import CorrectQuoteForm
 from textual.widgets import Select
 from textual.widgets._select import SelectOverlay
 
-from tests.conftest import settle
+from tests.helpers import settle
 
 HOSTILE = "Mr [/] [@click=app.quit]Quit[/] \\[b]"
 

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from techstance.tui.screens.help import HelpScreen, help_sections
 
-from tests.conftest import press, settle
-from tests.tui.screens.test_dashboard import app_for
+from tests.helpers import app_for, press, settle
 
 SCREENS = {"dashboard": (), "reader": ("tab", "enter")}
 CLASS_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")  # VerticalScroll, OptionList, ...

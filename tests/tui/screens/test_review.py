@@ -12,7 +12,7 @@ from techstance.tui.screens.review import ReviewScreen
 from techstance.tui.widgets.article import ArticleView
 from textual.widgets import OptionList, Static
 
-from tests.conftest import settle
+from tests.helpers import settle
 
 ARTICLE = 'Talks went on.\n\n"We will not allow this vendor near our networks," the minister, Jane Doe, said.\n'
 

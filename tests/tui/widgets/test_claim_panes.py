@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
 
-from tests.conftest import press, settle
-from tests.tui.screens.test_dashboard import app_for
+from tests.helpers import app_for, press, settle
 
 PANES = {"decision": DecisionPane, "quotes": QuotesPane}
 

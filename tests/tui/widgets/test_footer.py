@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets._footer import FooterKey
 
-from tests.conftest import settle
-from tests.tui.screens.test_dashboard import app_for
+from tests.helpers import app_for, settle
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=lambda s: f"{s[0]}x{s[1]}")

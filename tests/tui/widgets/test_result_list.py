@@ -18,8 +18,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.conftest import make_app, press, settle
-from tests.tui.screens.test_dashboard import shown_text
+from tests.helpers import make_app, press, settle, shown_text
 
 WIDTH, HEIGHT = 40, 12
 

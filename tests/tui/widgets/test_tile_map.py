@@ -7,8 +7,7 @@ from pathlib import Path
 
 from techstance.tui.widgets.tile_map import TileMap
 
-from tests.conftest import press, settle
-from tests.tui.screens.test_dashboard import app_for, shown_text
+from tests.helpers import app_for, press, settle, shown_text
 
 
 def tile_height(tile_map: TileMap, code: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -14,47 +13,7 @@ from techstance.db.curation.default_db import refresh_default_database
 from techstance.db.store.connection import DatabaseOpenError, open_database
 from techstance.db.store.schema import SCHEMA_VERSION
 
-from tests.conftest import REPO, SEEDS
-
-
-def _make(tmp_path: Path, kind: str, seed_db: Path) -> Path:
-    path = tmp_path / f"{kind}.db"
-    if kind == "empty":
-        path.write_bytes(b"")
-    elif kind == "random-bytes":
-        path.write_bytes(os.urandom(8192))
-    elif kind == "text-file":
-        path.write_text("hello, not a database\n")
-    elif kind in ("other-sqlite", "newer-schema", "older-schema", "truncated"):
-        if kind == "other-sqlite":
-            conn = sqlite3.connect(path)
-            conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
-            conn.commit()
-            conn.close()
-        elif kind == "truncated":
-            path.write_bytes(seed_db.read_bytes()[:4096 + 100])
-        else:
-            path.write_bytes(seed_db.read_bytes())
-            conn = sqlite3.connect(path)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + (1 if kind == 'newer-schema' else -1)}")
-            conn.commit()
-            conn.close()
-    elif kind == "directory":
-        path.mkdir()
-    return path
-
-
-BAD_FILES = {
-    "missing": "no such database",
-    "empty": "the file is empty, not a techstance database",
-    "random-bytes": "not a SQLite database",
-    "text-file": "not a SQLite database",
-    "other-sqlite": "a SQLite database, but not a techstance database",
-    "newer-schema": "made by a newer techstance",
-    "older-schema": "made by an older techstance",
-    "directory": "is a directory",
-    "truncated": "damaged database: the file is truncated",
-}
+from tests.helpers import BAD_FILES, REPO, SEEDS, make_bad_file
 
 
 def _snapshot(path: Path) -> tuple[bytes, int] | None:
@@ -64,7 +23,7 @@ def _snapshot(path: Path) -> tuple[bytes, int] | None:
 @pytest.mark.parametrize("kind", sorted(BAD_FILES))
 def test_bad_database_file_is_one_clear_line_and_is_not_changed(tmp_path: Path, seed_db: Path,
                                                                 kind: str) -> None:
-    path = _make(tmp_path, kind, seed_db)
+    path = make_bad_file(tmp_path, kind, seed_db)
     before = _snapshot(path)
     with pytest.raises(DatabaseOpenError) as caught:
         open_database(path).execute("SELECT count(*) FROM quotes").fetchall()
@@ -77,7 +36,7 @@ def test_bad_database_file_is_one_clear_line_and_is_not_changed(tmp_path: Path, 
 @pytest.mark.parametrize("kind", ["missing", "other-sqlite", "random-bytes", "newer-schema"])
 def test_dashboard_refuses_bad_file_with_exit_1_and_no_traceback(tmp_path: Path, seed_db: Path,
                                                                  kind: str) -> None:
-    path = _make(tmp_path, kind, seed_db)
+    path = make_bad_file(tmp_path, kind, seed_db)
     result = subprocess.run([sys.executable, "-m", "techstance.tui", "--db", str(path)],
                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 1
@@ -191,7 +150,7 @@ def test_someones_own_database_of_an_older_schema_is_not_replaced(tmp_path: Path
 
 
 def test_foreign_file_at_the_default_path_is_not_overwritten(tmp_path: Path, seed_db: Path) -> None:
-    path = _make(tmp_path, "other-sqlite", seed_db)
+    path = make_bad_file(tmp_path, "other-sqlite", seed_db)
     before = path.read_bytes()
     assert refresh_default_database(path, SEEDS) is None
     assert path.read_bytes() == before

@@ -28,7 +28,7 @@ from techstance.tui.widgets.tile_map import TileMap
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from tests.conftest import settle
+from tests.helpers import settle
 
 SIZE = (140, 44)
 
