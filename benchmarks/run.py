@@ -160,26 +160,59 @@ def _instrumented_app(db: Path) -> Any:
 
 
 async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
+    """Key to frame over every kind of key; key to data shown over map moves."""
     from techstance.tui.screens.dashboard import Dashboard
 
     app = _instrumented_app(db)
-    data_ms: list[float] = []
-    original = Dashboard._show_country
+    data_ms: dict[str, list[float]] = {"cached": [], "uncached": []}
+    original_load, original_show = Dashboard.load_country, Dashboard._show_country
+    moves: dict[str, str] = {}  # the country each pending map move is for, and how it was served
 
-    def timed_show(self: Dashboard, *args: Any) -> None:
-        original(self, *args)
+    def timed_load(self: Dashboard, code: str) -> None:
+        # Read before the load: whether this move finds its country already read (prefetched,
+        # or shown before) or has to read it now.
+        moves[code] = "cached" if code in self._countries else "uncached"
+        original_load(self, code)
+
+    def timed_show(self: Dashboard, code: str, *args: Any) -> None:
+        original_show(self, code, *args)
+        kind = moves.pop(code, None)
+        if kind is None or code != self.query_one("#map").selected:
+            return  # not a move's country, or dropped because the user had moved on
         t0 = app.key_at
-        app.call_after_refresh(lambda: data_ms.append((time.perf_counter() - t0) * 1000))
+        app.call_after_refresh(lambda: data_ms[kind].append((time.perf_counter() - t0) * 1000))
 
+    Dashboard.load_country = timed_load  # type: ignore[method-assign]
     Dashboard._show_country = timed_show  # type: ignore[method-assign]
     try:
         async with app.run_test(size=SIZE) as pilot:
             await _settle(pilot)
+            dashboard = app.screen
+            tile_map = dashboard.query_one("#map")
             app.frame_ms.clear()
-            data_ms.clear()
+            for kind in data_ms.values():
+                kind.clear()
+            # Map moves that walk across the map (a direction is kept until it leads nowhere),
+            # at reading pace: the prefetch started by each country has finished before the next
+            # key. Every other move first forgets what was read (as a reload or a topic switch
+            # does), so half the moves read their country on the key: the p95 covers both.
+            directions = ["down", "right", "j", "l", "up", "left", "k", "h"]
+            turn = 0
+            for i in range(rounds * 8):
+                if i % 2:
+                    dashboard._countries.clear()
+                    dashboard._on_screen = None
+                    dashboard.data.cancel(dashboard, "prefetch")
+                before = tile_map.selected
+                for _ in range(len(directions)):
+                    await pilot.press(directions[turn % len(directions)])
+                    await _settle(pilot)
+                    if tile_map.selected != before:
+                        break
+                    turn += 1  # an edge: turn
             plan: list[str] = []
             for _ in range(rounds):
-                plan += ["right", "down", "left", "up", "l", "j", "h", "k"]          # across the map
+                plan += ["right", "down", "left", "up", "l", "j", "h", "k"]          # to and fro
             plan += ["tab", "tab"] + ["down"] * (2 * rounds) + ["up"] * rounds  # through quotes
             for _ in range(rounds):
                 plan += ["enter", "n", "escape"]                                 # a source and back
@@ -189,8 +222,10 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
                 await _settle(pilot)
             frames = list(app.frame_ms)
     finally:
-        Dashboard._show_country = original  # type: ignore[method-assign]
-    return {"frame": frames, "data": data_ms}
+        Dashboard.load_country = original_load  # type: ignore[method-assign]
+        Dashboard._show_country = original_show  # type: ignore[method-assign]
+    return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], **{
+        f"data_{kind}": values for kind, values in data_ms.items()}}
 
 
 SEARCH_REPEATS = 20
@@ -341,6 +376,8 @@ def main() -> None:
     floor, seed, scl = spread(floor_t), spread(seed_t), spread(scale_t)
     kf_seed, kf_scale = spread(keys_seed["frame"]), spread(keys_scale["frame"])
     kd_seed, kd_scale = spread(keys_seed["data"]), spread(keys_scale["data"])
+    kd_kinds = {f"{db}_{kind}": spread(keys[f"data_{kind}"])
+                for db, keys in (("seed", keys_seed), ("scale", keys_scale)) for kind in ("cached", "uncached")}
     search_stats = {name: spread(values) for name, values in searches.items()}
     worst = max(search_stats.items(), key=lambda item: item[1]["p95"])
     build = spread(builds)
@@ -360,6 +397,9 @@ def main() -> None:
         "key_p95_ms_scale": round(kf_scale["p95"], 2),
         "key_to_data_p95_ms_seed": round(kd_seed["p95"], 2),
         "key_to_data_p95_ms_scale": round(kd_scale["p95"], 2),
+        "key_to_data_p50_ms_scale": round(kd_scale["median"], 2),
+        "key_to_data_moves_scale": len(keys_scale["data"]),
+        **{f"key_to_data_p95_ms_{name}": round(stats["p95"], 2) for name, stats in kd_kinds.items()},
         "search_p95_ms_scale": round(worst[1]["p95"], 2),
         "search_worst_shape": worst[0],
         "search_p95_ms_by_shape": {k: round(v["p95"], 2) for k, v in search_stats.items()},
@@ -385,8 +425,13 @@ def main() -> None:
         ("  scale / floor", f"{figures['cold_start_scale_floor_ratio']:.2f}x", "(information)"),
         ("key to frame, seed", f"p50 {kf_seed['median']:.1f} ms, p95 {kf_seed['p95']:.1f} ms", "p95 ≤ 16 ms"),
         ("key to frame, scale", f"p50 {kf_scale['median']:.1f} ms, p95 {kf_scale['p95']:.1f} ms", "p95 ≤ 33 ms"),
-        ("key to data shown, seed", f"p95 {kd_seed['p95']:.1f} ms", "(information)"),
-        ("key to data shown, scale", f"p95 {kd_scale['p95']:.1f} ms", "p95 ≤ 33 ms"),
+        ("key to data shown, seed", f"p50 {kd_seed['median']:.1f} ms, p95 {kd_seed['p95']:.1f} ms", "(information)"),
+        ("key to data shown, scale", f"p50 {kd_scale['median']:.1f} ms, p95 {kd_scale['p95']:.1f} ms "
+         f"({len(keys_scale['data'])} map moves)", "p95 ≤ 33 ms"),
+        ("  read ahead or shown before", f"p95 {kd_kinds['scale_cached']['p95']:.1f} ms "
+         f"({len(keys_scale['data_cached'])})", ""),
+        ("  read on the key", f"p95 {kd_kinds['scale_uncached']['p95']:.1f} ms "
+         f"({len(keys_scale['data_uncached'])})", ""),
     ]
     for name, stats in search_stats.items():
         rows.append((f"search at scale: {name}", f"p50 {stats['median']:.1f} ms, p95 {stats['p95']:.1f} ms",
