@@ -11,10 +11,6 @@ from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_screen import Reloadable
 from techstance.tui.data import DataClient
 from techstance.tui.intents import OpenSearch, OpenSource, PickTopic, Saved
-from techstance.tui.screens.help import HelpScreen
-from techstance.tui.screens.search import SearchScreen
-from techstance.tui.screens.source_reader import SourceReader
-from techstance.tui.screens.topic_picker import TopicPicker
 from techstance.tui.themes import THEMES, choose_theme, unoffered_themes
 from textual import on
 from textual.app import App
@@ -96,13 +92,19 @@ class TechstanceBase(App[None]):
         raise NotImplementedError
 
     # ----- reading intents: both apps -----
+    # The screens behind these intents are imported when first opened: with the Input widget and
+    # its suggester they were about 30 ms of every start, before the first frame.
     @on(OpenSource)
     def _open_source(self, intent: OpenSource) -> None:
+        from techstance.tui.screens.source_reader import SourceReader
+
         self.push_screen(SourceReader(intent.evidence, source_id=intent.source_id, country=intent.country,
                                       editable=self.data.can_edit))
 
     @on(OpenSearch)
     def _open_search(self, intent: OpenSearch) -> None:
+        from techstance.tui.screens.search import SearchScreen
+
         def chosen(hit: SearchHit | None) -> None:
             intent.reply(hit)
 
@@ -114,12 +116,16 @@ class TechstanceBase(App[None]):
 
     @on(PickTopic)
     def _pick_topic(self, intent: PickTopic) -> None:
+        from techstance.tui.screens.topic_picker import TopicPicker
+
         def loaded(topics: list[Any]) -> None:
             self.push_screen(TopicPicker(topics, intent.current), intent.reply)
 
         self.data.load(self.screen, "topics", lambda store: store.topics(), loaded)
 
     def action_help(self) -> None:
+        from techstance.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
