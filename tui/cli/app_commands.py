@@ -6,6 +6,7 @@ Textual is imported only here and only when an app starts, so the other commands
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,11 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
             print(shown(note), file=sys.stderr)
     else:
         path = db_arg
+    # No collections until the first frame is up: start-up makes some 200,000 objects (Textual,
+    # the stylesheet) that all live as long as the app, and each full collection on the way
+    # walked them all. The app collects once and freezes them after the first frame
+    # (techstance.tui.idle_gc), which turns collections back on.
+    gc.disable()
     try:
         conn = open_database(path)
     except DatabaseOpenError as err:
