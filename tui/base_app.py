@@ -11,7 +11,7 @@ from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_screen import Reloadable
 from techstance.tui.data import DataClient
 from techstance.tui.intents import OpenSearch, OpenSource, PickTopic, Saved
-from techstance.tui.themes import THEMES, choose_theme, unoffered_themes
+from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
 from textual import on
 from textual.app import App
 from textual.screen import Screen
@@ -33,7 +33,7 @@ class TechstanceBase(App[None]):
         for look in THEMES.values():
             self.register_theme(look)
         # Themes in which two stances would share a tile colour are not offered at all.
-        for name in unoffered_themes(self.available_themes):
+        for name in unoffered_at_start(self.available_themes):
             self.unregister_theme(name)
         self.theme = choose_theme(theme).name
 
