@@ -56,9 +56,10 @@ def spread(values: list[float]) -> dict[str, float]:
 SGR = re.compile(rb"\x1b\[[0-9;:]*m")  # colours and styles may split a run of text
 
 
-def first_frame(command: list[str], needles: list[str], timeout: float = 60) -> tuple[float, int]:
+def first_frame(command: list[str], needles: list[str], timeout: float = 60) -> tuple[float, int, float]:
     """Seconds from spawn until every needle has been written to the terminal (the first frame
-    that shows them), and peak RSS (KiB) at that moment. The screen is read, not a marker."""
+    that shows them), peak RSS (KiB) and the CPU seconds the process had used at that moment.
+    The screen is read, not a marker."""
     wanted = [n.encode() for n in needles]
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
@@ -87,7 +88,10 @@ def first_frame(command: list[str], needles: list[str], timeout: float = 60) -> 
                 for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
                     if line.startswith("VmHWM:"):
                         rss = int(line.split()[1])
-                return now - start, rss
+                # User and system time (clock ticks): what a loaded machine's waiting leaves out.
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                return now - start, rss, cpu
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -110,7 +114,7 @@ def opening_needles(db: Path) -> list[str]:
     return needles
 
 
-def cold_starts(db: Path | None, runs: int) -> tuple[list[float], list[int]]:
+def cold_starts(db: Path | None, runs: int) -> tuple[list[float], list[int], list[float]]:
     if db is None:
         command = [sys.executable, str(ROOT / "benchmarks" / "hello_app.py")]
         needles = ["Hello, world"]
@@ -118,12 +122,13 @@ def cold_starts(db: Path | None, runs: int) -> tuple[list[float], list[int]]:
         command = [sys.executable, "-m", "techstance.tui", "--db", str(db)]
         needles = opening_needles(db)
     first_frame(command, needles)  # warm the file cache; not counted
-    times, rss = [], []
+    times, rss, cpu = [], [], []
     for _ in range(runs):
-        elapsed, peak = first_frame(command, needles)
+        elapsed, peak, used = first_frame(command, needles)
         times.append(elapsed)
         rss.append(peak)
-    return times, rss
+        cpu.append(used)
+    return times, rss, cpu
 
 
 # ----- key to frame and search, inside the app -----
@@ -148,11 +153,13 @@ def _instrumented_app(db: Path) -> Any:
             self.frame_ms: list[float] = []
             self._seen: object = None
             self.key_at = 0.0
+            self.key_cpu = 0.0  # the event loop thread's CPU time at the key
 
         async def on_event(self, event: events.Event) -> None:
             if isinstance(event, events.Key) and event is not self._seen:
                 self._seen = event
                 self.key_at = t0 = time.perf_counter()
+                self.key_cpu = time.thread_time()
                 self.call_after_refresh(lambda: self.frame_ms.append((time.perf_counter() - t0) * 1000))
             await super().on_event(event)
 
@@ -165,6 +172,7 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
 
     app = _instrumented_app(db)
     data_ms: dict[str, list[float]] = {"cached": [], "uncached": []}
+    cpu_ms: list[float] = []  # the event loop's CPU time over the same spans
     original_load, original_show = Dashboard.load_country, Dashboard._show_country
     moves: dict[str, str] = {}  # the country each pending map move is for, and how it was served
 
@@ -179,8 +187,13 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
         kind = moves.pop(code, None)
         if kind is None or code != self.query_one("#map").selected:
             return  # not a move's country, or dropped because the user had moved on
-        t0 = app.key_at
-        app.call_after_refresh(lambda: data_ms[kind].append((time.perf_counter() - t0) * 1000))
+        t0, c0 = app.key_at, app.key_cpu
+
+        def shown() -> None:
+            data_ms[kind].append((time.perf_counter() - t0) * 1000)
+            cpu_ms.append((time.thread_time() - c0) * 1000)
+
+        app.call_after_refresh(shown)
 
     Dashboard.load_country = timed_load  # type: ignore[method-assign]
     Dashboard._show_country = timed_show  # type: ignore[method-assign]
@@ -192,6 +205,7 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
             app.frame_ms.clear()
             for kind in data_ms.values():
                 kind.clear()
+            cpu_ms.clear()
             # Map moves that walk across the map (a direction is kept until it leads nowhere),
             # at reading pace: the prefetch started by each country has finished before the next
             # key. Every other move first forgets what was read (as a reload or a topic switch
@@ -224,7 +238,7 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
     finally:
         Dashboard.load_country = original_load  # type: ignore[method-assign]
         Dashboard._show_country = original_show  # type: ignore[method-assign]
-    return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], **{
+    return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], "data_cpu": cpu_ms, **{
         f"data_{kind}": values for kind, values in data_ms.items()}}
 
 
@@ -361,9 +375,9 @@ def main() -> None:
         load_before = os.getloadavg()
         scale_prep_s = time.perf_counter() - t0
         progress("cold starts: floor, seed, scale")
-        floor_t, floor_rss = cold_starts(None, runs)
-        seed_t, seed_rss = cold_starts(seed_db, runs)
-        scale_t, scale_rss = cold_starts(scale_db, runs)
+        floor_t, floor_rss, floor_cpu = cold_starts(None, runs)
+        seed_t, seed_rss, seed_cpu = cold_starts(seed_db, runs)
+        scale_t, scale_rss, scale_cpu = cold_starts(scale_db, runs)
         progress("key to frame: seed")
         keys_seed = run_async(key_latency(seed_db, rounds))
         progress("key to frame: scale")
@@ -374,6 +388,8 @@ def main() -> None:
 
     load_after = os.getloadavg()
     floor, seed, scl = spread(floor_t), spread(seed_t), spread(scale_t)
+    cpu_floor, cpu_seed = statistics.median(floor_cpu), statistics.median(seed_cpu)
+    kd_cpu = spread(keys_scale["data_cpu"])
     kf_seed, kf_scale = spread(keys_seed["frame"]), spread(keys_scale["frame"])
     kd_seed, kd_scale = spread(keys_seed["data"]), spread(keys_scale["data"])
     kd_kinds = {f"{db}_{kind}": spread(keys[f"data_{kind}"])
@@ -390,6 +406,12 @@ def main() -> None:
         "cold_start_seed_ratio": round(seed["median"] / floor["median"], 3),
         "cold_start_scale_ratio": round(scl["median"] / seed["median"], 3),
         "cold_start_scale_floor_ratio": round(scl["median"] / floor["median"], 3),
+        "cold_start_cpu_floor_s": round(cpu_floor, 3),
+        "cold_start_cpu_seed_s": round(cpu_seed, 3),
+        "cold_start_cpu_scale_s": round(statistics.median(scale_cpu), 3),
+        "cold_start_cpu_seed_ratio": round(cpu_seed / cpu_floor, 3),
+        "key_to_data_cpu_p50_ms_scale": round(kd_cpu["median"], 2),
+        "key_to_data_cpu_p95_ms_scale": round(kd_cpu["p95"], 2),
         "load_1min_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "key_p50_ms_seed": round(kf_seed["median"], 2),
         "key_p95_ms_seed": round(kf_seed["p95"], 2),
@@ -423,6 +445,9 @@ def main() -> None:
         ("  seed / floor", f"{figures['cold_start_seed_ratio']:.2f}x", "≤ 1.5x"),
         ("  scale / seed", f"{figures['cold_start_scale_ratio']:.2f}x", "≤ 1.2x"),
         ("  scale / floor", f"{figures['cold_start_scale_floor_ratio']:.2f}x", "(information)"),
+        ("  CPU used, floor / seed / scale",
+         f"{cpu_floor * 1000:.0f} / {cpu_seed * 1000:.0f} / {statistics.median(scale_cpu) * 1000:.0f} ms; "
+         f"seed / floor {figures['cold_start_cpu_seed_ratio']:.2f}x", "(information: what load does not inflate)"),
         ("key to frame, seed", f"p50 {kf_seed['median']:.1f} ms, p95 {kf_seed['p95']:.1f} ms", "p95 ≤ 16 ms"),
         ("key to frame, scale", f"p50 {kf_scale['median']:.1f} ms, p95 {kf_scale['p95']:.1f} ms", "p95 ≤ 33 ms"),
         ("key to data shown, seed", f"p50 {kd_seed['median']:.1f} ms, p95 {kd_seed['p95']:.1f} ms", "(information)"),
@@ -432,6 +457,8 @@ def main() -> None:
          f"({len(keys_scale['data_cached'])})", ""),
         ("  read on the key", f"p95 {kd_kinds['scale_uncached']['p95']:.1f} ms "
          f"({len(keys_scale['data_uncached'])})", ""),
+        ("  event loop CPU over those spans", f"p50 {kd_cpu['median']:.1f} ms, p95 {kd_cpu['p95']:.1f} ms",
+         "(information: what load does not inflate)"),
     ]
     for name, stats in search_stats.items():
         rows.append((f"search at scale: {name}", f"p50 {stats['median']:.1f} ms, p95 {stats['p95']:.1f} ms",
