@@ -43,15 +43,18 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
     # (techstance.tui.idle_gc), which turns collections back on.
     gc.disable()
     try:
-        conn = open_database(path)
-    except DatabaseOpenError as err:
-        raise CliError(str(err)) from None
-    from techstance.db.store.opening import read_opening
+        try:
+            conn = open_database(path)
+        except DatabaseOpenError as err:
+            raise CliError(str(err)) from None
+        from techstance.db.store.opening import read_opening
 
-    opening = read_opening(path)  # the first frame is drawn once, filled
-    from techstance.tui.app import TechstanceApp  # imported late: textual is slow to import
+        opening = read_opening(path)  # the first frame is drawn once, filled
+        from techstance.tui.app import TechstanceApp  # imported late: textual is slow to import
 
-    return run_app(TechstanceApp.for_database(path, conn=conn, theme=theme, opening=opening))
+        return run_app(TechstanceApp.for_database(path, conn=conn, theme=theme, opening=opening))
+    finally:
+        gc.enable()  # a refused start leaves a caller (a test) as it was
 
 
 def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
