@@ -183,17 +183,18 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
         original_load(self, code)
 
     def timed_show(self: Dashboard, code: str, *args: Any) -> None:
-        original_show(self, code, *args)
         kind = moves.pop(code, None)
-        if kind is None or code != self.query_one("#map").selected:
-            return  # not a move's country, or dropped because the user had moved on
-        t0, c0 = app.key_at, app.key_cpu
+        if kind is not None and code == self.query_one("#map").selected:  # else dropped: the user moved on
+            t0, c0 = app.key_at, app.key_cpu
 
-        def shown() -> None:
-            data_ms[kind].append((time.perf_counter() - t0) * 1000)
-            cpu_ms.append((time.thread_time() - c0) * 1000)
+            def shown() -> None:
+                data_ms[kind].append((time.perf_counter() - t0) * 1000)
+                cpu_ms.append((time.thread_time() - c0) * 1000)
 
-        app.call_after_refresh(shown)
+            # Asked before the panes are filled, so it runs first after the frame that draws
+            # them: work the panes leave for after that frame is not what the user waits for.
+            app.call_after_refresh(shown)
+        original_show(self, code, *args)
 
     Dashboard.load_country = timed_load  # type: ignore[method-assign]
     Dashboard._show_country = timed_show  # type: ignore[method-assign]
