@@ -39,8 +39,8 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
         path = db_arg
     # No collections until the first frame is up: start-up makes objects that all live as long
     # as the app (63,000 from the imports alone, then the stylesheet and widgets), and every
-    # older-generation collection on the way walked them all. The app collects once and freezes them after the first frame
-    # (techstance.tui.idle_gc), which turns collections back on.
+    # older-generation collection on the way walked them all. The app collects once and freezes
+    # them after the first frame (techstance.tui.idle_gc), which turns collections back on.
     gc.disable()
     try:
         conn = open_database(path)
