@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from techstance.db.store.connection import open_database
 from techstance.db.store.opening import Opening
@@ -16,11 +17,13 @@ from techstance.tui.idle_gc import IdleCollector
 from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, NewRecord, ReviewImports
 from techstance.tui.literal import toast
 from techstance.tui.screens.dashboard import Dashboard
-from techstance.tui.screens.form import FormChoices, read_choices
 from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from techstance.tui.screens.form import FormChoices
 
 # The dashboard is the default screen, and Textual does not load a default screen's own CSS_PATH
 # before its first frame (that frame came out unstyled: panes stacked, the too-small notice
@@ -100,6 +103,7 @@ class TechstanceApp(TechstanceBase):
     @on(CorrectQuote)
     def _correct_quote(self, intent: CorrectQuote) -> None:
         from techstance.tui.screens.editing import CorrectQuoteForm
+        from techstance.tui.screens.form import read_choices
 
         def opened(choices: FormChoices) -> None:
             self.push_screen(CorrectQuoteForm(choices, intent.quote), intent.reply)
@@ -115,6 +119,7 @@ class TechstanceApp(TechstanceBase):
     @on(AddDecision)
     def _add_decision(self, intent: AddDecision) -> None:
         from techstance.tui.screens.editing import AddDecisionForm
+        from techstance.tui.screens.form import read_choices
 
         def opened(choices: FormChoices) -> None:
             self.push_screen(AddDecisionForm(choices, intent.source, intent.start, intent.end, intent.excerpt,
@@ -125,6 +130,7 @@ class TechstanceApp(TechstanceBase):
     @on(AddQuote)
     def _add_quote(self, intent: AddQuote) -> None:
         from techstance.tui.screens.editing import AddQuoteForm
+        from techstance.tui.screens.form import read_choices
 
         def opened(choices: FormChoices) -> None:
             self.push_screen(AddQuoteForm(choices, intent.source, intent.start, intent.end, intent.text,

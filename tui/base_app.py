@@ -22,15 +22,7 @@ from techstance.tui.intents import (
     ShowCountry,
 )
 from techstance.tui.screens.dashboard import Dashboard
-from techstance.tui.screens.disputes import DisputesScreen
-from techstance.tui.screens.help import HelpScreen
-from techstance.tui.screens.people import PeopleScreen, PersonScreen
-from techstance.tui.screens.positions import PositionsScreen
-from techstance.tui.screens.search import SearchScreen
-from techstance.tui.screens.source_reader import SourceReader
-from techstance.tui.screens.timeline import TimelineScreen
-from techstance.tui.screens.topic_picker import TopicPicker
-from techstance.tui.themes import THEMES, choose_theme, unoffered_themes
+from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
 from techstance.tui.view_screen import ViewScreen
 from textual import on
 from textual.app import App
@@ -55,7 +47,7 @@ class TechstanceBase(App[None]):
         for look in THEMES.values():
             self.register_theme(look)
         # Themes in which two stances would share a tile colour are not offered at all.
-        for name in unoffered_themes(self.available_themes):
+        for name in unoffered_at_start(self.available_themes):
             self.unregister_theme(name)
         self.theme = choose_theme(theme).name
 
@@ -126,13 +118,19 @@ class TechstanceBase(App[None]):
         raise NotImplementedError
 
     # ----- reading intents: both apps -----
+    # The screens behind these intents are imported when first opened: with the Input widget and
+    # its suggester they were about 30 ms of every start, before the first frame.
     @on(OpenSource)
     def _open_source(self, intent: OpenSource) -> None:
+        from techstance.tui.screens.source_reader import SourceReader
+
         self.push_screen(SourceReader(intent.evidence, source_id=intent.source_id, country=intent.country,
                                       editable=self.data.can_edit))
 
     @on(OpenSearch)
     def _open_search(self, intent: OpenSearch) -> None:
+        from techstance.tui.screens.search import SearchScreen
+
         def chosen(hit: SearchHit | None) -> None:
             intent.reply(hit)
 
@@ -144,6 +142,8 @@ class TechstanceBase(App[None]):
 
     @on(PickTopic)
     def _pick_topic(self, intent: PickTopic) -> None:
+        from techstance.tui.screens.topic_picker import TopicPicker
+
         def loaded(topics: list[Any]) -> None:
             self.push_screen(TopicPicker(topics, intent.current), intent.reply)
 
@@ -167,19 +167,28 @@ class TechstanceBase(App[None]):
 
     @on(OpenPerson)
     def _open_person(self, intent: OpenPerson) -> None:
+        from techstance.tui.screens.people import PeopleScreen, PersonScreen
+
         self.open_view(PersonScreen(intent.actor_id) if intent.actor_id else PeopleScreen())
 
-    # Textual routes a message to the handlers of its own class only, so one handler per view.
+    # Textual routes a message to the handlers of its own class only, so one handler per view; each
+    # view is imported when first opened, as the other screens are, to keep them off the start-up path.
     @on(OpenPositions)
     def _open_positions(self) -> None:
+        from techstance.tui.screens.positions import PositionsScreen
+
         self.open_view(PositionsScreen(self.shown_topic()))
 
     @on(OpenDisputes)
     def _open_disputes(self) -> None:
+        from techstance.tui.screens.disputes import DisputesScreen
+
         self.open_view(DisputesScreen(self.shown_topic()))
 
     @on(OpenTimeline)
     def _open_timeline(self) -> None:
+        from techstance.tui.screens.timeline import TimelineScreen
+
         self.open_view(TimelineScreen(self.shown_topic()))
 
     @on(ShowCountry)
@@ -204,6 +213,8 @@ class TechstanceBase(App[None]):
         self.post_message(OpenTimeline())
 
     def action_help(self) -> None:
+        from techstance.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))

@@ -35,6 +35,7 @@ class IdleCollector:
         # frozen, no collection walks it again. Collected first, so no garbage is frozen with it.
         gc.collect()
         gc.freeze()
+        gc.enable()  # the dashboard command starts with collections off (tui/cli/app_commands.py)
         if self._saved is None:
             self._saved = gc.get_threshold()
             gc.set_threshold(self._saved[0], self._saved[1], _NEVER)

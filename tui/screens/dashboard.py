@@ -248,6 +248,7 @@ class Dashboard(DataScreen[None]):
         decision.show(detail)
         quotes_pane.show(detail.country.name if detail else None, quotes, evidence, as_of=self.as_of)
         if focus_quote is not None:
+            quotes_pane.add_rest()
             index = next((i for i, q in enumerate(quotes_pane.options) if q.id == focus_quote), None)
             if index is not None:
                 quotes_pane.highlighted = index

@@ -25,6 +25,7 @@ from techstance.tui.formatting import (
 )
 from techstance.tui.intents import OpenPerson
 from techstance.tui.literal import literal
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -247,6 +248,7 @@ class QuotesPane(ClaimList):
         self.quotes: dict[str, QuoteItem] = {}
         self.last: QuoteItem | None = None
         self.has_more = False
+        self._rest: list[Option | None] = []  # options of the shown country not added yet
 
     country_name: str | None = None
 
@@ -261,6 +263,7 @@ class QuotesPane(ClaimList):
              evidence: dict[str, list[EvidenceItem]], as_of: str | None = None) -> None:
         """`as_of`: the quotes are those said by the end of that day (the pane says so when there are none)."""
         self.quotes = {}
+        self._rest = []
         self.country_name = country_name
         if not quotes:
             self.has_more = False
@@ -268,9 +271,29 @@ class QuotesPane(ClaimList):
             self._replace([Option(literal(empty), disabled=True)], {})
             return
         options, claims = self._quote_options(quotes, evidence)
-        self._replace(options[:-1], claims)
+        # Adding an option wraps its text to measure it (about 0.5 ms a quote): a full page cost
+        # 25 ms of every map move at full scale. The quotes that can be on screen are added in
+        # the frame that shows the country, the others right after it; every quote has at least
+        # three lines and a rule, so this many fill the pane.
+        at_once = 2 * (max(self.size.height, 24) // 4 + 2)  # options and their separators
+        self._replace(options[:at_once] if len(options) > at_once else options[:-1], claims)
+        if len(options) > at_once:
+            self._rest = options[at_once:-1]
+            self.call_after_refresh(self.add_rest)
+
+    def add_rest(self) -> None:
+        """The shown country's quotes not added yet, now: a key, a jump to a quote or the next
+        page acts on the whole list."""
+        rest, self._rest = self._rest, []
+        if rest:
+            self.add_options(rest)
+
+    async def handle_key(self, event: events.Key) -> bool:
+        self.add_rest()
+        return await super().handle_key(event)
 
     def append(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]) -> None:
+        self.add_rest()
         if not quotes:
             self.has_more = False
             return

@@ -6,7 +6,7 @@ keys and hjkl move to the nearest tile in that direction, as one expects on a ma
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -247,12 +247,18 @@ class TileMap(Widget, can_focus=True):
         self._tile_styles = None  # a theme change
         super().notify_style_update()
 
-    def _style(self, tile: CountryTile, selected: bool) -> Style:
-        style = self.tile_styles()[tile.stance]
-        if not self.shown(tile):
-            style = self.get_component_rich_style("tile--filtered")
-        if selected:
-            style += self.get_component_rich_style("tile--selected", partial=True)
+    def _styler(self) -> Callable[[CountryTile, bool], Style]:
+        """Each tile's style, with the theme's styles looked up once per render, not once per
+        tile: each lookup walks the widget's ancestors for its background (250 tiles in the
+        narrow list cost 12 ms of every map move at full scale)."""
+        stances = self.tile_styles()
+        filtered = self.get_component_rich_style("tile--filtered")
+        selected_style = self.get_component_rich_style("tile--selected", partial=True)
+
+        def style(tile: CountryTile, selected: bool) -> Style:
+            chosen = stances[tile.stance] if self.shown(tile) else filtered
+            return chosen + selected_style if selected else chosen
+
         return style
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
@@ -325,10 +331,11 @@ class TileMap(Widget, can_focus=True):
         inner = grid.tile_w - 1  # one column of gap between tiles
         top = (grid.tile_h - TILE_TEXT_LINES) // 2
         by_place = sorted(self.tiles, key=lambda t: (t.country.tile_row, t.country.tile_col))
+        tile_style = self._styler()
         for tile in by_place:
             x0 = grid.left + grid.col_x[tile.country.tile_col]
             y0 = grid.row_y[tile.country.tile_row]
-            style = self._style(tile, tile.country.code == self.selected)
+            style = tile_style(tile, tile.country.code == self.selected)
             texts = [""] * grid.tile_h
             texts[top], texts[top + 1] = _head(tile), _label(tile)
             for dy, text in enumerate(texts):
@@ -342,13 +349,14 @@ class TileMap(Widget, can_focus=True):
     def _list_lines(self, width: int) -> list[tuple[Text, str | None]]:
         out: list[tuple[Text, str | None]] = []
         region = None
+        tile_style = self._styler()
         for tile in sorted(self.tiles, key=lambda t: (t.country.region, t.country.name)):
             if tile.country.region != region:
                 region = tile.country.region
                 out.append((Text(visible(region), self.get_component_rich_style("map--region")),
                             None))
             selected = tile.country.code == self.selected
-            style = self._style(tile, selected)
+            style = tile_style(tile, selected)
             line = Text(" ")
             body = f"{STANCE_SYMBOL[tile.stance]} {visible(tile.country.name)}"
             detail = f"{STANCE_LABEL[tile.stance]}{marks(tile)}"

@@ -226,3 +226,16 @@ def test_build_names_its_database_with_control_characters_shown(tmp_path: Path) 
     result = _run("build", "--db", str(target))
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "wall\\x1b[2J.db" in result.stdout
+
+
+def test_a_dashboard_that_cannot_open_its_database_leaves_garbage_collection_on(tmp_path: Path) -> None:
+    # The dashboard starts with collections off until its first frame (docs/benchmarks.md); a start
+    # refused before that must not leave them off in the calling process.
+    import gc
+
+    from techstance.tui.cli.app_commands import cmd_dashboard
+    from techstance.tui.cli.errors import CliError
+
+    with pytest.raises(CliError):
+        cmd_dashboard(tmp_path / "missing.db", None)
+    assert gc.isenabled()

@@ -101,3 +101,12 @@ async def test_the_app_never_offers_a_theme_that_runs_stances_together(seed_db: 
         offered = app.available_themes
         assert "monokai" not in offered
         assert all(keeps_stances_apart(theme) for theme in offered.values())
+
+
+def test_the_answer_kept_for_a_quick_start_is_current() -> None:
+    # The app starts with the kept answer when its themes match the fingerprint (60 ms saved);
+    # a new Textual or a changed theme must update KNOWN_UNOFFERED in tui/themes.py.
+    from techstance.tui.themes import KNOWN_UNOFFERED, themes_fingerprint
+
+    assert themes_fingerprint(ALL_THEMES) == KNOWN_UNOFFERED[0]
+    assert sorted(KNOWN_UNOFFERED[1]) == sorted(unoffered_themes(ALL_THEMES))
