@@ -33,7 +33,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from tests.conftest import settle
+from tests.helpers import settle
 
 SIZE = (120, 36)
 QUOTE = "Nothing is decided yet, and the vendor’s kit stays."

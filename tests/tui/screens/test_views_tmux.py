@@ -1,5 +1,5 @@
 """The analyst's questions asked in a real terminal (tmux), each in at most three keystrokes from
-the main screen (typing a name counts as the search), as tests/tui/test_e2e_tmux.py runs the app:
+the main screen (typing a name counts as the search), as tests/tui/cli/test_e2e_tmux.py runs the app:
 the installed command, a clean environment, TERM set, COLUMNS and LINES unset."""
 
 from __future__ import annotations
@@ -7,17 +7,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.tui.test_e2e_tmux import UK_TITLE, Tmux, _build, _require, tmux  # noqa: F401  (tmux: the fixture)
+from tests.helpers import UK_TITLE, Tmux, build_with_command, require
 
 
 def _command() -> str:
     """The command installed beside the running interpreter (the code under test), else the one on PATH."""
     beside = Path(sys.executable).with_name("techstance")
-    return str(beside) if beside.exists() else _require("techstance")
+    return str(beside) if beside.exists() else require("techstance")
 
 
-def test_three_questions_in_three_keystrokes_each(tmp_path: Path, tmux: Tmux) -> None:  # noqa: F811
-    db = _build(tmp_path)
+def test_three_questions_in_three_keystrokes_each(tmp_path: Path, tmux: Tmux) -> None:
+    db = build_with_command(tmp_path)
     tmux.start(["env", "TERM=xterm-256color", "TEXTUAL_ANIMATIONS=none", _command(), "--db", str(db)])
     tmux.wait_for(f"'{UK_TITLE}' at start", lambda s: UK_TITLE in s)
 

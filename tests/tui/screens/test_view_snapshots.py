@@ -1,5 +1,5 @@
 """Snapshots of the analyst's views at 80x24 and 120x36 and in the mono theme. Review a changed
-one as a picture: `rsvg-convert tests/tui/views/__snapshots__/test_view_snapshots/NAME.svg -o /tmp/x.png`."""
+one as a picture: `rsvg-convert tests/tui/screens/__snapshots__/test_view_snapshots/NAME.svg -o /tmp/x.png`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.conftest import make_app, press, settle
+from tests.helpers import make_app, press, settle
 
 VIEWS = {
     "person": ("slash", *"Pompeo", "enter"),

@@ -19,7 +19,7 @@ from techstance.tui.widgets.claim_panes import QuotesPane
 from techstance.tui.widgets.tile_map import TileMap
 from textual.pilot import Pilot
 
-from tests.conftest import make_app, press, settle
+from tests.helpers import make_app, press, settle
 
 SIZE = (120, 36)
 
