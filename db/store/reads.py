@@ -324,8 +324,9 @@ class Store:
         """Per country with any event on the topic, its events oldest first; countries by name."""
         events = self._events(topic, limit)
         countries = self._countries_by_code()
+        known = [code for code in events if code in countries]
         return [CountryTimeline(country=countries[code], events=events[code][::-1])
-                for code in sorted(events, key=lambda c: (countries[c].name, c)) if code in countries]
+                for code in sorted(known, key=lambda c: (countries[c].name, c))]
 
     def positions(self, topic: str, limit: int = MAX_TOPIC_EVENTS) -> list[Position]:
         """Every country's current position on the topic, by country name: its latest decision on the
@@ -375,6 +376,23 @@ class Store:
 
     def search(self, text: str, limit_per_kind: int = 20, budget_s: float = 0.03,
                cancelled: Callable[[], bool] | None = None) -> SearchResults:
+        """Full-text search grouped by kind (see _search)."""
+        try:
+            return self._search(text, limit_per_kind, budget_s, cancelled)
+        except sqlite3.OperationalError as err:
+            if not _undecodable(err):
+                raise
+        # Text that is not UTF-8 (written with checks off) met on the way: search again, read leniently.
+        with self._lock:
+            self.conn.text_factory = checks.tolerant_text
+        try:
+            return self._search(text, limit_per_kind, budget_s, cancelled)
+        finally:
+            with self._lock:
+                self.conn.text_factory = str
+
+    def _search(self, text: str, limit_per_kind: int, budget_s: float,
+                cancelled: Callable[[], bool] | None) -> SearchResults:
         """Full-text search over quotes, decisions, actors and sources, grouped by kind.
 
         Bounded for any query: a kind with more than RANK_LIMIT matches is not ranked (ranking

@@ -73,9 +73,10 @@ def key_text(value: object) -> str:
 class Checked:
     """One row of one table, read field by field; the first bad field raises Damaged."""
 
-    def __init__(self, row: sqlite3.Row, table: str, key: str = "id", prefix: str = "") -> None:
+    def __init__(self, row: sqlite3.Row, table: str, key: str = "id", prefix: str = "",
+                 key_prefix: str | None = None) -> None:
         self.row, self.table, self.prefix = row, table, prefix
-        self.key = key_text(self.raw(key))
+        self.key = key_text(row[(prefix if key_prefix is None else key_prefix) + key])
 
     def raw(self, column: str) -> object:
         return self.row[self.prefix + column]
