@@ -88,6 +88,8 @@ class Checked:
         value = self.raw(column)
         if not isinstance(value, str):
             self.fail(column, f"{shown(value)} is not text")
+        if isinstance(value, LenientText):
+            self.fail(column, f"{shown(str(value))} is not UTF-8 text")
         return value
 
     def name(self, column: str) -> str:
@@ -340,6 +342,14 @@ def search_hit(kind: str, row: sqlite3.Row) -> SearchHit:
                                               damage=d))
 
 
+class LenientText(str):
+    """Text read leniently: it was not UTF-8, so its record is damaged (a key read this way would not
+    find its row again)."""
+
+
 def tolerant_text(data: bytes) -> str:
-    """Text that is not UTF-8 (possible with checks off): shown with U+FFFD, never a failed read."""
-    return data.decode("utf-8", "replace")
+    """Text that is not UTF-8 (possible with checks off): read with U+FFFD and marked, never a failed read."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return LenientText(data.decode("utf-8", "replace"))
