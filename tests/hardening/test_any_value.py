@@ -74,12 +74,20 @@ VALUES: st.SearchStrategy[object] = st.one_of(
 class Cell:
     table: str
     column: int  # taken modulo the table's columns
-    row: int  # modulo its rows
+    row: int  # modulo its rows; EVERY_ROW: the whole column
     value: object
+
+
+EVERY_ROW = -1
 
 
 CELLS = st.builds(Cell, st.sampled_from([t for t in TABLES if t not in ("edits", "proposed_quotes")]),
                   st.integers(0, 40), st.integers(0, 200), VALUES)
+# For the apps, a few examples must reach what is on screen: half of them damage a whole column of a
+# table the screens show, so every record of it on screen is hit.
+SHOWN_TABLES = ["countries", "decisions", "quotes", "evidence", "sources", "actors", "topics"]
+SCREEN_CELLS = st.builds(Cell, st.sampled_from(SHOWN_TABLES), st.integers(0, 40),
+                         st.one_of(st.just(EVERY_ROW), st.integers(0, 200)), VALUES)
 
 
 def damage(db: Path, cells: list[Cell]) -> list[tuple[str, str, object]]:
@@ -90,21 +98,25 @@ def damage(db: Path, cells: list[Cell]) -> list[tuple[str, str, object]]:
         if not ids:
             continue
         column = names[cell.column % len(names)]
-        if isinstance(cell.value, NotUtf8):
-            conn = sqlite3.connect(db, isolation_level=None)
-            try:
-                # Through write_unchecked first (checks, triggers, strictness), then the cast in place.
-                write_unchecked(db, cell.table, ids[cell.row % len(ids)], column, "")
-                conn.execute(f'UPDATE "{cell.table}" SET "{column}" = CAST(? AS TEXT) WHERE rowid = ?',
-                             (bytes(cell.value), ids[cell.row % len(ids)]))
-            except sqlite3.IntegrityError:
-                pass  # a key that would then be duplicated: nothing written
-            finally:
-                conn.close()
-        else:
-            write_unchecked(db, cell.table, ids[cell.row % len(ids)], column, cell.value)
+        for rowid in ids if cell.row == EVERY_ROW else [ids[cell.row % len(ids)]]:
+            write_cell(db, cell.table, rowid, column, cell.value)
         done.append((cell.table, column, cell.value if not isinstance(cell.value, str) else cell.value[:40]))
     return done
+
+
+def write_cell(db: Path, table: str, rowid: int, column: str, value: object) -> None:
+    if not isinstance(value, NotUtf8):
+        write_unchecked(db, table, rowid, column, value)
+        return
+    # Through write_unchecked first (checks, triggers, strictness), then the cast in place.
+    write_unchecked(db, table, rowid, column, "")
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute(f'UPDATE "{table}" SET "{column}" = CAST(? AS TEXT) WHERE rowid = ?', (bytes(value), rowid))
+    except sqlite3.IntegrityError:
+        pass  # a key that would then be duplicated: nothing written
+    finally:
+        conn.close()
 
 
 def count(db: Path, sql: str, params: tuple[object, ...] = ()) -> int:
@@ -224,7 +236,7 @@ async def drive_dashboard(app: TechstanceApp) -> None:
 
 @settings(max_examples=10, deadline=None, derandomize=True, database=None, phases=PHASES,
           suppress_health_check=HEALTH)
-@given(cells=st.lists(CELLS, min_size=1, max_size=3))
+@given(cells=st.lists(SCREEN_CELLS, min_size=1, max_size=3))
 def test_any_value_leaves_the_dashboard_alive_responsive_and_the_rest_shown(seed_db: Path,
                                                                               cells: list[Cell]) -> None:
     with TemporaryDirectory() as tmp:
@@ -253,7 +265,7 @@ async def drive_kiosk(app: KioskApp, clock: Clock) -> None:
 
 @settings(max_examples=4, deadline=None, derandomize=True, database=None, phases=PHASES,
           suppress_health_check=HEALTH)
-@given(cells=st.lists(CELLS, min_size=1, max_size=3))
+@given(cells=st.lists(SCREEN_CELLS, min_size=1, max_size=3))
 def test_any_value_leaves_the_kiosk_touring_and_its_file_unchanged(seed_db: Path, cells: list[Cell]) -> None:
     with TemporaryDirectory() as tmp:
         db = Path(tmp) / "kiosk.db"
@@ -287,7 +299,7 @@ async def drive_reader(app: TechstanceApp, sources: list[str]) -> None:
 @settings(max_examples=5, deadline=None, derandomize=True, database=None, phases=PHASES,
           suppress_health_check=HEALTH)
 @given(cells=st.lists(st.builds(Cell, st.sampled_from(["sources", "evidence", "quotes"]), st.integers(0, 40),
-                                st.integers(0, 200), VALUES), min_size=1, max_size=3))
+                                st.one_of(st.just(EVERY_ROW), st.integers(0, 200)), VALUES), min_size=1, max_size=3))
 def test_any_value_in_a_source_leaves_the_reader_open_and_answering(seed_db: Path, cells: list[Cell]) -> None:
     with TemporaryDirectory() as tmp:
         db = Path(tmp) / "reader.db"
