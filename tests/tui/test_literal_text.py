@@ -292,3 +292,16 @@ async def test_help_and_palette_of_the_real_app_with_hostile_names(hostile_db: P
         await settle(pilot)
         await press(pilot, "escape")
         assert app.is_running, repr(app._exception)
+
+
+def test_the_browser_page_title_never_carries_data() -> None:
+    """textual-serve names the page from the server's title; the kiosk's is a constant, so a database
+    path or configuration holding markup or HTML never reaches the page (nor its busy page)."""
+    from techstance.tui.kiosk.serve import KioskServer, ServeSettings, busy_page
+
+    hostile = "[/]<script>alert(1)</script>\x1b[2J"
+    server = KioskServer(ServeSettings(argv=["techstance", "kiosk", "--db", hostile], host="127.0.0.1", port=8000,
+                                       public_url="http://127.0.0.1:8000", max_sessions=2))
+    assert server.title == "techstance kiosk"
+    page = busy_page(2)
+    assert "<title>techstance kiosk: busy</title>" in page and hostile not in page and "<script>" not in page
