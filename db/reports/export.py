@@ -24,6 +24,7 @@ from typing import Any, Literal
 from techstance.db.store import row_checks as checks
 from techstance.db.store.positions import LATEST_FIRST, ORDERED_ON, current_decisions_sql
 from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DamagedRecord
+from techstance.db.store.row_values import conditions_of
 from techstance.db.store.row_values import row_cursor as _cursor
 
 Format = Literal["csv", "json", "markdown"]
@@ -251,7 +252,7 @@ def _position(r: sqlite3.Row) -> Position:
     c = checks.Checked(r, "decisions")
     precision = c.choice("date_precision", checks.PRECISIONS, "a date precision")
     try:
-        conditions = checks.conditions_of(c.key, r["conditions"])
+        conditions = conditions_of(c.key, r["conditions"])
     except ValueError:
         c.fail("conditions", f"{checks.shown(r['conditions'])} is not a JSON list of strings")
     country = c.name("country")
