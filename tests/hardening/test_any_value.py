@@ -37,7 +37,7 @@ from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.search import SearchScreen
 from techstance.tui.screens.source_reader import SourceReader
-from techstance.tui.widgets.tile_map import TileMap
+from techstance.tui.widgets.tile_map import TileMap, on_map
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -220,10 +220,15 @@ async def drive_dashboard(app: TechstanceApp) -> None:
             assert app.is_running, f"{key}: {app._exception!r}"
             assert took < KEY_BOUND_S, f"{key} took {took:.2f} s"
         text = shown_text(tile_map)
-        # The rest is shown: every country the map can place is on it, each damaged one listed.
-        for tile in tile_map.tiles:
-            if tile.country.damage is None and tile.country.code.isalpha() and len(tile.country.code) == 2:
-                assert tile.country.code in text, tile.country.code
+        # The rest is shown: every country the map can place is on it (codes on the grid; names in the
+        # narrow list, whose window says how many more are above or below).
+        placed = [t for t in tile_map.tiles if on_map(t)]
+        if tile_map.list_mode:
+            named = [t for t in placed if t.country.name[:20] in text]
+            assert named and (len(named) == len(placed) or "more" in text), text
+        else:
+            for tile in placed:
+                assert tile.country.code[:5] in text, tile.country.code
         await pilot.press("slash")
         await settle(pilot)
         if isinstance(app.screen, SearchScreen):

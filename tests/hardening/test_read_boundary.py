@@ -215,7 +215,7 @@ async def test_a_far_tile_costs_nothing_and_is_listed_not_dropped(far: int) -> N
         took = time.perf_counter() - start
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        assert took < 0.5, took
+        assert took < 2.0, took  # a frame on a loaded machine; the old walk over positions never ended
         assert peak < 5_000_000, peak
         assert "AA" in text and "BB" in text
         assert f"⚠ damaged record · countries · CC · tile position: ({far}, 1) is off the map" in flat(text)
