@@ -7,6 +7,14 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 # The map's tile colours depend on the terminal's colour system (tui/themes.py): snapshots are
 # taken as a truecolor terminal shows them, whatever TERM and COLORTERM the tests run under.
 os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "truecolor")
+# "Before anything imports textual" does not hold in a run without workers (-n 0): the snapshot
+# plugin imports textual first, textual.constants had read a 16-colour "auto" from TERM=xterm,
+# and every map snapshot failed. Reading the constants again makes both ways of running agree.
+import importlib  # noqa: E402
+import sys  # noqa: E402
+
+if "textual.constants" in sys.modules:
+    importlib.reload(sys.modules["textual.constants"])
 
 import shutil  # noqa: E402
 import sqlite3  # noqa: E402

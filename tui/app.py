@@ -13,7 +13,7 @@ from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_app import TechstanceBase
 from techstance.tui.idle_gc import IdleCollector
-from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, ReviewImports
+from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, NewRecord, ReviewImports
 from techstance.tui.literal import toast
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.form import FormChoices, read_choices
@@ -37,21 +37,29 @@ class TechstanceApp(TechstanceBase):
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        # The analyst's views, from any screen (the palette offers them by these names).
+        Binding("P", "people", "People"),
+        Binding("o", "positions", "Positions"),
+        Binding("D", "disputes", "Disputes"),
+        Binding("T", "timeline", "Timeline"),
     ]
 
     @classmethod
     def for_database(cls, path: Path, *, conn: sqlite3.Connection | None = None, theme: str | None = None,
-                     opening: Opening | None = None) -> TechstanceApp:
+                     opening: Opening | None = None, as_of: str | None = None) -> TechstanceApp:
         """The app over the file at `path` (`conn`: a read-only connection to it already open)."""
         return cls(DataService(path, Store(conn if conn is not None else open_database(path))), theme=theme,
-                   opening=opening)
+                   opening=opening, as_of=as_of)
 
-    def __init__(self, service: DataService, theme: str | None = None, opening: Opening | None = None) -> None:
-        """`opening`: the first view, read by techstance.db.store.opening.read_opening."""
+    def __init__(self, service: DataService, theme: str | None = None, opening: Opening | None = None,
+                 as_of: str | None = None) -> None:
+        """`opening`: the first view, read by techstance.db.store.opening.read_opening; `as_of`: the
+        dashboard's date (YYYY-MM-DD, checked), None for today."""
         if opening is not None and service.watcher is None:
             service.watcher = opening.watcher  # its baseline predates the data on screen
         super().__init__(service, theme)
         self.opening = opening
+        self.as_of = as_of
         self.idle_gc = IdleCollector()
         self._problem_shown: str | None = None
 
@@ -65,7 +73,7 @@ class TechstanceApp(TechstanceBase):
         super().on_unmount()
 
     def get_default_screen(self) -> Screen[None]:
-        return Dashboard(opening=self.opening)
+        return Dashboard(opening=self.opening, as_of=self.as_of)
 
     def on_mount(self) -> None:
         # Full collections wait for a pause in typing (tui/idle_gc.py).
@@ -128,7 +136,15 @@ class TechstanceApp(TechstanceBase):
     def _find_text(self, intent: FindText) -> None:
         from techstance.tui.screens.editing import FindText as FindTextForm
 
-        self.push_screen(FindTextForm(), intent.reply)
+        self.push_screen(FindTextForm(intent.check), intent.reply)
+
+    @on(NewRecord)
+    def _new_record(self, intent: NewRecord) -> None:
+        from techstance.tui.screens.new_records import NewCountryForm, NewPersonForm
+
+        form: NewCountryForm | NewPersonForm = (NewCountryForm(intent.choices) if intent.kind == "country"
+                                                else NewPersonForm(intent.choices, intent.name))
+        self.push_screen(form, intent.reply)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key's action, generated from the same bindings as help."""
@@ -138,8 +154,8 @@ class TechstanceApp(TechstanceBase):
                 for binding in bindings:
                     if not binding.description or binding.action in offered:
                         continue
-                    if binding.action in ("quit", "help", "app.pop_screen"):
-                        continue  # offered by Textual's own commands below, or meaningless here
+                    if binding.action in ("quit", "help", "app.pop_screen", "command_palette"):
+                        continue  # offered by Textual's own commands below, or meaningless here ("palette")
                     if node.check_action(binding.action, ()) is False:
                         continue
                     offered.add(binding.action)
@@ -147,4 +163,6 @@ class TechstanceApp(TechstanceBase):
                                         f"key: {self.get_key_display(binding)}",
                                         partial(node.run_action, binding.action))
         yield SystemCommand("Help", "key: ?  — every key, generated from the bindings", self.action_help)
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" is a second help; its "Maximize" a second zoom where the screen has one.
+        doubles = {"Keys"} | ({"Maximize", "Minimize"} if "zoom" in offered else set())
+        yield from (command for command in super().get_system_commands(screen) if command.title not in doubles)

@@ -10,12 +10,28 @@ from techstance.db.store.read_models import SearchHit
 from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_screen import Reloadable
 from techstance.tui.data import DataClient
-from techstance.tui.intents import OpenSearch, OpenSource, PickTopic, Saved
+from techstance.tui.intents import (
+    OpenDisputes,
+    OpenPerson,
+    OpenPositions,
+    OpenSearch,
+    OpenSource,
+    OpenTimeline,
+    PickTopic,
+    Saved,
+    ShowCountry,
+)
+from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.screens.disputes import DisputesScreen
 from techstance.tui.screens.help import HelpScreen
+from techstance.tui.screens.people import PeopleScreen, PersonScreen
+from techstance.tui.screens.positions import PositionsScreen
 from techstance.tui.screens.search import SearchScreen
 from techstance.tui.screens.source_reader import SourceReader
+from techstance.tui.screens.timeline import TimelineScreen
 from techstance.tui.screens.topic_picker import TopicPicker
 from techstance.tui.themes import THEMES, choose_theme, unoffered_themes
+from techstance.tui.view_screen import ViewScreen
 from textual import on
 from textual.app import App
 from textual.screen import Screen
@@ -27,6 +43,8 @@ class TechstanceBase(App[None]):
     """`data` is the one door every screen reads and writes through."""
 
     def __init__(self, service: DataService, theme: str | None = None, **kwargs: Any) -> None:
+        # Before Textual's own set-up, which can already fail.
+        self._crash: Exception | None = None
         super().__init__(**kwargs)
         self.service = service
         self.data = DataClient(service, self.read_failed)
@@ -44,6 +62,18 @@ class TechstanceBase(App[None]):
     @property
     def db_path(self) -> Path | None:
         return self.service.path
+
+    @property
+    def crash(self) -> Exception | None:
+        """The unexpected exception the app stopped on (the first, if more followed), or None."""
+        return self._crash
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual records the error only in a private attribute; every unhandled exception passes
+        # through here, so this is where the public record is kept.
+        if self._crash is None:
+            self._crash = error
+        super()._handle_exception(error)
 
     def start_polling(self) -> None:
         if self.service.path is not None:
@@ -118,6 +148,60 @@ class TechstanceBase(App[None]):
             self.push_screen(TopicPicker(topics, intent.current), intent.reply)
 
         self.data.load(self.screen, "topics", lambda store: store.topics(), loaded)
+
+    # ----- the analyst's views: one at a time above the dashboard -----
+    def open_view(self, view: Screen[None]) -> None:
+        """A view opened from another view replaces it: escape always leads back to the dashboard
+        (or to the reader or search it was opened from)."""
+        if isinstance(self.screen, ViewScreen):
+            self.switch_screen(view)
+        else:
+            self.push_screen(view)
+
+    def shown_topic(self) -> str | None:
+        dashboard = self.find_dashboard()
+        return dashboard.topic if dashboard is not None else None
+
+    def find_dashboard(self) -> Dashboard | None:
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, Dashboard)), None)
+
+    @on(OpenPerson)
+    def _open_person(self, intent: OpenPerson) -> None:
+        self.open_view(PersonScreen(intent.actor_id) if intent.actor_id else PeopleScreen())
+
+    # Textual routes a message to the handlers of its own class only, so one handler per view.
+    @on(OpenPositions)
+    def _open_positions(self) -> None:
+        self.open_view(PositionsScreen(self.shown_topic()))
+
+    @on(OpenDisputes)
+    def _open_disputes(self) -> None:
+        self.open_view(DisputesScreen(self.shown_topic()))
+
+    @on(OpenTimeline)
+    def _open_timeline(self) -> None:
+        self.open_view(TimelineScreen(self.shown_topic()))
+
+    @on(ShowCountry)
+    def _show_country(self, intent: ShowCountry) -> None:
+        dashboard = self.find_dashboard()
+        if dashboard is None:
+            return
+        while self.screen is not dashboard and len(self.screen_stack) > 1:
+            self.pop_screen()
+        dashboard.select_country(intent.code, intent.topic)
+
+    def action_people(self) -> None:
+        self.post_message(OpenPerson())
+
+    def action_positions(self) -> None:
+        self.post_message(OpenPositions())
+
+    def action_disputes(self) -> None:
+        self.post_message(OpenDisputes())
+
+    def action_timeline(self) -> None:
+        self.post_message(OpenTimeline())
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -18,6 +18,7 @@ from techstance.db.store.service import DataProblem, DataService
 from textual.app import App
 from textual.dom import DOMNode
 from textual.widget import Widget
+from textual.worker import Worker
 
 if TYPE_CHECKING:
     import sqlite3
@@ -73,7 +74,8 @@ class DataClient:
                 done(result)
 
         # The function, not a coroutine: a worker the closing app never starts leaves nothing unawaited.
-        owner.run_worker(wait, group=f"data-{channel}", name=f"data: {channel}")
+        # Annotated so mypy can solve Textual's WorkType union for an async function (alone it infers Never).
+        _worker: Worker[None] = owner.run_worker(wait, group=f"data-{channel}", name=f"data: {channel}")
 
     def load(self, owner: Owner, channel: str, query: Callable[[Store], T], done: Callable[[T], None],
              failed: Failed | None = None) -> None:

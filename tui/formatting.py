@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
-from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DecisionEvent, EvidenceItem, QuoteItem, SourceRef
+from techstance.db.store.read_models import (
+    KIND_LABEL,
+    QUALITY_LABEL,
+    DecisionEvent,
+    EvidenceItem,
+    QuoteItem,
+    SourceRef,
+    TimelineEvent,
+)
 
 # A symbol for every stance, so a stance never depends on colour alone.
 STANCE_SYMBOL = {"ban": "✕", "restrict": "◐", "allow": "✓", "undecided": "○", None: "·"}
@@ -15,6 +24,7 @@ STANCE_ORDER = ("ban", "restrict", "allow", "undecided")
 TENTATIVE_STATUSES = ("expected", "reported")
 TENTATIVE_MARK = "~"
 DISPUTED_MARK = "!"
+UNCERTAIN_MARK = "?"  # as of a date inside the event's year or month: it may not have happened yet
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -70,12 +80,14 @@ def condition_support(event: DecisionEvent, index: int) -> str:
 
 
 def event_date(event: DecisionEvent) -> str:
-    """The event's own date; for an undated event, when a source first reported it."""
+    """The event's own date; for an undated event, when a source first reported it. As of a date
+    inside the event's year or month: 'uncertain: 2019' (it may not have happened yet)."""
+    text = format_date(event.date, event.date_precision, event.date_inferred)
     if event.date is None:
         reported = event.first_reported()
         if reported is not None:
-            return f"undated, reported {source_date(reported)}"
-    return format_date(event.date, event.date_precision, event.date_inferred)
+            text = f"undated, reported {source_date(reported)}"
+    return f"uncertain: {text}" if event.uncertain else text
 
 
 def conflict_text(event: DecisionEvent) -> str | None:
@@ -124,3 +136,46 @@ def quote_citation(quote: QuoteItem) -> str:
         if quote.said_on else f"reported {source_date(quote.source)}"
     quality = f" ({quality_mark(quote.source)})" if quote.source.weaker else ""
     return f"“{quote.text}” — {speaker}. Source: {source_name(quote.source)}{quality}, {when}."
+
+
+OPENING_QUOTES = "\"'“‘„‚«‹"
+CLOSING_QUOTES = "\"'”’‟‛»›"
+
+
+def quoted(text: str) -> str:
+    """Text in quotation marks, adding none on a side that already has one: an excerpt that begins
+    or ends with the article's own mark would otherwise read “„like this"”."""
+    opening = "" if text and text[0] in OPENING_QUOTES else "“"
+    closing = "" if text and text[-1] in CLOSING_QUOTES else "”"
+    return f"{opening}{text}{closing}"
+
+
+def cut_to_lines(text: str, width: int, rows: int) -> str:
+    """Text that fits `rows` rows of `width` cells; when cut, it ends with an ellipsis."""
+    width = max(8, width)
+    lines = textwrap.wrap(text, width, replace_whitespace=True, drop_whitespace=True)
+    if len(lines) <= rows:
+        return text
+    kept = lines[:rows]
+    kept[-1] = kept[-1][: width - 1].rstrip() + "…"
+    return "\n".join(kept)
+
+
+def placed_date(event: TimelineEvent, short: bool = False) -> str:
+    """When an event of a timeline happened, at its precision ('2019', 'Apr 2019', '28 Jan 2020');
+    an undated one by when it was first reported. `short`: the year alone."""
+    if event.date is not None:
+        text = format_date(event.date, event.date_precision, event.date_inferred and not short)
+        return text.rsplit(" ", 1)[-1] if short and text != "date unknown" else text
+    if event.placed_on:
+        day = format_date(event.placed_on, "day" if len(event.placed_on) == 10 else "month")
+        return f"by {day.rsplit(' ', 1)[-1]}" if short else f"undated, reported {day}"
+    return "?" if short else "date unknown"
+
+
+def placed_by(event: TimelineEvent) -> str:
+    """As placed_date, shorter for a table: an undated event reads 'by Jan 2020' (it had happened
+    by its first report)."""
+    if event.date is None and event.placed_on:
+        return "by " + format_date(event.placed_on, "day" if len(event.placed_on) == 10 else "month")
+    return placed_date(event)

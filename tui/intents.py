@@ -7,8 +7,9 @@ the reading intents, so an editing key that slipped through would do nothing the
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Literal
 
-from techstance.db.store.read_models import EvidenceItem, QuoteItem, SearchHit
+from techstance.db.store.read_models import ActorInfo, CountryInfo, EvidenceItem, QuoteItem, SearchHit
 from textual.message import Message
 
 
@@ -38,6 +39,39 @@ class PickTopic(Intent):
         super().__init__()
         self.current = current
         self.reply = reply
+
+
+class OpenPerson(Intent):
+    """A speaker's view (a person, a body or a company); None: choose one from a list first."""
+
+    def __init__(self, actor_id: str | None = None) -> None:
+        super().__init__()
+        self.actor_id = actor_id
+
+
+class OpenView(Intent):
+    """One of the analyst's topic-wide views, on the topic the dashboard shows."""
+
+
+class OpenPositions(OpenView):
+    pass
+
+
+class OpenDisputes(OpenView):
+    pass
+
+
+class OpenTimeline(OpenView):
+    pass
+
+
+class ShowCountry(Intent):
+    """Back to the dashboard with this country selected on the map (on `topic`, when given)."""
+
+    def __init__(self, code: str, topic: str | None = None) -> None:
+        super().__init__()
+        self.code = code
+        self.topic = topic
 
 
 class Saved(Intent):
@@ -83,6 +117,24 @@ class AddQuote(EditIntent):
 
 
 class FindText(EditIntent):
-    def __init__(self, reply: Callable[[str | None], None]) -> None:
+    """Ask for words to find; `check` says why typed words are not there (None: found), so the form
+    can say so beside the field and keep what was typed."""
+
+    def __init__(self, reply: Callable[[str | None], None],
+                 check: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.reply = reply
+        self.check = check
+
+
+class NewRecord(EditIntent):
+    """A form needs a country or a person its drop-down does not hold: open the form that adds one.
+    `choices`: the form's FormChoices (what the new form's own drop-downs offer)."""
+
+    def __init__(self, kind: Literal["country", "person"], choices: Any,
+                 reply: Callable[[CountryInfo | ActorInfo | None], None], name: str = "") -> None:
+        super().__init__()
+        self.kind = kind
+        self.choices = choices
+        self.reply = reply
+        self.name = name

@@ -56,9 +56,9 @@ class BuildReport:
 
 def write_seeds(db: Database, seeds: SeedSet) -> int:
     """Insert every record; returns the number of evidence rows."""
-    db["topics"].insert_all(t.model_dump() for t in seeds.topics)
-    db["countries"].insert_all(c.model_dump() for c in seeds.countries)
-    db["sources"].insert_all(
+    db.table("topics").insert_all(t.model_dump() for t in seeds.topics)
+    db.table("countries").insert_all(c.model_dump() for c in seeds.countries)
+    db.table("sources").insert_all(
         {
             "id": s.id, "outlet": s.outlet, "title": s.title, "published": s.published,
             "date_precision": s.date_precision, "date_inferred": int(s.date_inferred),
@@ -67,7 +67,7 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
         }
         for s in seeds.sources
     )
-    db["actors"].insert_all(a.model_dump() for a in seeds.actors)
+    db.table("actors").insert_all(a.model_dump() for a in seeds.actors)
     evidence: list[dict[str, object]] = []
     decisions = []
     for d in seeds.decisions:
@@ -77,16 +77,16 @@ def write_seeds(db: Database, seeds: SeedSet) -> int:
         row["specifics"] = specifics_json(d.specifics)
         decisions.append(row)
         evidence += [evidence_row("decisions", d.id, e) for e in d.evidence]
-    db["decisions"].insert_all(decisions)
+    db.table("decisions").insert_all(decisions)
     quotes = []
     for q in seeds.quotes:
         quotes.append(q.model_dump(exclude={"evidence"}))
         own = Evidence(claim="quote", source=q.source, start=q.start, end=q.end, excerpt=q.text)
         evidence.append(evidence_row("quotes", q.id, own))
         evidence += [evidence_row("quotes", q.id, e) for e in q.evidence]
-    db["quotes"].insert_all(quotes)
-    db["evidence"].insert_all(evidence)
-    db["meta"].insert_all(
+    db.table("quotes").insert_all(quotes)
+    db.table("evidence").insert_all(evidence)
+    db.table("meta").insert_all(
         [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "seeds_sha256", "value": seeds.digest},
@@ -174,7 +174,7 @@ def build_database(seed_dir: Path, db_path: Path, *, bundled: bool = False, forc
                 create_tables(db)
                 evidence_count = write_seeds(db, seeds)
                 write_work(db, seeds)
-                db["meta"].insert({"key": ORIGIN_KEY, "value": ORIGIN_BUNDLED if bundled else ORIGIN_OTHER})
+                db.table("meta").insert({"key": ORIGIN_KEY, "value": ORIGIN_BUNDLED if bundled else ORIGIN_OTHER})
                 create_search_and_views(db)
             conn.execute("VACUUM")
         finally:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
-from techstance.db.store.records import FieldError, SeedModel, Slug
+from techstance.db.store.records import FieldError, ProposalStatus, SeedModel, Slug
 
-ProposalStatus = Literal["proposed", "accepted", "rejected"]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 
 

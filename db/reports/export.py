@@ -7,7 +7,6 @@ always gives the same output. A file is written whole or not at all.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from techstance.db.store import row_checks as checks
-from techstance.db.store.positions import LATEST_FIRST, ORDERED_ON, current_decisions_sql
+from techstance.db.store.positions import LATEST_FIRST, ORDERED_ON, check_as_of, current_decisions_sql, known_by
 from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DamagedRecord
 from techstance.db.store.row_values import conditions_of
 from techstance.db.store.row_values import row_cursor as _cursor
@@ -33,7 +32,8 @@ FORMATS: tuple[str, ...] = ("csv", "json", "markdown")
 UNKNOWN_OUTLET = "unknown outlet"
 UNKNOWN_DATE = "date unknown"
 
-_AS_OF = f"(:as_of IS NULL OR {ORDERED_ON} <= :as_of)"
+# The meaning of an as-of date, partial dates included, is db/store/positions.py's (the dashboard's too).
+_AS_OF = f"(:as_of IS NULL OR {known_by(':as_of')})"
 
 _POSITIONS_SQL = f"""
 WITH ranked AS ({current_decisions_sql(
@@ -215,14 +215,8 @@ class Position:
 
 
 def _check_as_of(as_of: str | None) -> None:
-    if as_of is None:
-        return
-    if not isinstance(as_of, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of):
-        raise ValueError(f"as_of must be a date written YYYY-MM-DD, not {as_of!r}")
-    try:
-        dt.date.fromisoformat(as_of)
-    except ValueError:
-        raise ValueError(f"as_of {as_of!r} is not a real date") from None
+    if as_of is not None:
+        check_as_of(as_of)
 
 
 def _resolve_topic(conn: sqlite3.Connection, topic: str | None) -> str:

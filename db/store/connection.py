@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from techstance.db.store.schema import APPLICATION_ID, SCHEMA_VERSION, TABLES
+from techstance.db.store.schema import APPLICATION_ID, OLDEST_UPGRADABLE, SCHEMA_VERSION, TABLES
 
 
 class DatabaseOpenError(Exception):
@@ -20,7 +20,7 @@ class DatabaseOpenError(Exception):
 
 
 class OlderSchemaError(DatabaseOpenError):
-    """A techstance database written by an older version: rebuilding it fixes this."""
+    """A techstance database written by an older version: `techstance upgrade` fixes this."""
 
 
 def _uri(path: Path, mode: str) -> str:
@@ -102,10 +102,15 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
             f"{path}: made by a newer techstance (schema {version}; this version reads "
             f"{SCHEMA_VERSION}): upgrade techstance"
         )
+    if version < OLDEST_UPGRADABLE:
+        raise OlderSchemaError(
+            f"{path}: made by an early techstance (schema {version}; this version reads "
+            f"{SCHEMA_VERSION}): rebuild it with `techstance build --db {path}`"
+        )
     if version < SCHEMA_VERSION:
         raise OlderSchemaError(
             f"{path}: made by an older techstance (schema {version}; this version reads "
-            f"{SCHEMA_VERSION}): rebuild it with `techstance build --db {path}`"
+            f"{SCHEMA_VERSION}): upgrade it with `techstance upgrade --db {path}`"
         )
     missing = [name for name in TABLES if name not in names]
     if missing:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from techstance.db.store.connection import DatabaseOpenError, open_database
 from techstance.db.store.edit_errors import EditError, StaleEdit
 from techstance.db.store.evidence_rows import evidence_row, specifics_json
 from techstance.db.store.read_models import read_model
-from techstance.db.store.records import Actor, Decision, Evidence, Quote
+from techstance.db.store.records import Actor, Country, Decision, Evidence, Quote
 from techstance.db.store.rules import decision_claim_problems, span_problem
 from techstance.db.store.support import SourceDate, decision_support_problems, quote_support_problems
 
@@ -93,16 +94,35 @@ def validate(model_class: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         problems = []
         for error in err.errors():
             field = ".".join(str(p) for p in error["loc"])
-            cause = error.get("ctx", {}).get("error")
-            if getattr(cause, "field", None):
-                field = f"{field}.{cause.field}" if field else cause.field
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "string_pattern_mismatch" and field in ("id", "topic", "actor", "source"):
-                message = "use lowercase letters, digits and single hyphens, e.g. gb-2026-11-ban"
-            elif error["type"] == "string_pattern_mismatch" and field == "country":
-                message = "an ISO 3166 two-letter code in capitals, e.g. GB"
-            problems.append((field, message))
+            cause_field = getattr(error.get("ctx", {}).get("error"), "field", None)
+            if cause_field:
+                field = f"{field}.{cause_field}" if field else str(cause_field)
+            problems.append((field, _human(error, field, data)))
         raise EditError(problems) from None
+
+
+def _human(error: Any, field: str, data: dict[str, Any]) -> str:
+    """One line a person can act on, never pydantic's wording ("String should have at least 1
+    character")."""
+    kind = error["type"]
+    given = data.get(field) if "." not in field else None
+    if kind == "missing" or kind == "string_too_short" or (kind == "string_pattern_mismatch" and given == ""):
+        return "required"
+    if kind == "string_pattern_mismatch" and field in ("country", "code"):
+        return "an ISO 3166 two-letter code in capitals, e.g. GB"
+    if kind == "string_pattern_mismatch":
+        return "use lowercase letters, digits and single hyphens, e.g. gb-2026-11-ban"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"choose one of {expected.replace(chr(39), '')}" if expected else "choose one of the list"
+    if kind == "string_too_long":
+        return f"at most {error.get('ctx', {}).get('max_length')} characters"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "a whole number"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        ctx = error.get("ctx", {})
+        return f"from {ctx['ge']}" if "ge" in ctx else f"up to {ctx['le']}"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 class _Checks:
@@ -273,15 +293,98 @@ def correct_quote(conn: sqlite3.Connection, quote_id: str, changes: dict[str, An
     return quote
 
 
-def add_actor(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") -> Actor:
-    """Add a speaker (a person, body, company, anonymous source or document)."""
-    actor = validate(Actor, data)
-    assert isinstance(actor, Actor)
-    checks = _Checks(conn)
-    checks.new_id("actors", actor.id)
-    checks.exists("countries", "code", actor.country, "country", "country")
-    checks.done()
+def _free_id(conn: sqlite3.Connection, table: str, name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:70].strip("-") or "new"
+    candidate, n = base, 1
+    while conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (candidate,)).fetchone():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def free_tile(conn: sqlite3.Connection, region: str) -> tuple[int, int]:
+    """The free map cell nearest the region's tiles (any tile's, for a new region).
+
+    Cells inside the map's present bounds come before cells that would widen it: every column or
+    row added narrows all the tiles (tui/widgets/tile_map.py sizes them to the pane)."""
+    rows = conn.execute("SELECT region, tile_row, tile_col FROM countries").fetchall()
+    taken = {(r, c) for _, r, c in rows}
+    if not taken:
+        return 0, 0
+    near = [(r, c) for reg, r, c in rows if reg == region] or sorted(taken)
+    top, bottom = min(r for r, _ in taken), max(r for r, _ in taken)
+    left, right = min(c for _, c in taken), max(c for _, c in taken)
+    centre_r = sum(r for r, _ in near) / len(near)
+    centre_c = sum(c for _, c in near) / len(near)
+
+    def cost(cell: tuple[int, int]) -> tuple[int, int, float, int, int]:
+        r, c = cell
+        distance = min(abs(r - nr) + abs(c - nc) for nr, nc in near)
+        outside = int(not (top <= r <= bottom and left <= c <= right))
+        return distance, outside, abs(r - centre_r) + abs(c - centre_c), r, c
+
+    cells = [(r, c) for r in range(max(0, top - 1), min(99, bottom + 1) + 1)
+             for c in range(max(0, left - 1), min(99, right + 1) + 1) if (r, c) not in taken]
+    if not cells:  # a full 100 x 100 map: nothing left to find
+        raise EditError([("region", "the map has no free cell left")])
+    return min(cells, key=cost)
+
+
+def add_country(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") -> Country:
+    """Add a country (or a body that decides like one) on a free map cell near its region."""
     with transaction(conn):
+        data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+        if isinstance(data.get("code"), str):
+            data["code"] = data["code"].upper()
+        if "tile_row" not in data and data.get("region"):
+            data["tile_row"], data["tile_col"] = free_tile(conn, data["region"])
+        try:
+            country = validate(Country, data)
+        except EditError as err:
+            # The cell follows from the region: a missing region is the one thing to say.
+            raise EditError([(f, m) for f, m in err.problems if f not in ("tile_row", "tile_col")]
+                            or err.problems) from None
+        assert isinstance(country, Country)
+        checks = _Checks(conn)
+        if conn.execute("SELECT 1 FROM countries WHERE code = ?", (country.code,)).fetchone():
+            checks.problems.append(("code", f"{country.code} is already on the map"))
+        named = conn.execute("SELECT code FROM countries WHERE lower(name) = lower(?)", (country.name,)).fetchone()
+        if named:
+            checks.problems.append(("name", f"already on the map as {named[0]}"))
+        if conn.execute("SELECT 1 FROM countries WHERE tile_row = ? AND tile_col = ?",
+                        (country.tile_row, country.tile_col)).fetchone():
+            checks.problems.append(("tile_row", "that map cell is taken"))
+        checks.done()
+        _insert(conn, "countries", country.model_dump())
+        _record(conn, "insert", "countries", country.code, None, country.model_dump(), note)
+    return country
+
+
+def add_actor(conn: sqlite3.Connection, data: dict[str, Any], note: str = "") -> Actor:
+    """Add a speaker (a person, body, company, anonymous source or document).
+
+    Without an id, one is made from the name (a person typing a name should not have to invent a
+    slug); a name already listed is refused, so the same person is not added twice."""
+    with transaction(conn):
+        # Blank optional fields are absent ones; a blank name stays blank, to be refused as required.
+        data = {k: ((v.strip() if k == "name" else v.strip() or None) if isinstance(v, str) else v)
+                for k, v in data.items()}
+        if not data.get("id") and isinstance(data.get("name"), str) and data["name"].strip():
+            data["id"] = _free_id(conn, "actors", data["name"])
+        try:
+            actor = validate(Actor, data)
+        except EditError as err:
+            # An id made from the name is missing only because the name is: say that once.
+            made = "id" not in data or data["id"] is None
+            raise EditError([(f, m) for f, m in err.problems if not (made and f == "id")] or err.problems) from None
+        assert isinstance(actor, Actor)
+        checks = _Checks(conn)
+        checks.new_id("actors", actor.id)
+        checks.exists("countries", "code", actor.country, "country", "country")
+        named = conn.execute("SELECT id FROM actors WHERE lower(name) = lower(?)", (actor.name,)).fetchone()
+        if named:
+            checks.problems.append(("name", f"already listed (as '{named[0]}')"))
+        checks.done()
         _insert(conn, "actors", actor.model_dump())
         _record(conn, "insert", "actors", actor.id, None, actor.model_dump(), note)
     return actor

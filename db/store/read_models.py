@@ -67,6 +67,9 @@ class CountryTile:
     date: str | None = None
     decision: str | None = None
     disputed: bool = False
+    # As of a date: this decision's period (a year, a month) is under way, so it may or may not
+    # have happened yet (db/store/positions.py); it is shown marked, never as certain.
+    uncertain: bool = False
     damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
@@ -115,6 +118,7 @@ class DecisionEvent:
     conditions: list[str]
     evidence: list[EvidenceItem]
     kind: str = "decision"  # decision (on the topic), related (another action) or view (a stated position)
+    uncertain: bool = False  # as of a date within the event's period (a year, a month): not yet certain
     damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
     def supporting_sources(self, claim: str = "decision") -> int:
@@ -141,6 +145,7 @@ class CountryDetail:
     country: CountryInfo
     current: DecisionEvent | None
     timeline: list[DecisionEvent]
+    as_of: str | None = None  # as it stood at the end of this day (YYYY-MM-DD); None: today
 
 
 @read_model
@@ -228,6 +233,14 @@ class PersonView:
     quotes: list[QuoteItem]
     country_names: dict[str, str]  # code -> name, for the quotes' countries
     more: bool  # more quotes than the limit read
+
+
+@read_model
+class Speaker:
+    """A person, body or company in the list of people, with how many quotes of theirs are held."""
+
+    actor: ActorInfo
+    quotes: int
 
 
 @read_model

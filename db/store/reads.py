@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 from techstance.db.store import row_checks as checks
-from techstance.db.store.positions import LATEST_FIRST, ON_TOPIC, ORDERED_ON, current_decisions_sql
+from techstance.db.store.positions import (
+    LATEST_FIRST,
+    ON_TOPIC,
+    ORDERED_ON,
+    begun_by,
+    current_decisions_sql,
+    known_by,
+    period_end,
+)
 from techstance.db.store.read_models import (
     ActorInfo,
     CountryDetail,
@@ -26,6 +34,7 @@ from techstance.db.store.read_models import (
     SearchHit,
     SearchResults,
     SourceDoc,
+    Speaker,
     TimelineEvent,
     TopicInfo,
 )
@@ -124,7 +133,9 @@ class Store:
         rows = self._all("SELECT id, title, description FROM topics ORDER BY id LIMIT ?", (limit,))
         return [checks.topic(r) for r in rows]
 
-    def tiles(self, topic: str, limit: int = MAX_COUNTRIES) -> list[CountryTile]:
+    def tiles(self, topic: str, limit: int = MAX_COUNTRIES, as_of: str | None = None) -> list[CountryTile]:
+        """Every country with its position on the topic; `as_of` (YYYY-MM-DD): as it stood at the end
+        of that day, a decision whose year or month is still under way shown as uncertain."""
         # Three small queries merged here: the view joined per country re-ranks every decision
         # once per country (2 s at 20,000 decisions), and even a per-topic ranking joined to
         # the countries is scanned once per country (18 ms); apart they take about 4 ms.
@@ -133,14 +144,17 @@ class Store:
             "ORDER BY tile_row, tile_col, code LIMIT ?",
             (limit,),
         )
-        current = {
-            r["country"]: r
-            for r in self._all(
-                current_decisions_sql("d.country, d.stance, d.status, d.date, d.id AS decision",
-                                      where="d.topic = ?", partition="d.country") + " LIMIT ?",
-                (topic, limit),
-            )
-        }
+        columns = "d.country, d.stance, d.status, d.date, d.id AS decision"
+        params: tuple[str, ...] = (topic,)
+        if as_of is None:
+            sql = current_decisions_sql(columns, where="d.topic = ?", partition="d.country")
+        else:
+            # The latest decision begun by then: the position (positions.known_by), or a newer one whose
+            # period is under way, marked so the map says "this may have changed" rather than hide it.
+            sql = current_decisions_sql(f"{columns}, NOT ({known_by('?')}) AS uncertain",
+                                        where=f"d.topic = ? AND {begun_by('?')}", partition="d.country")
+            params = (as_of, topic, as_of)
+        current = {r["country"]: r for r in self._all(sql + " LIMIT ?", (*params, limit))}
         # CROSS JOIN keeps the disputes (rare) as the outer loop: with the kind test, SQLite would
         # otherwise walk every decision of the topic (1 ms at 20,000 decisions, against 0.01 ms).
         disputed = {
@@ -149,12 +163,14 @@ class Store:
                 f"""
                 SELECT DISTINCT d.country FROM evidence e CROSS JOIN decisions d ON d.id = e.claim_id
                 WHERE e.role = 'disputes' AND e.claim_table = 'decisions' AND d.topic = ? AND {ON_TOPIC}
+                      {"" if as_of is None else f"AND {begun_by('?')}"}
                 LIMIT ?
                 """,
-                (topic, limit),
+                (topic, limit) if as_of is None else (topic, as_of, limit),
             )
         }
-        return [_tile(checks.country(c), current.get(c["code"]), c["code"] in disputed) for c in countries]
+        return [_tile(checks.country(c), current.get(c["code"]), c["code"] in disputed, as_of is not None)
+                for c in countries]
 
     def countries(self, limit: int = MAX_COUNTRIES) -> list[CountryInfo]:
         rows = self._all("SELECT code, name, region, tile_row, tile_col FROM countries ORDER BY name LIMIT ?",
@@ -198,38 +214,62 @@ class Store:
             out[r["claim_id"]].append(checks.evidence_item(r))
         return out
 
-    def country_detail(self, topic: str, code: str, limit: int = MAX_TIMELINE) -> CountryDetail | None:
+    def country_detail(self, topic: str, code: str, limit: int = MAX_TIMELINE,
+                       as_of: str | None = None) -> CountryDetail | None:
+        """The country's position and history; `as_of` (YYYY-MM-DD): as they stood at the end of that
+        day, events whose year or month is under way listed as uncertain, never as the position."""
         info = self.country(code)
         if info is None:
             return None
         # Latest first, in the order the current_positions view uses: the first decision on the topic
         # is the current one (db/store/positions.py).
+        begun = "" if as_of is None else f"AND {begun_by(':as_of')}"
         rows = self._all(
             f"""
             SELECT d.id, d.topic, d.country, d.kind, d.stance, d.status, d.date, d.date_precision,
-                   d.date_inferred, d.summary, d.conditions
-            FROM decisions d WHERE topic = ? AND country = ?
+                   d.date_inferred, d.summary, d.conditions,
+                   {"0" if as_of is None else f"NOT ({known_by(':as_of')})"} AS uncertain
+            FROM decisions d WHERE topic = :topic AND country = :code {begun}
             ORDER BY {LATEST_FIRST}
-            LIMIT ?
+            LIMIT :limit
             """,
-            (topic, code, limit),
+            {"topic": topic, "code": code, "limit": limit, "as_of": as_of},
         )
         evidence = self.evidence_for("decisions", [r["id"] for r in rows])
-        events = [checks.decision_event(r, evidence[r["id"]]) for r in rows]
-        current = next((e for e in events if e.kind == "decision"), None)
-        return CountryDetail(country=info, current=current, timeline=[e for e in events if e is not current])
+        events = [checks.decision_event(r, evidence[r["id"]], uncertain=bool(r["uncertain"])) for r in rows]
+        current = next((e for e in events if e.kind == "decision" and not e.uncertain), None)
+        return CountryDetail(country=info, current=current, timeline=[e for e in events if e is not current],
+                             as_of=as_of)
+
+    def event_dates(self, topic: str, limit: int = MAX_TOPIC_EVENTS) -> list[tuple[str, str]]:
+        """(date, country) of every event on the topic that is placed on a date, oldest first: the
+        steps of the as-of date. The date is the day the event counts from (positions.period_end:
+        the last day of a year or month), so each step shows the event as certain."""
+        rows = self._all(
+            f"""
+            SELECT DISTINCT {period_end(ORDERED_ON)} AS settled, d.country FROM decisions d
+            WHERE d.topic = ? AND settled IS NOT NULL
+            ORDER BY settled, d.country LIMIT ?
+            """,
+            (topic, limit),
+        )
+        return [(r["settled"], r["country"]) for r in rows]
 
     def quotes_about(self, topic: str, code: str, limit: int = 50,
-                     after: QuoteItem | None = None) -> list[QuoteItem]:
+                     after: QuoteItem | None = None, as_of: str | None = None) -> list[QuoteItem]:
         """Quotes about one country: newest source first, then in reading order.
 
-        Keyset pagination: pass the last quote of a page as `after` for the next page.
+        Keyset pagination: pass the last quote of a page as `after` for the next page. `as_of`
+        (YYYY-MM-DD): only what had certainly been said by the end of that day (said on, else
+        published; a year or month counts once it is over), so the pane shows what was known then.
         """
         cursor = ""
-        params: dict[str, Any] = {"topic": topic, "code": code, "limit": limit}
+        params: dict[str, Any] = {"topic": topic, "code": code, "limit": limit, "as_of": as_of}
+        if as_of is not None:
+            cursor = f"AND {known_by(':as_of', 'COALESCE(q.said_on, s.published)')} "
         if after is not None:
             # The id settles ties: two quotes may start at the same place in one source.
-            cursor = """AND (COALESCE(s.published, '') < :pub OR (COALESCE(s.published, '') = :pub
+            cursor += """AND (COALESCE(s.published, '') < :pub OR (COALESCE(s.published, '') = :pub
                          AND (q.source > :src OR (q.source = :src AND (q.start > :start
                               OR (q.start = :start AND q.id > :id))))))"""
             params.update(pub=after.source.published or "", src=after.source.id, start=after.start, id=after.id)
@@ -296,6 +336,19 @@ class Store:
             (*codes, len(codes)))} if codes else {}
         return PersonView(actor=actor, affiliation_country=self.country(actor.country) if actor.country else None,
                           quotes=quotes[:limit], country_names=names, more=len(quotes) > limit)
+
+    def speakers(self, limit: int = 2000) -> list[Speaker]:
+        """Everyone quoted or known, most quoted first, then by name."""
+        rows = self._all(
+            """
+            SELECT a.id, a.name, a.kind, a.role, a.affiliation, a.country,
+                   (SELECT COUNT(*) FROM quotes q WHERE q.actor = a.id) AS n
+            FROM actors a ORDER BY n DESC, a.name, a.id LIMIT ?
+            """,
+            (limit,),
+        )
+        return [Speaker(actor=ActorInfo(**{k: r[k] for k in ("id", "name", "kind", "role", "affiliation",
+                                                                "country")}), quotes=r["n"]) for r in rows]
 
     def _events(self, topic: str, limit: int) -> dict[str, list[TimelineEvent]]:
         """Every country's events on a topic, latest first (the order of current_positions)."""
@@ -460,7 +513,7 @@ class Store:
         return SearchResults(hits=hits, counts=counts, slow=slow)
 
 
-def _tile(country: CountryInfo, current: sqlite3.Row | None, disputed: bool) -> CountryTile:
+def _tile(country: CountryInfo, current: sqlite3.Row | None, disputed: bool, as_of: bool = False) -> CountryTile:
     """A country on the map with its current decision; a damaged decision marks the tile damaged."""
     if country.damage is not None:
         return CountryTile(country=country, damage=country.damage)
@@ -470,7 +523,8 @@ def _tile(country: CountryInfo, current: sqlite3.Row | None, disputed: bool) -> 
     try:
         return CountryTile(country=country, stance=c.choice("stance", checks.STANCES, "a stance"),
                            status=c.choice("status", checks.STATUSES, "a status"), date=c.optional("date"),
-                           decision=c.name("decision"), disputed=disputed)
+                           decision=c.name("decision"), disputed=disputed,
+                           uncertain=bool(current["uncertain"]) if as_of else False)
     except checks.Damaged as damage:
         return CountryTile(country=country, decision=c.key, disputed=disputed, damage=damage.record)
 

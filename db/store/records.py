@@ -29,6 +29,8 @@ SourceQuality = Literal["original", "relayed", "paraphrase", "opinion"]
 DateRule = Literal["stated", "weekday-before-published", "month-before-published", "last-year", "recent"]
 ActorKind = Literal["person", "body", "company", "anonymous", "document"]
 EvidenceRole = Literal["supports", "disputes"]
+# A quotation the importer found: waiting for review, or what review made of it.
+ProposalStatus = Literal["proposed", "accepted", "rejected"]
 
 STANCES: tuple[str, ...] = ("ban", "restrict", "allow", "undecided")
 STATUSES: tuple[str, ...] = ("enacted", "announced", "expected", "reported")
@@ -39,8 +41,14 @@ PRECISION_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3}
 _DATE_SHAPES = {"day": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$", "year": r"^\d{4}$"}
 _SHAPE_NAMES = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}
 # What a claim of evidence may point at: the record as a whole, its date, or one condition.
-DECISION_CLAIMS = re.compile(r"^(decision|date|condition:\d+)$")
-QUOTE_CLAIMS = re.compile(r"^(quote|said_on)$")
+DECISION_FIELDS: tuple[str, ...] = ("decision", "date")
+CONDITION_PREFIX = "condition:"  # followed by the condition's index, from 0
+QUOTE_FIELDS: tuple[str, ...] = ("quote", "said_on")
+DECISION_CLAIMS = re.compile(rf"^({'|'.join(DECISION_FIELDS)}|{CONDITION_PREFIX}\d+)$")
+QUOTE_CLAIMS = re.compile(rf"^({'|'.join(QUOTE_FIELDS)})$")
+# The tile map's grid: rows and columns 0..TILE_LIMIT. The schema refuses a tile outside it, so the
+# map's work is bounded by the grid, not by whatever number a file holds.
+TILE_LIMIT = 99
 
 
 class FieldError(ValueError):
@@ -83,8 +91,8 @@ class Country(SeedModel):
     code: CountryCode
     name: NonEmpty
     region: NonEmpty
-    tile_row: int = Field(ge=0, le=99)
-    tile_col: int = Field(ge=0, le=99)
+    tile_row: int = Field(ge=0, le=TILE_LIMIT)
+    tile_col: int = Field(ge=0, le=TILE_LIMIT)
 
 
 class Source(SeedModel):

@@ -227,7 +227,7 @@ def evidence_item(row: sqlite3.Row) -> EvidenceItem:
     return checked(build, placeholder)
 
 
-def decision_event(row: sqlite3.Row, evidence: list[EvidenceItem]) -> DecisionEvent:
+def decision_event(row: sqlite3.Row, evidence: list[EvidenceItem], uncertain: bool = False) -> DecisionEvent:
     c = Checked(row, "decisions")
 
     def build() -> DecisionEvent:
@@ -241,7 +241,8 @@ def decision_event(row: sqlite3.Row, evidence: list[EvidenceItem]) -> DecisionEv
                              stance=c.choice("stance", STANCES, "a stance"),
                              status=c.choice("status", STATUSES, "a status"), date=c.date("date", precision),
                              date_precision=precision, date_inferred=c.flag("date_inferred"),
-                             summary=c.text("summary"), conditions=conditions, evidence=evidence)
+                             summary=c.text("summary"), conditions=conditions, evidence=evidence,
+                             uncertain=uncertain)
 
     def placeholder(d: DamagedRecord) -> DecisionEvent:
         # Its kind kept when readable: a damaged latest decision stays the current one, shown as damaged,

@@ -6,14 +6,18 @@ changed: `PRAGMA user_version` is how every reader tells whether it understands 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from techstance.db.store.constraints import guard_statements, with_checks
 from techstance.db.store.positions import current_decisions_sql
 
 if TYPE_CHECKING:  # readers import this module for its constants; only the build needs sqlite-utils
     from sqlite_utils import Database
 
-SCHEMA_VERSION = 3  # 2: edits and proposed_quotes tables; 3: kinds, source quality, year dates, support
+# 2: edits and proposed_quotes tables; 3: kinds, source quality, year dates, support;
+# 4: CHECK constraints and guard triggers on every closed vocabulary and shape (`techstance upgrade`)
+SCHEMA_VERSION = 4
+OLDEST_UPGRADABLE = 2  # `techstance upgrade` keeps every row of a file this old or newer; older ones are rebuilt
 # `PRAGMA application_id` marks a file as ours, so another application's SQLite file is
 # recognised as "not a techstance database" rather than misread. "TSTC" in ASCII.
 APPLICATION_ID = 0x54535443
@@ -36,16 +40,21 @@ CURRENT_POSITIONS_SQL = "CREATE VIEW current_positions AS\n" + current_decisions
 )
 
 
+def _create(db: Database, table: str, columns: dict[str, Any], **options: Any) -> None:
+    """A table as sqlite-utils lays it out, with the CHECK constraints it cannot add (constraints.py)."""
+    db.execute(with_checks(db.create_table_sql(table, columns, **options), table))
+
+
 def create_tables(db: Database) -> None:
-    db["topics"].create(
+    _create(db, "topics",
         {"id": str, "title": str, "description": str},
         pk="id", not_null={"title", "description"}, strict=True,
     )
-    db["countries"].create(
+    _create(db, "countries",
         {"code": str, "name": str, "region": str, "tile_row": int, "tile_col": int},
         pk="code", not_null={"name", "region", "tile_row", "tile_col"}, strict=True,
     )
-    db["sources"].create(
+    _create(db, "sources",
         {
             "id": str, "outlet": str, "title": str, "published": str, "date_precision": str,
             "date_inferred": int, "seed_file": str, "text": str, "sha256": str, "notes": str, "quality": str,
@@ -55,12 +64,12 @@ def create_tables(db: Database) -> None:
         defaults={"quality": "original"},
         strict=True,
     )
-    db["actors"].create(
+    _create(db, "actors",
         {"id": str, "name": str, "kind": str, "role": str, "affiliation": str, "country": str},
         pk="id", not_null={"name", "kind"}, foreign_keys=[("country", "countries", "code")],
         strict=True,
     )
-    db["decisions"].create(
+    _create(db, "decisions",
         {
             "id": str, "topic": str, "country": str, "stance": str, "status": str, "date": str,
             "date_precision": str, "date_inferred": int, "summary": str, "conditions": str, "kind": str,
@@ -73,7 +82,7 @@ def create_tables(db: Database) -> None:
         foreign_keys=[("topic", "topics", "id"), ("country", "countries", "code")],
         strict=True,
     )
-    db["quotes"].create(
+    _create(db, "quotes",
         {
             "id": str, "topic": str, "actor": str, "country": str, "text": str, "said_on": str,
             "said_on_precision": str, "source": str, "start": int, "end": int, "attribution": str,
@@ -85,7 +94,7 @@ def create_tables(db: Database) -> None:
                       ("country", "countries", "code"), ("source", "sources", "id")],
         strict=True,
     )
-    db["evidence"].create(
+    _create(db, "evidence",
         {
             "id": str, "claim_table": str, "claim_id": str, "claim_field": str, "source": str,
             "start": int, "end": int, "excerpt": str, "role": str, "date_rule": str,
@@ -96,9 +105,9 @@ def create_tables(db: Database) -> None:
         foreign_keys=[("source", "sources", "id")],
         strict=True,
     )
-    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
+    _create(db, "meta", {"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
     # The audit log of every change made after the build: what, when, the row before and after.
-    db["edits"].create(
+    _create(db, "edits",
         {"id": int, "at": str, "action": str, "record_table": str, "record_id": str, "before": str,
          "after": str, "note": str},
         pk="id", not_null={"at", "action", "record_table", "record_id"}, strict=True,
@@ -106,7 +115,7 @@ def create_tables(db: Database) -> None:
     # Quotations found in imported articles, waiting for review; accepting one makes a quote. With each,
     # the evidence of its attribution: the cue's span in the source, the finder's confidence (0..1, the
     # review order) and why it chose the speaker ("named after the quote", "he -> the last person speaking").
-    db["proposed_quotes"].create(
+    _create(db, "proposed_quotes",
         {"id": str, "source": str, "topic": str, "start": int, "end": int, "text": str, "speaker": str,
          "speaker_start": int, "speaker_end": int, "cue": str, "status": str, "quote": str,
          "cue_start": int, "cue_end": int, "confidence": float, "reason": str},
@@ -115,18 +124,20 @@ def create_tables(db: Database) -> None:
     )
 
     # New columns go last: positional INSERTs written against an older schema then fail loudly.
-    db["decisions"].create_index(["topic", "country", "date"])
-    db["quotes"].create_index(["topic", "country", "id"])
-    db["quotes"].create_index(["actor"])
-    db["quotes"].create_index(["source"])
-    db["evidence"].create_index(["claim_table", "claim_id"])
-    db["evidence"].create_index(["source", "start"])
+    db.table("decisions").create_index(["topic", "country", "date"])
+    db.table("quotes").create_index(["topic", "country", "id"])
+    db.table("quotes").create_index(["actor"])
+    db.table("quotes").create_index(["source"])
+    db.table("evidence").create_index(["claim_table", "claim_id"])
+    db.table("evidence").create_index(["source", "start"])
     # Disputes are rare: this finds them without reading every piece of evidence.
-    db["evidence"].create_index(["role", "claim_table", "claim_id"])
-    db["actors"].create_index(["country"])
-    db["proposed_quotes"].create_index(["source", "status", "start"])
+    db.table("evidence").create_index(["role", "claim_table", "claim_id"])
+    db.table("actors").create_index(["country"])
+    db.table("proposed_quotes").create_index(["source", "status", "start"])
     db.table("proposed_quotes").create_index(["status", "confidence"])
-    db["edits"].create_index(["record_table", "record_id"])
+    db.table("edits").create_index(["record_table", "record_id"])
+    for statement in guard_statements():
+        db.execute(statement)
 
 
 # Prefix indexes for 1 to 3 letters: without them a one- or two-letter prefix merges the
@@ -147,7 +158,7 @@ def enable_search(db: Database, table: str, columns: list[str]) -> None:
         f"CREATE VIRTUAL TABLE {fts} USING FTS5 (\n    {cols},\n    tokenize='porter',\n"
         f"    prefix='{FTS_PREFIXES}',\n    content={_identifier(table)}\n)"
     )
-    db[table].populate_fts(columns)
+    db.table(table).populate_fts(columns)
     old = ", ".join(f"old.{_identifier(c)}" for c in columns)
     new = ", ".join(f"new.{_identifier(c)}" for c in columns)
     t = _identifier(table)

@@ -154,7 +154,7 @@ async def test_shape_is_shown_exactly_on_the_dashboard_and_in_the_reader(
         assert app.is_running
         reader = app.screen
         assert isinstance(reader, SourceReader)
-        article = flat("\n".join(shown_text(widget) for _, _, widget in reader.paragraphs))
+        article = flat(reader.article.drawn_text())
         assert "Intro line." in article and "End." in article
         if shape.prefix:
             assert f'"{expected(shape)}' in article

@@ -82,7 +82,7 @@ async def test_markup_in_an_article_is_shown_exactly_in_the_reader(hostile_db: P
         await press(pilot, "tab", "tab", "enter")
         reader = app.screen
         assert isinstance(reader, SourceReader)
-        article = "\n".join(shown_text(w) for _, _, w in reader.paragraphs)
+        article = reader.article.drawn_text()
         assert "Intro [i]line[/i]." in article and "End [/]." in article
         assert f'"{SHOWN}," said Eve.' in flat(article)
         meta = shown_text(reader.query_one("#source-meta"))

@@ -154,7 +154,7 @@ async def test_the_reader_opened_while_locked_says_why_and_shows_the_article_aft
             assert isinstance(reader, SourceReader)
             assert "locked" in str(reader.query_one("#source-meta").render())
         assert await wait_for(pilot, lambda: reader.doc is not None)
-        assert reader.paragraphs
+        assert reader.article.text == reader.doc.text and reader.article.layout_rows.height
 
 
 # ----- the kiosk -----
@@ -264,7 +264,7 @@ async def test_review_accept_and_reject_survive_a_lock(db: Path, tmp_path: Path)
         review = app.screen
         assert isinstance(review, ReviewScreen) and len(review.proposals) == 2
         with locked(db):  # reject: one line, nothing lost, the screen stays
-            await pilot.press("x")
+            await pilot.press("x", "y")  # reject, confirmed
             assert await wait_for(pilot, lambda: any("locked" in str(n.message) for n in app._notifications), 3)
             assert app.screen is review and len(review.proposals) == 2
         await pilot.press("a")

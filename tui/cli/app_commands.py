@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 # Far beyond any settings file; a bigger "configuration" is a mistake (or /dev/zero).
 
 
-def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
+def cmd_dashboard(db_arg: Path | None, theme: str | None, as_of: str | None = None) -> int:
+    """`as_of`: YYYY-MM-DD, already checked (tui/cli/parser.py)."""
     if db_arg is None:
         from techstance.db.curation.build import BuildError
         from techstance.db.curation.default_db import refresh_default_database
@@ -42,10 +43,11 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None) -> int:
         raise CliError(str(err)) from None
     from techstance.db.store.opening import read_opening
 
-    opening = read_opening(path)  # the first frame is drawn once, filled
+    # The first frame is drawn once, filled; the opening view is today's, so not with a date.
+    opening = read_opening(path) if as_of is None else None
     from techstance.tui.app import TechstanceApp  # imported late: textual is slow to import
 
-    return run_app(TechstanceApp.for_database(path, conn=conn, theme=theme, opening=opening))
+    return run_app(TechstanceApp.for_database(path, conn=conn, theme=theme, opening=opening, as_of=as_of))
 
 
 def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
@@ -63,7 +65,7 @@ def _kiosk_config_path(args: argparse.Namespace) -> Path | None:
 def _kiosk_config(args: argparse.Namespace) -> KioskConfig:
     from techstance.tui.kiosk.config import KioskConfigError, load_kiosk_config
 
-    overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic,
+    overrides = {"interval": args.interval, "idle": args.idle, "topic": args.topic, "tour": args.tour,
                  "theme": getattr(args, "theme", None), "max_sessions": getattr(args, "max_sessions", None)}
     try:
         # Checked against the database when it is there: an unknown country or topic is one line.
@@ -87,7 +89,7 @@ def kiosk_command(args: argparse.Namespace) -> list[str]:
     config_path = _kiosk_config_path(args)
     if config_path is not None:
         command += ["--kiosk-config", str(config_path.resolve())]
-    for option in ("interval", "idle", "topic", "theme"):
+    for option in ("interval", "idle", "topic", "tour", "theme"):
         if getattr(args, option, None) is not None:
             command += [f"--{option}", str(getattr(args, option))]
     return command

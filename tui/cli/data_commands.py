@@ -123,3 +123,14 @@ def cmd_history(args: argparse.Namespace) -> int:
         line = f"{r.at}  {r.action:<7} {r.record_table}/{r.record_id}" + (f"  ({r.note})" if r.note else "")
         print(shown(line))
     return EXIT_OK
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from techstance.db.curation.upgrade import UpgradeError, upgrade_database
+
+    try:
+        report = upgrade_database(args.db or default_database_path())
+    except UpgradeError as err:
+        raise CliError(str(err), details=tuple(str(p) for p in err.problems)) from None
+    print(shown(report.summary()))
+    return EXIT_OK

@@ -20,6 +20,7 @@ def _run(argv: Sequence[str]) -> int:
         cmd_export_seeds,
         cmd_history,
         cmd_import,
+        cmd_upgrade,
     )
     from techstance.tui.cli.parser import parse
     from techstance.tui.cli.seed_commands import cmd_build, cmd_check, cmd_locate
@@ -40,6 +41,8 @@ def _run(argv: Sequence[str]) -> int:
         return cmd_export_seeds(args)
     if args.command == "history":
         return cmd_history(args)
+    if args.command == "upgrade":
+        return cmd_upgrade(args)
 
     from techstance.tui.cli.app_commands import cmd_dashboard, cmd_kiosk, cmd_serve
 
@@ -47,7 +50,7 @@ def _run(argv: Sequence[str]) -> int:
         return cmd_serve(args)
     if args.command == "kiosk":
         return cmd_kiosk(args)
-    return cmd_dashboard(args.db, args.theme)
+    return cmd_dashboard(args.db, args.theme, args.dashboard_as_of)
 
 
 def _crashed(error: BaseException) -> int:

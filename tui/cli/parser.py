@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from techstance.db.store.positions import check_as_of
 from techstance.tui.cli.errors import EXIT_USAGE, CliError
 
 # The theme names only; tui.themes imports textual, which `check` and `build` do not need.
@@ -22,7 +23,8 @@ DB_HELP = "database file (default: $TECHSTANCE_DB, else techstance.db in the use
 
 # The options accepted before a command, and the commands each applies to (None: the dashboard).
 BEFORE_COMMAND: dict[str, tuple[str | None, ...]] = {
-    "db": (None, "kiosk", "serve", "build", "import", "export", "export-seeds", "history"),
+    "db": (None, "kiosk", "serve", "build", "import", "export", "export-seeds", "history",
+           "upgrade"),
     "theme": (None, "kiosk", "serve"),
 }
 
@@ -60,6 +62,9 @@ def _kiosk_options() -> _Parser:
     group.add_argument("--interval", type=float, metavar="S", help="seconds per country on tour (0: still)")
     group.add_argument("--idle", type=float, metavar="S", help="seconds without input before the tour resumes")
     group.add_argument("--topic", metavar="ID", help="topic to show")
+    group.add_argument("--tour", choices=("countries", "timeline"),
+                       help="countries: one after another (default); timeline: the dated events in order, "
+                            "the map as of each")
     # SUPPRESS: a value given before the command is kept when none is given after it.
     group.add_argument("--theme", choices=sorted(THEMES), default=argparse.SUPPRESS, help="colour theme")
     return options
@@ -82,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", type=Path, metavar="PATH", help=DB_HELP)
     parser.add_argument("--theme", choices=sorted(THEMES),
                         help="colour theme (default: 'default', or 'mono' when NO_COLOR is set)")
+    # Its own dest: `export --as-of` is the same option of another command.
+    parser.add_argument("--as-of", dest="dashboard_as_of", metavar="YYYY-MM-DD",
+                        help="open the dashboard as the world stood at the end of that day ([ ] step, A: today)")
     parser.add_argument("--kiosk", action="store_true",
                         help="the same as the kiosk command: `techstance --kiosk ...` is `techstance kiosk ...`")
     parser.add_argument("--version", action=_Version)
@@ -106,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="replace a database holding edits or proposals the seeds lack, after a timestamped "
                             "backup beside it")
     sub.add_parser("check", parents=[seeds], help="validate the seeds without writing anything")
+    sub.add_parser("upgrade", parents=[common],
+                   help="bring a database of an older schema up to date, keeping every row and edit",
+                   description="Upgrade a database made by an older techstance to the current schema. Every row "
+                               "is kept, or each one the current schema refuses is named and nothing is changed. "
+                               "The new database is written beside the old one and renamed over it; the old "
+                               "file is kept as NAME.vN.bak (N: its schema version).")
     imp = sub.add_parser("import", parents=[common],
                          help="store articles as sources and propose their quotations for review")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="UTF-8 text files, one article each")
@@ -141,7 +155,7 @@ def commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentPars
     return {}
 
 
-KIOSK_ONLY = ("--kiosk-config", "--interval", "--idle", "--topic")
+KIOSK_ONLY = ("--kiosk-config", "--interval", "--idle", "--topic", "--tour")
 
 
 def _command_index(argv: list[str]) -> int:
@@ -181,8 +195,23 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         which.error(f"unrecognized arguments{f' for {args.command}' if args.command else ''}: {' '.join(extras)}")
     if args.kiosk and args.command is None:  # left over where no command could stand
         parser.error("--kiosk comes first (after --db or --theme only), or use the kiosk command")
+    _check_dates(args)
     for option, applies_to in BEFORE_COMMAND.items():
         if getattr(args, option, None) is not None and args.command not in applies_to:
             parser.print_usage(sys.stderr)
             raise CliError(f"--{option} does not apply to the {args.command} command", status=EXIT_USAGE)
     return args
+
+
+def _check_dates(args: argparse.Namespace) -> None:
+    """--as-of of the dashboard and of export: one check (db/store/positions.py), one line, status 2."""
+    if args.dashboard_as_of is not None and args.command is not None:
+        hint = " (use export --as-of ...)" if args.command == "export" else ""
+        raise CliError(f"--as-of before a command is the dashboard's, not the {args.command} command's{hint}",
+                       status=EXIT_USAGE)
+    for value in (args.dashboard_as_of, getattr(args, "as_of", None)):
+        if value is not None:
+            try:
+                check_as_of(value)
+            except ValueError as err:
+                raise CliError(f"--as-of: {err}", status=EXIT_USAGE) from None

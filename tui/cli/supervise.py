@@ -20,7 +20,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # Textual is imported only when an app starts
+    from techstance.tui.base_app import TechstanceBase
 
 STOP_GRACE_S = 5.0
 STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -67,7 +70,7 @@ def _restore_hard(state: tuple[int, list[Any], int | None] | None) -> None:
 
 
 @contextmanager
-def _stopping_on_signals(app: Any, received: list[int]) -> Iterator[None]:
+def _stopping_on_signals(app: TechstanceBase, received: list[int]) -> Iterator[None]:
     terminal = _terminal_state()
 
     def stop_hard(signum: int) -> None:
@@ -103,7 +106,7 @@ def _stopping_on_signals(app: Any, received: list[int]) -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def run_app(app: Any) -> int:
+def run_app(app: TechstanceBase) -> int:
     """Run `app` until it quits; its exit status. Raises AppCrashed when it stopped on an error."""
     from rich.console import Console
 
@@ -116,7 +119,7 @@ def run_app(app: Any) -> int:
         app.run()
     if received:
         return 128 + received[0]
-    error: BaseException | None = getattr(app, "_exception", None)  # Textual keeps the first one
+    error = app.crash
     code = app.return_code or 0
     if error is not None:
         raise AppCrashed(f"{type(error).__name__}: {error}", captured.getvalue()) from error

@@ -176,6 +176,9 @@ class KioskApp(TechstanceBase, inherit_bindings=False):
         while self.screen is not dashboard:
             self.pop_screen()  # whatever a visitor left open
         dashboard.reset_view()
+        if self.config.tour == "timeline":
+            dashboard.play_timeline()
+            return
         tour = dashboard.tour(self.config.countries)
         code = next_in_tour(tour, dashboard.selected())
         if code is not None:
@@ -210,7 +213,9 @@ class KioskApp(TechstanceBase, inherit_bindings=False):
     # ----- chrome -----
     def status_text(self) -> Content:
         state = self.loop.state
-        if state == "touring":
+        if state == "touring" and self.config.tour == "timeline":
+            left = f"▶ Timeline: an event every {self.config.interval:g} s · any key to explore"
+        elif state == "touring":
             left = f"▶ Touring: a country every {self.config.interval:g} s · any key to explore"
         elif state == "browsing":
             left = f"Exploring · the tour resumes after {self.config.idle:g} s without a key"

@@ -44,6 +44,9 @@ class KioskConfig(BaseModel):
     poll: float = _seconds(2.0, 0.2, 5, "seconds between checks for new data")
     topic: Slug | None = None
     theme: Literal["default", "high-contrast", "mono"] | None = None
+    tour: Literal["countries", "timeline"] = Field(
+        "countries", description="countries: one after another; timeline: the dated events in order, "
+                                 "the map as of each, then today")
     countries: list[CountryCode] = Field(default_factory=list, max_length=300,
                                          description="the tour; empty: all with decisions")
     operator_exit: list[KeyName] = Field(

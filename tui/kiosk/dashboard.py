@@ -3,7 +3,9 @@ and the moves its tour makes."""
 
 from __future__ import annotations
 
+from techstance.tui.as_of import Step, next_step
 from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.widgets.as_of_bar import AsOfBar
 from techstance.tui.widgets.tile_map import TileMap
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -32,6 +34,20 @@ class KioskDashboard(Dashboard):
             return [code for code in wanted if code in known]
         return [t.country.code for t in tiles if t.stance is not None]
 
+    def play_timeline(self) -> None:
+        """The timeline tour's next stop: the next dated event (its country selected, the map as of
+        its date); after the last, today; after today, the first again."""
+        def step(steps: list[Step]) -> None:
+            found = next_step(steps, self.here())
+            if found is None and self.as_of is None:
+                found = steps[0] if steps else None
+            if found is not None:
+                self.set_as_of(*found)
+            else:
+                self.set_as_of(None)
+
+        self.with_steps(step)
+
     def show_country(self, code: str) -> None:
         self.query_one(TileMap).selected = code
 
@@ -41,5 +57,6 @@ class KioskDashboard(Dashboard):
             self.minimize()
         tile_map = self.query_one(TileMap)
         tile_map.stance_filter = None
-        tile_map.border_title = "Map"
+        self.query_one(AsOfBar).close()
+        self._retitle_map()
         tile_map.focus()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from techstance.db.store.opening import Opening, latest_decided
 from techstance.db.store.read_models import CountryDetail, CountryTile, EvidenceItem, QuoteItem, SearchHit
 from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem
+from techstance.tui.as_of import Step, as_of_label, next_step, previous_step, where
 from techstance.tui.base_screen import DataScreen
 from techstance.tui.formatting import STANCE_ORDER, quote_citation
-from techstance.tui.intents import CorrectQuote, OpenSearch, OpenSource, PickTopic, ReviewImports
+from techstance.tui.intents import CorrectQuote, OpenPerson, OpenSearch, OpenSource, PickTopic, ReviewImports
 from techstance.tui.literal import literal, toast
+from techstance.tui.widgets.as_of_bar import AsOfBar
 from techstance.tui.widgets.claim_panes import (
     ClaimHighlighted,
     DecisionPane,
@@ -27,6 +31,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import Static
 
 MIN_WIDTH = 60
@@ -36,12 +41,14 @@ CACHED_COUNTRIES = 64  # countries whose panes are kept, so moving back and fort
 PREFETCH = 8  # the nearest countries on the map, read ahead while the user looks at one
 
 CountryData = tuple[CountryDetail | None, list[QuoteItem], dict[str, list[EvidenceItem]]]
+# What the panes show depends on the as-of date as much as on the country: both key the cache.
+CountryKey = tuple[str | None, str]
 
 
-def read_country(store: Store, topic: str, code: str) -> CountryData:
-    """Everything the panes show for one country: one read, one snapshot."""
-    detail = store.country_detail(topic, code)
-    quotes = store.quotes_about(topic, code, limit=QuotesPane.PAGE)
+def read_country(store: Store, topic: str, code: str, as_of: str | None = None) -> CountryData:
+    """Everything the panes show for one country (as of a date, when given): one read, one snapshot."""
+    detail = store.country_detail(topic, code, as_of=as_of)
+    quotes = store.quotes_about(topic, code, limit=QuotesPane.PAGE, as_of=as_of)
     return detail, quotes, store.evidence_for("quotes", [q.id for q in quotes])
 
 
@@ -62,10 +69,16 @@ class Dashboard(DataScreen[None]):
         Binding("slash", "search", "Search"),
         Binding("f", "filter", "Filter"),
         Binding("t", "switch_topic", "Topic"),
+        Binding("t", "one_topic", show=False),  # tried when switching is off: says why, not nothing
         Binding("y", "copy_quote", "Copy quote"),
         Binding("R", "review", "Review imports"),
         Binding("e", "correct_quote", "Correct quote", show=False),
         Binding("z", "zoom", "Zoom pane"),
+        # Hidden from the footer (it is full at 80x24) but listed in help and the palette.
+        Binding("a", "ask_as_of", "As of a date", show=False),
+        Binding("left_square_bracket", "step(-1)", "Previous event", show=False),
+        Binding("right_square_bracket", "step(1)", "Next event", show=False),
+        Binding("A", "today", "Back to today", show=False),  # the title bar says so while a date is set
         Binding("escape", "back", "Back", show=False),
         # Panes in reading order (map, decision, quotes, sources), not in layout order.
         Binding("tab", "cycle_pane(1)", "Next pane", show=False),
@@ -74,14 +87,21 @@ class Dashboard(DataScreen[None]):
     PANE_ORDER = ("#map", "#decision", "#quotes", "#sources")
     EDITING = frozenset({"review", "correct_quote"})
 
-    def __init__(self, topic: str | None = None, *, opening: Opening | None = None) -> None:
+    def __init__(self, topic: str | None = None, *, opening: Opening | None = None,
+                 as_of: str | None = None) -> None:
+        """`as_of` (YYYY-MM-DD, checked by the caller): show the world as it stood at the end of that day."""
         super().__init__()
         self.topic = topic
         self.opening = opening
+        self.as_of = as_of
+        self.step_country: str | None = None  # the country of the event stepped to with [ or ]
+        self.steps: list[Step] = []
+        self._steps_topic: str | None = None  # the topic `steps` were read for
+        self.topic_title = ""
         self.topic_count = 0
         self.detail: CountryDetail | None = None
         self.pending_quote: str | None = None  # a quote to highlight once its country loads
-        self._countries: OrderedDict[str, CountryData] = OrderedDict()  # what was shown, newest last
+        self._countries: OrderedDict[CountryKey, CountryData] = OrderedDict()  # what was shown, newest last
         self._on_screen: CountryData | None = None
 
     def compose(self) -> ComposeResult:
@@ -93,6 +113,7 @@ class Dashboard(DataScreen[None]):
             yield DecisionPane(id="decision")
             yield SourcesPane(id="sources")
         yield Static(id="too-small")
+        yield AsOfBar(id="as-of")
         yield from self.compose_bottom()
 
     def compose_bottom(self) -> ComposeResult:
@@ -107,7 +128,8 @@ class Dashboard(DataScreen[None]):
             f"Terminal too small.\nMake it at least {MIN_WIDTH}×{MIN_HEIGHT} "
             f"(it is {self.size.width}×{self.size.height})."))
         self._check_size()
-        view = self.opening.view if self.opening is not None else None
+        # The opening view is today's: an as-of date is loaded as any other view is.
+        view = self.opening.view if self.opening is not None and self.as_of is None else None
         if view is None:
             self.load_map()
             return
@@ -115,19 +137,19 @@ class Dashboard(DataScreen[None]):
         self._show_map(view.topic.id, view.topic.title, view.topic_count, view.tiles, view.code)
         if view.code is not None:
             data = (view.detail, view.quotes, view.evidence)
-            self._remember(view.code, data)
+            self._remember((None, view.code), data)
             self._show_country(view.code, *data)  # now, not after the Selected message: the first frame
 
     # ----- loading: through the data service, off the event loop -----
     def load_map(self, select: str | None = None) -> None:
-        wanted = self.topic
+        wanted, as_of = self.topic, self.as_of
 
         def query(store: Store) -> tuple[str, str, int, list[CountryTile]] | None:
             topics = store.topics()
             if not topics:
                 return None
             topic = next((t for t in topics if t.id == wanted), topics[0])
-            return topic.id, topic.title, len(topics), store.tiles(topic.id)
+            return topic.id, topic.title, len(topics), store.tiles(topic.id, as_of=as_of)
 
         def done(result: tuple[str, str, int, list[CountryTile]] | None) -> None:
             if result is None:
@@ -145,15 +167,15 @@ class Dashboard(DataScreen[None]):
         """New data in the file: redraw everything, keeping the selected country."""
         self._countries.clear()
         self._on_screen = None
+        self._steps_topic = None
         self.load_map(select=self.query_one(TileMap).selected)
 
     def _show_map(self, topic: str, title: str, topic_count: int, tiles: list[CountryTile],
                   select: str | None) -> None:
         if topic != self.topic:
             self._countries.clear()
-        self.topic, self.topic_count = topic, topic_count
-        self.sub_title = title
-        self.query_one("#title-bar", Static).update(title_bar(title))
+        self.topic, self.topic_count, self.topic_title = topic, topic_count, title
+        self._retitle()
         tile_map = self.query_one(TileMap)
         if select is None and tile_map.selected is None:
             select = latest_decided(tiles)
@@ -168,46 +190,47 @@ class Dashboard(DataScreen[None]):
         topic = self.topic
         if topic is None:
             return
+        as_of = self.as_of
         self.data.cancel(self, "more-quotes")  # a page for the country before must not land here
-        cached = self._countries.get(code)
+        cached = self._countries.get((as_of, code))
         if cached is not None:
             self.data.cancel(self, "country")  # an older load must not overwrite this
             if cached is not self._on_screen:
                 self._show_country(code, *cached)
             return
-        self.data.load(self, "country", lambda store: read_country(store, topic, code),
-                       lambda data: self._loaded(topic, code, data), self.data_failed)
+        self.data.load(self, "country", lambda store: read_country(store, topic, code, as_of),
+                       lambda data: self._loaded(topic, as_of, code, data), self.data_failed)
 
-    def _loaded(self, topic: str, code: str, data: CountryData) -> None:
-        if topic == self.topic:
-            self._remember(code, data)
+    def _loaded(self, topic: str, as_of: str | None, code: str, data: CountryData) -> None:
+        if topic == self.topic and as_of == self.as_of:
+            self._remember((as_of, code), data)
             self._show_country(code, *data)
 
-    def _remember(self, code: str, data: CountryData) -> None:
-        self._countries[code] = data
-        self._countries.move_to_end(code)
+    def _remember(self, key: CountryKey, data: CountryData) -> None:
+        self._countries[key] = data
+        self._countries.move_to_end(key)
         while len(self._countries) > CACHED_COUNTRIES:
             self._countries.popitem(last=False)
 
     def _prefetch(self, code: str) -> None:
         """Read ahead, in one request on its own channel, the countries the move keys lead to and
         the nearest on the grid: the next map key then shows its country in the same frame."""
-        topic = self.topic
+        topic, as_of = self.topic, self.as_of
         if topic is None:
             return
         tile_map = self.query_one(TileMap)
         ahead = tile_map.reachable(code) + nearest(tile_map.tiles, code, PREFETCH)
-        wanted = list(dict.fromkeys(c for c in ahead if c not in self._countries and c != code))[:PREFETCH]
+        wanted = list(dict.fromkeys(c for c in ahead if (as_of, c) not in self._countries and c != code))[:PREFETCH]
         if not wanted:
             return
 
         def query(store: Store) -> dict[str, CountryData]:
-            return {c: read_country(store, topic, c) for c in wanted}
+            return {c: read_country(store, topic, c, as_of) for c in wanted}
 
         def done(found: dict[str, CountryData]) -> None:
             if topic == self.topic:
                 for c, data in found.items():
-                    self._countries.setdefault(c, data)
+                    self._countries.setdefault((as_of, c), data)
                 while len(self._countries) > CACHED_COUNTRIES:
                     self._countries.popitem(last=False)
 
@@ -219,11 +242,11 @@ class Dashboard(DataScreen[None]):
             return  # the user has moved on and a newer load is coming
         focus_quote, self.pending_quote = self.pending_quote, None
         self.detail = detail
-        self._on_screen = self._countries.get(code)
+        self._on_screen = self._countries.get((self.as_of, code))
         decision = self.query_one(DecisionPane)
         quotes_pane = self.query_one(QuotesPane)
         decision.show(detail)
-        quotes_pane.show(detail.country.name if detail else None, quotes, evidence)
+        quotes_pane.show(detail.country.name if detail else None, quotes, evidence, as_of=self.as_of)
         if focus_quote is not None:
             index = next((i for i, q in enumerate(quotes_pane.options) if q.id == focus_quote), None)
             if index is not None:
@@ -235,16 +258,16 @@ class Dashboard(DataScreen[None]):
 
     @on(QuotesPane.MoreQuotes)
     def _more_quotes(self, event: QuotesPane.MoreQuotes) -> None:
-        after, topic, code = event.after, self.topic, event.after.country
+        after, topic, code, as_of = event.after, self.topic, event.after.country, self.as_of
         if topic is None or code is None:
             return
 
         def query(store: Store) -> tuple[list[QuoteItem], dict[str, list[EvidenceItem]]]:
-            quotes = store.quotes_about(topic, code, limit=QuotesPane.PAGE, after=after)
+            quotes = store.quotes_about(topic, code, limit=QuotesPane.PAGE, after=after, as_of=as_of)
             return quotes, store.evidence_for("quotes", [q.id for q in quotes])
 
         def done(page: tuple[list[QuoteItem], dict[str, list[EvidenceItem]]]) -> None:
-            if code == self.query_one(TileMap).selected and topic == self.topic:
+            if code == self.query_one(TileMap).selected and topic == self.topic and as_of == self.as_of:
                 self.query_one(QuotesPane).append(*page)
 
         self.data.load(self, "more-quotes", query, done, self.data_failed)
@@ -272,6 +295,9 @@ class Dashboard(DataScreen[None]):
         if hit.kind == "source":
             self.post_message(OpenSource(source_id=hit.id))
             return
+        if hit.kind == "actor":  # the person's own view, not their affiliation's country
+            self.post_message(OpenPerson(hit.id))
+            return
         if hit.topic and hit.topic != self.topic:
             self.topic = hit.topic
             self.load_map(select=hit.country)
@@ -289,12 +315,25 @@ class Dashboard(DataScreen[None]):
         else:
             self.notify("That match is not about a country on the map.", timeout=3)
 
+    def select_country(self, code: str, topic: str | None = None) -> None:
+        """Select a country on the map (on `topic`), as a view's Enter asks: the map unfiltered,
+        so the tile is there to select."""
+        tile_map = self.query_one(TileMap)
+        if tile_map.stance_filter is not None:
+            tile_map.stance_filter = None
+            tile_map.border_title = "Map"
+        tile_map.focus()
+        if topic and topic != self.topic:
+            self.topic = topic
+            self.load_map(select=code)  # selected once that topic's tiles are there
+        elif tile_map.tile(code) is not None:
+            tile_map.selected = code
+
     def action_filter(self) -> None:
         tile_map = self.query_one(TileMap)
         index = FILTER_CYCLE.index(tile_map.stance_filter)
         tile_map.stance_filter = FILTER_CYCLE[(index + 1) % len(FILTER_CYCLE)]
-        shown = tile_map.stance_filter
-        tile_map.border_title = "Map" if shown is None else f"Map · only {shown}"
+        self._retitle_map()
 
     def action_switch_topic(self) -> None:
         def chosen(topic: str | None) -> None:
@@ -303,6 +342,9 @@ class Dashboard(DataScreen[None]):
                 self.load_map()
 
         self.post_message(PickTopic(self.topic, chosen))
+
+    def action_one_topic(self) -> None:
+        self.notify("This database has one topic: there is no other to switch to.", timeout=3)
 
     def action_open_country(self) -> None:
         self.query_one(DecisionPane).focus()
@@ -336,9 +378,11 @@ class Dashboard(DataScreen[None]):
             self.minimize()
         elif self.query_one(TileMap).stance_filter is not None:
             self.query_one(TileMap).stance_filter = None
-            self.query_one(TileMap).border_title = "Map"
+            self._retitle_map()
         elif self.focused is not self.query_one(TileMap):
             self.query_one(TileMap).focus()
+        elif self.as_of is not None:  # nothing else to back out of: back to today
+            self.action_today()
 
     def action_copy_quote(self) -> None:
         quote = self.query_one(QuotesPane).highlighted_quote()
@@ -354,6 +398,88 @@ class Dashboard(DataScreen[None]):
         if action == "switch_topic":
             return self.topic_count > 1
         return True
+
+    # ----- as of a date (tui/as_of.py; the meaning: db/store/positions.py) -----
+    def _retitle(self) -> None:
+        """The date is on screen wherever the view is: the title bar and the map's title."""
+        self.sub_title = self.topic_title if self.as_of is None else f"{self.topic_title} · {as_of_label(self.as_of)}"
+        bar = title_bar(self.topic_title)
+        if self.as_of is not None:
+            bar = Content.assemble(bar, "   ", (f" {as_of_label(self.as_of)} ", "bold $background on $warning"),
+                                   ("  A: today", "$text-muted"))
+        self.query_one("#title-bar", Static).update(bar)
+        self._retitle_map()
+
+    def _retitle_map(self) -> None:
+        tile_map = self.query_one(TileMap)
+        parts = ["Map"]
+        if self.as_of is not None:
+            parts.append(as_of_label(self.as_of).lower())
+        if tile_map.stance_filter is not None:
+            parts.append(f"only {tile_map.stance_filter}")
+        tile_map.border_title = " · ".join(parts)
+
+    def set_as_of(self, as_of: str | None, country: str | None = None) -> None:
+        """Show the world as it stood at the end of `as_of` (None: today), selecting `country` if given."""
+        tile_map = self.query_one(TileMap)
+        select = country if country is not None and tile_map.tile(country) is not None else tile_map.selected
+        self.step_country = country
+        if as_of == self.as_of:
+            if select is not None:
+                tile_map.selected = select
+            return
+        self.as_of = as_of
+        self._on_screen = None
+        self._retitle()
+        self.refresh_bindings()
+        self.load_map(select=select)
+
+    def with_steps(self, then: Callable[[list[Step]], None]) -> None:
+        """Call `then` with the topic's event steps, read once per topic (and after new data)."""
+        topic = self.topic
+        if topic is None:
+            return
+        if self._steps_topic == topic:
+            then(self.steps)
+            return
+
+        def done(steps: list[tuple[str, str]]) -> None:
+            if topic == self.topic:
+                self.steps, self._steps_topic = steps, topic
+                then(steps)
+
+        self.data.load(self, "steps", lambda store: store.event_dates(topic), done, self.data_failed)
+
+    def here(self) -> Step:
+        return where(self.as_of, self.step_country, dt.date.today().isoformat())
+
+    def action_step(self, direction: int) -> None:
+        """[ and ]: the previous or next dated event, its country selected; past the last, today."""
+        def step(steps: list[Step]) -> None:
+            found = (next_step if direction > 0 else previous_step)(steps, self.here())
+            if found is not None:
+                self.set_as_of(*found)
+            elif direction > 0 and self.as_of is not None:
+                self.set_as_of(None)
+            else:
+                toast(self, "No earlier dated event." if direction < 0 else "Already showing today.", timeout=3)
+
+        self.with_steps(step)
+
+    def action_ask_as_of(self) -> None:
+        self.query_one(AsOfBar).open(self.as_of)
+
+    def action_today(self) -> None:
+        self.set_as_of(None)
+
+    @on(AsOfBar.Chosen)
+    def _as_of_chosen(self, event: AsOfBar.Chosen) -> None:
+        self.query_one(TileMap).focus()
+        self.set_as_of(event.as_of)
+
+    @on(AsOfBar.Closed)
+    def _as_of_closed(self) -> None:
+        self.query_one(TileMap).focus()
 
     # ----- size -----
     def on_resize(self) -> None:

@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
+from techstance.db.store.edit_errors import EditError
 from techstance.db.store.edits import add_decision, add_quote, correct_quote
 from techstance.db.store.read_models import QuoteItem
 from techstance.db.store.records import STANCES, STATUSES
 from techstance.tui.intents import Saved
 from techstance.tui.literal import literal, toast
-from techstance.tui.screens.form import FormChoices, FormModal, actor_options, country_options, topic_options
+from techstance.tui.screens.form import (
+    NEW_COUNTRY,
+    NEW_PERSON,
+    FormChoices,
+    FormModal,
+    actor_options,
+    country_options,
+    field,
+    topic_options,
+)
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,16 +32,29 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 
 class FindText(FormModal[str | None]):
-    """Type or paste the exact words to cite; the reader marks them."""
+    """Type or paste the words to cite; quotation marks, dashes, spacing and case may differ from
+    the article's. A miss is said beside the field and what was typed stays."""
+
+    def __init__(self, check: Callable[[str], str | None] | None = None) -> None:
+        super().__init__()
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Label("Exact text to cite (paste from the article)")
+            yield Label("Words to cite (typed or pasted; curly or straight quotes both match)")
             yield Input(id="find")
+            yield Static(id="form-error")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value or None)
+        if not event.value.strip():
+            self.show_problems(["Type the words to find."])
+            return
+        problem = self.check(event.value) if self.check is not None else None
+        if problem is not None:
+            self.show_problems([problem])
+            return
+        self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -38,17 +62,13 @@ class FindText(FormModal[str | None]):
 
 def _country_and_topic(choices: FormChoices, country: str | None, label: str) -> ComposeResult:
     """The row a new decision and a new quote share: which country or body, on which topic."""
-    countries = country_options(choices)
+    countries = country_options(choices, new=True)
     topics = topic_options(choices)
     with Horizontal(classes="row"):
-        with Vertical(classes="field"):
-            yield Label(label)
-            yield Select(countries, id="country", prompt="choose",
-                         value=country if country in {c for _, c in countries} else Select.NULL)
-        with Vertical(classes="field"):
-            yield Label("Topic")
-            yield Select(topics, id="topic", allow_blank=False, value=topics[0][1]) if topics else \
-                Static("no topics")
+        yield from field(label, Select(countries, id="country", prompt="choose",
+                                       value=country if country in {c for _, c in countries} else Select.NULL))
+        yield from field("Topic", Select(topics, id="topic", allow_blank=False, value=topics[0][1]) if topics else
+                         Static("no topics", id="topic"))
 
 
 def _date_precision(date: str) -> str:
@@ -60,6 +80,8 @@ def _date_precision(date: str) -> str:
 def _value(form: FormModal[Any], selector: str) -> str | None:
     widget = form.query_one(selector)
     raw = getattr(widget, "value", None)
+    if raw in (NEW_COUNTRY, NEW_PERSON):
+        return None
     return None if raw is Select.NULL or raw is None or raw == "" else str(raw).strip()
 
 
@@ -71,6 +93,10 @@ def _saved(form: FormModal[bool], message: str) -> None:
 
 class AddDecisionForm(FormModal[bool]):
     """A decision event for a country; its event, date and conditions all cite the chosen span."""
+
+    FIELD_WIDGETS = {"id": "decision-id", "topic": "topic", "country": "country", "stance": "stance",
+                     "status": "status", "date": "date", "date_precision": "date", "summary": "summary",
+                     "conditions": "conditions"}
 
     def __init__(self, choices: FormChoices, source: str, start: int, end: int, excerpt: str,
                  country: str | None = None) -> None:
@@ -85,21 +111,12 @@ class AddDecisionForm(FormModal[bool]):
                 yield Static(Content.assemble(("New decision citing", "bold"), "\n", literal(f"“{self.excerpt}”")))
                 yield from _country_and_topic(self.choices, self.country, "Country or body")
                 with Horizontal(classes="row"):
-                    with Vertical(classes="field"):
-                        yield Label("Stance")
-                        yield Select([(s, s) for s in STANCES], id="stance", prompt="choose")
-                    with Vertical(classes="field"):
-                        yield Label("Status")
-                        yield Select([(s, s) for s in STATUSES], id="status", prompt="choose")
-                    with Vertical(classes="field"):
-                        yield Label("Date")
-                        yield Input(placeholder="YYYY-MM-DD, YYYY-MM or empty", id="date")
-                yield Label("Summary")
-                yield Input(placeholder="one line", id="summary")
-                yield Label("Conditions")
-                yield Input(placeholder="separated by ;", id="conditions")
-                yield Label("Id")
-                yield Input(placeholder="a slug, e.g. gb-2026-11-ban", id="decision-id")
+                    yield from field("Stance", Select([(s, s) for s in STANCES], id="stance", prompt="choose"))
+                    yield from field("Status", Select([(s, s) for s in STATUSES], id="status", prompt="choose"))
+                    yield from field("Date", Input(placeholder="YYYY-MM-DD, YYYY-MM or empty", id="date"))
+                yield from field("Summary", Input(placeholder="one line", id="summary"))
+                yield from field("Conditions", Input(placeholder="separated by ;", id="conditions"))
+                yield from field("Id", Input(placeholder="a slug, e.g. gb-2026-11-ban", id="decision-id"))
             yield Static(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -130,6 +147,8 @@ class AddDecisionForm(FormModal[bool]):
 class CorrectQuoteForm(FormModal[bool]):
     """Correct who said a quote, what it is about, or its words' span (the words must match)."""
 
+    FIELD_WIDGETS = {"actor": "actor", "country": "country", "start": "start", "end": "end", "text": "start"}
+
     def __init__(self, choices: FormChoices, quote: QuoteItem) -> None:
         super().__init__()
         self.choices = choices
@@ -137,26 +156,21 @@ class CorrectQuoteForm(FormModal[bool]):
 
     def compose(self) -> ComposeResult:
         q = self.quote
-        actors = actor_options(self.choices)
-        countries = country_options(self.choices)
+        actors = actor_options(self.choices, new=True)
+        countries = country_options(self.choices, new=True)
         with Vertical(classes="form"):
             with VerticalScroll(classes="fields"):
                 yield Static(Content.assemble(("Correct quote", "bold"), "\n", literal(f"“{q.text}”")))
-                yield Label("Speaker")
-                yield Select(actors, id="actor", allow_blank=False,
-                             value=q.actor.id if q.actor.id in {a for _, a in actors} else actors[0][1])
-                yield Label("About (country or body)")
-                yield Select(countries, id="country", prompt="none",
-                             value=q.country if q.country in {c for _, c in countries} else Select.NULL)
+                yield from field("Speaker", Select(actors, id="actor", allow_blank=False,
+                                                   value=q.actor.id if q.actor.id in {a for _, a in actors}
+                                                   else actors[0][1]))
+                yield from field("About (country or body)", Select(
+                    countries, id="country", prompt="none",
+                    value=q.country if q.country in {c for _, c in countries} else Select.NULL))
                 with Horizontal(classes="row"):
-                    with Vertical(classes="field"):
-                        yield Label("Starts at character")
-                        yield Input(str(q.start), id="start", type="integer")
-                    with Vertical(classes="field"):
-                        yield Label("Ends at character")
-                        yield Input(str(q.end), id="end", type="integer")
-                yield Label("Why (kept in the history)")
-                yield Input(id="note")
+                    yield from field("Starts at character", Input(str(q.start), id="start", type="integer"))
+                    yield from field("Ends at character", Input(str(q.end), id="end", type="integer"))
+                yield from field("Why (kept in the history)", Input(id="note"))
             yield Static(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")
@@ -170,7 +184,7 @@ class CorrectQuoteForm(FormModal[bool]):
             start = int(self.query_one("#start", Input).value)
             end = int(self.query_one("#end", Input).value)
         except ValueError:
-            self.show_problems(["start and end are character positions (numbers)."])
+            self.show_field_problems([("start", "a character position: a whole number")], "quote")
             return
         note = self.query_one("#note", Input).value
         # What the user saw when the form opened: a save over a quote changed since is refused.
@@ -180,8 +194,10 @@ class CorrectQuoteForm(FormModal[bool]):
             if (start, end) != (q.start, q.end):
                 row = conn.execute("SELECT text FROM sources WHERE id = ?", (q.source.id,)).fetchone()
                 text = row[0] if row is not None else ""
-                changes.update(start=start, end=end,
-                               text=text[start:end] if 0 <= start < end <= len(text) else "")
+                if not 0 <= start < end <= len(text):
+                    raise EditError([("start", f"the words must lie within the article's {len(text)} "
+                                               "characters, the start before the end")])
+                changes.update(start=start, end=end, text=text[start:end])
             return correct_quote(conn, q.id, changes, note=note, seen=seen)
 
         self.run_save(action, "quote", lambda _: _saved(self, f"Corrected quote '{q.id}'."))
@@ -194,6 +210,8 @@ class CorrectQuoteForm(FormModal[bool]):
 class AddQuoteForm(FormModal[bool]):
     """A direct quotation the curators missed: the selected words, who said them, about what."""
 
+    FIELD_WIDGETS = {"id": "quote-id", "topic": "topic", "actor": "actor", "country": "country"}
+
     def __init__(self, choices: FormChoices, source: str, start: int, end: int, text: str,
                  country: str | None = None) -> None:
         super().__init__()
@@ -202,15 +220,13 @@ class AddQuoteForm(FormModal[bool]):
         self.country = country
 
     def compose(self) -> ComposeResult:
-        actors = actor_options(self.choices)
+        actors = actor_options(self.choices, new=True)
         with Vertical(classes="form"):
             with VerticalScroll(classes="fields"):
                 yield Static(Content.assemble(("New quote", "bold"), "\n", literal(f"“{self.text}”")))
-                yield Label("Speaker")
-                yield Select(actors, id="actor", prompt="who said it")
+                yield from field("Speaker", Select(actors, id="actor", prompt="who said it"))
                 yield from _country_and_topic(self.choices, self.country, "About (country or body)")
-                yield Label("Id")
-                yield Input(placeholder="a slug, e.g. raab-targeted-approach", id="quote-id")
+                yield from field("Id", Input(placeholder="a slug, e.g. raab-targeted-approach", id="quote-id"))
             yield Static(id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save", variant="primary", id="save")

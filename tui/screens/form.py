@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from techstance.db.store.read_models import ActorInfo, CountryInfo, TopicInfo, read_model
 from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem
 from techstance.tui.base_screen import DataModal
+from techstance.tui.intents import NewRecord
 from techstance.tui.literal import literal
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.css.query import NoMatches
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
 
 ResultType = TypeVar("ResultType")
 
@@ -42,12 +48,28 @@ def read_choices(store: Store) -> FormChoices:
 Options = list[tuple[Content, str]]
 
 
-def actor_options(choices: FormChoices) -> Options:
-    return [(literal(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in choices.actors]
+# Values no record can have (country codes are two capitals, ids are slugs): the last option of
+# a drop-down that opens the form for a record the list does not hold yet.
+NEW_COUNTRY = "+country"
+NEW_PERSON = "+person"
 
 
-def country_options(choices: FormChoices) -> Options:
-    return [(literal(c.name), c.code) for c in choices.countries]
+def actor_options(choices: FormChoices, *, new: bool = False) -> Options:
+    options = [(literal(a.name + (f" ({a.role})" if a.role else "")), a.id) for a in choices.actors]
+    return options + [(Content("+ New person, body or company…"), NEW_PERSON)] if new else options
+
+
+def country_options(choices: FormChoices, *, new: bool = False) -> Options:
+    options = [(literal(c.name), c.code) for c in choices.countries]
+    return options + [(Content("+ New country or body…"), NEW_COUNTRY)] if new else options
+
+
+def field(label: str, widget: Widget) -> ComposeResult:
+    """A labelled field with the line that says what is wrong with it, hidden until something is."""
+    with Vertical(classes="field"):
+        yield Label(label)
+        yield widget
+        yield Static(id=f"{widget.id}-error", classes="field-error")
 
 
 def topic_options(choices: FormChoices) -> Options:
@@ -86,6 +108,14 @@ class FormModal(DataModal[ResultType]):
         height: auto;
         width: 1fr;
     }
+    FormModal .field-error {
+        color: $error;
+        height: auto;
+        display: none;
+    }
+    FormModal .field-error.-shown {
+        display: block;
+    }
     FormModal #form-error {
         color: $error;
         height: auto;
@@ -99,8 +129,49 @@ class FormModal(DataModal[ResultType]):
 
     saving = False
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._chosen: dict[str, Any] = {}  # each drop-down's last real choice, for a cancelled "New …"
+
+    # A refused field (as the edit names it) -> the id of the widget it was typed in.
+    FIELD_WIDGETS: ClassVar[dict[str, str]] = {}
+
+    def on_mount(self) -> None:
+        # With animations off (TEXTUAL_ANIMATIONS=none: accessibility, snapshots) nothing blinks:
+        # a snapshot of a form with a focused field caught the cursor on or off by chance.
+        for text_field in self.query(Input):
+            text_field.cursor_blink = self.app.animation_level != "none"
+
     def show_problems(self, lines: list[str]) -> None:
         self.query_one("#form-error", Static).update(literal("\n".join(lines)))
+
+    def show_field_problems(self, problems: list[tuple[str, str]], what: str) -> None:
+        """Each problem beside its field; the ones no field owns under the form."""
+        for old in self.query(".field-error"):
+            old.remove_class("-shown")
+        rest: list[str] = []
+        for name, message in problems:
+            target = self.FIELD_WIDGETS.get(name.split(".")[0].split("[")[0])
+            error: Static | None = None
+            if target:
+                try:
+                    error = self.query_one(f"#{target}-error", Static)
+                except NoMatches:
+                    error = None
+            if error is None:
+                rest.append(f"{name or what}: {message}" if name else message)
+                continue
+            error.update(literal(message[:1].upper() + message[1:]))
+            error.add_class("-shown")
+        self.show_problems(rest)
+        shown = list(self.query(".field-error.-shown"))  # in the order the form shows them
+        if shown:
+            first = shown[0]
+            field_widget = self.query_one(f"#{(first.id or '').removesuffix('-error')}")
+            if field_widget.focusable:
+                field_widget.focus(scroll_visible=False)
+            # The topmost refused field with its line, not wherever the edit listed its first problem.
+            self.call_after_refresh(first.scroll_visible, animate=False)
 
     def run_save(self, action: Callable[[sqlite3.Connection], Any], what: str,
                  done: Callable[[Any], None]) -> None:
@@ -120,10 +191,51 @@ class FormModal(DataModal[ResultType]):
             self.saving = False
             for button in self.query(Button):
                 button.disabled = False
-            lines = [f"{field or what}: {message}" for field, message in problem.problems] or [str(problem)]
-            self.show_problems(lines)
+            if problem.problems:
+                self.show_field_problems(problem.problems, what)
+            else:
+                self.show_problems([str(problem)])
 
         self.data.save(self, "save", action, finished, failed)
 
     def action_cancel(self) -> None:
         self.app.pop_screen()  # each form's own Cancel dismisses with its own "nothing saved" value
+
+    # ----- a country or person the drop-down does not hold: add it without leaving the form -----
+    choices: FormChoices
+
+    def suggested_person(self) -> str:
+        """The name the new-person form starts with (review: the speaker the finder named)."""
+        return ""
+
+    @on(Select.Changed)
+    def _maybe_new_record(self, event: Select.Changed) -> None:
+        chosen = self._chosen
+        select: Select[Any] = event.select
+        if event.value not in (NEW_COUNTRY, NEW_PERSON):
+            chosen[select.id or ""] = event.value
+            return
+        kind: Literal["country", "person"] = "country" if event.value == NEW_COUNTRY else "person"
+
+        def added(record: CountryInfo | ActorInfo | None) -> None:
+            if isinstance(record, CountryInfo):
+                self.choices.countries.append(record)
+                self._refill(NEW_COUNTRY, country_options(self.choices, new=True))
+                select.value = record.code
+            elif isinstance(record, ActorInfo):
+                self.choices.actors.append(record)
+                self._refill(NEW_PERSON, actor_options(self.choices, new=True))
+                select.value = record.id
+            else:  # cancelled: back to what was chosen before
+                select.value = chosen.get(select.id or "", Select.NULL)
+            select.focus()
+
+        self.post_message(NewRecord(kind, self.choices, added, name=self.suggested_person()))
+
+    def _refill(self, marker: str, options: Options) -> None:
+        for select in self.query(Select):
+            if any(value == marker for _, value in select._options):
+                keep = select.value
+                select.set_options(options)
+                if keep not in (Select.NULL, marker):
+                    select.value = keep

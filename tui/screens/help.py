@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from techstance.tui.literal import visible
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TextArea, Tree
 
 
 def _bindings(source: DOMNode | type[DOMNode] | Iterable[BindingType]) -> list[Binding]:
@@ -25,6 +26,18 @@ def _bindings(source: DOMNode | type[DOMNode] | Iterable[BindingType]) -> list[B
             if binding.description]
 
 
+# A section for a widget without a title is named for what a person does with it, never with its
+# class name ("VerticalScroll" was shown as a section).
+_KIND_TITLES: tuple[tuple[type[Widget], str], ...] = (
+    (Input, "Typing"), (TextArea, "Typing"), (Select, "Drop-downs"), (OptionList, "Lists"),
+    (DataTable, "Tables"), (Tree, "Lists"), (ScrollableContainer, "Scrolling"),
+)
+
+
+def _kind_title(widget: Widget) -> str:
+    return next((title for kind, title in _KIND_TITLES if isinstance(widget, kind)), "More keys")
+
+
 def help_sections(app: App[object], screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
     """(section title, [(keys, description)]) for the screen and the widgets on it."""
     sections: list[tuple[str, list[tuple[str, str]]]] = []
@@ -33,7 +46,7 @@ def help_sections(app: App[object], screen: Screen[object]) -> list[tuple[str, l
     for widget in screen.query("*"):
         if widget.focusable and type(widget) not in seen_types and widget._bindings.key_to_bindings:
             seen_types.add(type(widget))
-            title = str(widget.border_title or "").split(" · ")[0] or type(widget).__name__
+            title = str(widget.border_title or "").split(" · ")[0] or _kind_title(widget)
             sources.append((title, widget))
     for title, source in sources:
         grouped: dict[tuple[str, str], list[str]] = {}

@@ -23,6 +23,15 @@ KIND_TITLES = {"quote": "Quotes", "decision": "Decisions", "source": "Sources", 
 SHOWN_PER_KIND = 8  # about a screenful in all; each hit shown costs SQLite a snippet
 
 
+def kind_order(text: str, hits: list[SearchHit]) -> list[tuple[str, str]]:
+    """Kinds in the order shown. A person's name typed ("Pompeo") puts that person first, so Enter
+    opens their view with every quote of theirs rather than one quote of it."""
+    words = text.casefold().split()
+    named = any(h.kind == "actor" and all(w in h.label.casefold() for w in words) for h in hits)
+    kinds = list(KIND_TITLES.items())
+    return sorted(kinds, key=lambda kind: kind[0] != "actor") if named else kinds
+
+
 class SearchScreen(ModalScreen[SearchHit | None]):
     CSS_PATH = "search.tcss"
     BINDINGS = [
@@ -149,7 +158,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
             shown += f"; {slow} not searched in time: add a word"
         status.update(Content(visible(shown)))
         groups: list[ResultGroup] = []
-        for kind, title in KIND_TITLES.items():
+        for kind, title in kind_order(text, hits):
             group = [h for h in hits if h.kind == kind]
             if group:
                 n = results.counts.get(kind, len(group))

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from techstance.db.store.read_models import EvidenceItem, Excerpt, SourceDoc
 from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem
 from techstance.tui.base_screen import DataScreen
-from techstance.tui.formatting import source_date, source_name, source_title
+from techstance.tui.formatting import cut_to_lines, quality_mark, source_date, source_name, source_title
 from techstance.tui.intents import AddDecision, AddQuote, FindText
 from techstance.tui.literal import visible
-from techstance.tui.widgets.article import paragraph_content
+from techstance.tui.loose_find import find_loosely
+from techstance.tui.widgets.article import ArticleView
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
+
+META_ROWS = 5  # rows inside #source-meta (its max-height less its border)
 
 
 class SourceReader(DataScreen[None]):
@@ -40,14 +44,16 @@ class SourceReader(DataScreen[None]):
         self.doc: SourceDoc | None = None
         self.excerpt_list: list[Excerpt] = []
         self.index: int | None = None
-        self.paragraphs: list[tuple[int, str, Static]] = []
 
     def compose(self) -> ComposeResult:
         yield Static("techstance", id="title-bar")
         yield Static(Content("Reading the source…"), id="source-meta")
-        with VerticalScroll(id="article"):
-            pass
+        yield ArticleView(selectable=self.editable, id="article")
         yield Footer()
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
 
     def on_mount(self) -> None:
         self.reload()
@@ -90,21 +96,11 @@ class SourceReader(DataScreen[None]):
                 self.index = self.excerpt_list.index(
                     next(ex for ex in self.excerpt_list if (ex.start, ex.end) == self.start_at))
         meta.update(self._meta())
-        article = self.query_one("#article", VerticalScroll)
         if not same_text:
-            for _, _, widget in self.paragraphs:
-                widget.remove()
-            self.paragraphs = []
-            offset = 0
-            widgets = []
-            for line in self.doc.text.split("\n"):
-                widget = Static(classes="paragraph")
-                self.paragraphs.append((offset, line, widget))
-                widgets.append(widget)
-                offset += len(line) + 1
-            article.mount_all(widgets)
-        self._paint()
-        article.focus()
+            self.article.load(self.doc.text)  # rows are wrapped lazily: the same cost for any length
+        # A reload of the same text (an edit saved, another program's change) keeps the cursor.
+        self._paint(move_cursor=not same_text)
+        self.article.focus()
 
     def _meta(self) -> Content:
         assert self.doc is not None
@@ -112,33 +108,42 @@ class SourceReader(DataScreen[None]):
         count = len(self.excerpt_list)
         where = ""
         if self.index is not None:
-            where = f"  ·  excerpt {self.index + 1} of {count} (n / N)"
+            where = f"  ·  excerpt {self.index + 1}/{count} (n / N)"
         elif count:
             where = f"  ·  {count} cited excerpt{'s' if count != 1 else ''} (n / N)"
-        parts: list[tuple[str, str] | str] = [
-            (visible(source_name(ref)), "bold"), "  ·  ", visible(source_date(ref)), "  ·  ",
-            (visible(source_title(ref)), "italic"), (where, "$text-muted"),
+        selected = self.article.selection()
+        if selected is not None:
+            n = selected[1] - selected[0]
+            where += f"  ·  {n} character{'s' if n != 1 else ''} selected (d / Q cite them)"
+        # How far its wording can be trusted, in words beside the outlet, not colour alone.
+        quality = quality_mark(ref)
+        head: list[tuple[str, str]] = [
+            (visible(source_name(ref)), "bold"), ("  ·  ", ""), (visible(source_date(ref)), ""), ("  ·  ", ""),
+            (visible(source_title(ref)), "italic"), ("  ·  ", ""),
+            (visible(quality), "bold $warning") if quality else ("original report", "$text-muted"),
+            (where, "$text-muted"),
         ]
+        parts: list[tuple[str, str] | str] = list(head)
         if self.doc.notes:
-            parts += ["\n", (visible(f"Note: {self.doc.notes}"), "$text-muted")]
+            # The pane holds META_ROWS rows: a longer note is cut where it stops showing and ends
+            # with an ellipsis, so nobody takes the cut for the end of the note.
+            width = max(8, self.query_one("#source-meta").content_size.width or self.app.size.width - 6)
+            head_rows = -(-cell_len("".join(text for text, _ in head)) // width)
+            note = cut_to_lines(visible(f"Note: {self.doc.notes}"), width, max(1, META_ROWS - head_rows))
+            parts += ["\n", (note, "$text-muted")]
         return Content.assemble(*parts)
 
-    def _paint(self) -> None:
-        current = self.excerpt_list[self.index] if self.index is not None else None
-        first = None
-        for offset, line, widget in self.paragraphs:
-            end = offset + len(line)
-            touching = [ex for ex in self.excerpt_list if ex.start < end and ex.end > offset]
-            widget.update(paragraph_content(line, offset, touching, current) if line else " ")
-            widget.set_class(current is not None and current.start < end + 1 and current.end > offset,
-                             "-current")
-            if first is None and current is not None and current.start < end + 1 and current.end > offset:
-                first = widget
+    def on_resize(self, event: events.Resize) -> None:
+        if self.doc is not None:
+            self.query_one("#source-meta", Static).update(self._meta())
+
+    def _paint(self, move_cursor: bool = True) -> None:
+        current = self.current_excerpt()
+        self.article.mark(self.excerpt_list, current)
         self.query_one("#source-meta", Static).update(self._meta())
-        if first is not None:
-            target = first
-            self.call_after_refresh(
-                lambda: self.query_one("#article").scroll_to_widget(target, animate=False, center=True))
+        if current is not None and move_cursor:
+            self.article.place_cursor(current.start)
+            self.article.show_offset(current.start)
 
     def _step(self, delta: int) -> None:
         if not self.excerpt_list:
@@ -159,41 +164,64 @@ class SourceReader(DataScreen[None]):
     def current_excerpt(self) -> Excerpt | None:
         return self.excerpt_list[self.index] if self.index is not None and self.excerpt_list else None
 
+    def _find(self, text: str) -> tuple[int, int] | None:
+        """The words typed, found loosely (quote forms, dashes, spacing, case) after the current
+        excerpt and then from the start; the span is exact offsets of the article."""
+        if self.doc is None:
+            return None
+        after = self.current_excerpt()
+        return (find_loosely(self.doc.text, text, after.start + 1 if after else 0)
+                or find_loosely(self.doc.text, text))
+
+    def _miss(self, text: str) -> str | None:
+        if self._find(text) is None:
+            return "Not found in this article (quotes, dashes, spaces and case may differ)."
+        return None
+
     def action_select_text(self) -> None:
         def found(text: str | None) -> None:
-            if not text or self.doc is None:
+            hit = self._find(text) if text else None
+            if hit is None or self.doc is None:
                 return
-            after = self.current_excerpt()
-            at = self.doc.text.find(text, after.start + 1 if after else 0)
-            if at < 0:
-                at = self.doc.text.find(text)
-            if at < 0:
-                self.notify("Not found in this article (the text must match exactly).", severity="warning")
-                return
-            span = Excerpt(start=at, end=at + len(text), claims=0)
+            span = Excerpt(start=hit[0], end=hit[1], claims=0)
             if span not in self.excerpt_list:
                 self.excerpt_list.append(span)
                 self.excerpt_list.sort(key=lambda ex: (ex.start, ex.end))
             self.index = self.excerpt_list.index(span)
             self._paint()
+            self.article.select(*hit)
 
-        self.post_message(FindText(found))
+        self.post_message(FindText(found, check=self._miss))
+
+    def chosen_span(self) -> tuple[int, int] | None:
+        """What the editing actions cite: the selection if there is one, else the current excerpt."""
+        selected = self.article.selection()
+        if selected is not None:
+            return selected
+        current = self.current_excerpt()
+        return (current.start, current.end) if current is not None else None
 
     def action_new_decision(self) -> None:
-        span = self.current_excerpt()
+        span = self.chosen_span()
         if span is None or self.doc is None:
-            self.notify("Choose an excerpt first: n / N, or s to select text.", severity="warning")
+            self.notify("Choose an excerpt first: n / N, select with shift+arrows or v, or s to find text.",
+                        severity="warning")
             return
-        excerpt = self.doc.text[span.start:span.end]
-        self.post_message(AddDecision(self.doc.ref.id, span.start, span.end, excerpt, self.country))
+        start, end = span
+        self.post_message(AddDecision(self.doc.ref.id, start, end, self.doc.text[start:end], self.country))
 
     def action_new_quote(self) -> None:
-        span = self.current_excerpt()
+        span = self.chosen_span()
         if span is None or self.doc is None:
-            self.notify("Choose the words first: s to select text.", severity="warning")
+            self.notify("Choose the words first: select with shift+arrows or v, or s to find text.",
+                        severity="warning")
             return
-        self.post_message(AddQuote(self.doc.ref.id, span.start, span.end, self.doc.text[span.start:span.end],
-                                   self.country))
+        start, end = span
+        self.post_message(AddQuote(self.doc.ref.id, start, end, self.doc.text[start:end], self.country))
+
+    @on(ArticleView.SelectionChanged)
+    def _selection_changed(self) -> None:
+        self.query_one("#source-meta", Static).update(self._meta())
 
     def action_next_excerpt(self) -> None:
         self._step(1)

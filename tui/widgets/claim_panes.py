@@ -19,9 +19,11 @@ from techstance.tui.formatting import (
     format_date,
     kind_mark,
     quality_mark,
+    quoted,
     source_date,
     source_name,
 )
+from techstance.tui.intents import OpenPerson
 from techstance.tui.literal import literal
 from textual.binding import Binding
 from textual.content import Content
@@ -165,8 +167,10 @@ class DecisionPane(ClaimList):
             return
         name = detail.country.name
         if detail.current is None:
-            options.append(Option(literal(f"No decision recorded for {name} on this topic."),
-                                  disabled=True))
+            # As of a date, later decisions may exist: say what is true, not "none recorded".
+            text = (f"No decision known for {name} by {detail.as_of}." if detail.as_of
+                    else f"No decision recorded for {name} on this topic.")
+            options.append(Option(literal(text), disabled=True))
         else:
             self._event_options(detail.current, options, claims, current=True)
         if detail.timeline:
@@ -241,6 +245,7 @@ class QuotesPane(ClaimList):
     """
 
     PAGE = 50
+    BINDINGS = [Binding("p", "speaker", "Speaker")]
 
     class MoreQuotes(Message):
         def __init__(self, after: QuoteItem) -> None:
@@ -263,12 +268,14 @@ class QuotesPane(ClaimList):
                                            of=len(order), more=self.has_more)
 
     def show(self, country_name: str | None, quotes: list[QuoteItem],
-             evidence: dict[str, list[EvidenceItem]]) -> None:
+             evidence: dict[str, list[EvidenceItem]], as_of: str | None = None) -> None:
+        """`as_of`: the quotes are those said by the end of that day (the pane says so when there are none)."""
         self.quotes = {}
         self.country_name = country_name
         if not quotes:
             self.has_more = False
-            self._replace([Option(literal("No quotes about this country."), disabled=True)], {})
+            empty = f"No quotes about this country by {as_of}." if as_of else "No quotes about this country."
+            self._replace([Option(literal(empty), disabled=True)], {})
             return
         options, claims = self._quote_options(quotes, evidence)
         self._replace(options[:-1], claims)
@@ -315,6 +322,12 @@ class QuotesPane(ClaimList):
             options.append(None)
             claims[quote.id] = Claim(f"quote by {speaker}", tuple(evidence.get(quote.id, [])))
         return options, claims
+
+    def action_speaker(self) -> None:
+        """Everything the highlighted quote's speaker said, on any country."""
+        quote = self.highlighted_quote()
+        if quote is not None:
+            self.post_message(OpenPerson(quote.actor.id))
 
     def highlighted_quote(self) -> QuoteItem | None:
         if self.highlighted is None:
@@ -368,7 +381,7 @@ class SourcesPane(OptionList):
                 literal(source_date(item.source)),
                 *((("  ·  ", ""), literal(item.source.title, "$text-muted")) if item.source.title else ()),
                 "\n",
-                literal(f"“{item.excerpt}”"),
+                literal(quoted(item.excerpt)),
             )
             options.append(Option(prompt, id=item.id))
             options.append(None)

@@ -341,7 +341,7 @@ class ResultList(ScrollView, can_focus=True):
     def _in_scroll_column(self, x: int) -> bool:
         return x >= self.scrollable_content_region.width - THUMB_WIDTH
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         if (index := self._hit_at(event)) is not None:
             self.highlighted = index
             self.action_select()

@@ -23,6 +23,7 @@ from techstance.tui.formatting import (
     STANCE_SYMBOL,
     TENTATIVE_MARK,
     TENTATIVE_STATUSES,
+    UNCERTAIN_MARK,
 )
 from techstance.tui.literal import visible
 from techstance.tui.themes import color_system, tile_backgrounds
@@ -78,7 +79,8 @@ class _Hit:
 
 def marks(tile: CountryTile) -> str:
     out = TENTATIVE_MARK if tile.status in TENTATIVE_STATUSES else ""
-    return out + (DISPUTED_MARK if tile.disputed else "") + (DAMAGED_MARK if tile.damage else "")
+    return ((UNCERTAIN_MARK if tile.uncertain else "") + out + (DISPUTED_MARK if tile.disputed else "")
+            + (DAMAGED_MARK if tile.damage else ""))
 
 
 DAMAGED_MARK = "⚠"
@@ -454,6 +456,8 @@ class TileMap(Widget, can_focus=True):
         parts = [f"{STANCE_SYMBOL[s]} {s}" for s in ("ban", "restrict", "allow", "undecided")]
         parts = [*parts, f"{STANCE_SYMBOL[None]} none"] if full else []
         parts += [f"{TENTATIVE_MARK} expected or reported", f"{DISPUTED_MARK} disputed"]
+        if any(t.uncertain for t in self.tiles):  # only as of a date, so the map of today is unchanged
+            parts.append(f"{UNCERTAIN_MARK} uncertain: period not over")
         lines: list[tuple[Text, str | None]] = [(Text(""), None)] if full else []
         current = ""
         for part in parts:

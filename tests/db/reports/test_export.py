@@ -247,23 +247,22 @@ def test_as_of_gives_the_positions_as_they_stood(seed_conn: sqlite3.Connection) 
     assert "CA" not in then
     # The trade blacklist is a related action: never a position, even when it is the only dated event.
     assert then["US"]["decision"] == "us-5g-ban"
-    # The January 2020 proposal, dated 2020, counts from 2020-01-01: before the decision of the 28th.
-    assert _by_country(_json(seed_conn, as_of="2020-01-27"))["GB"]["decision"] == "gb-2020-proposal"
+    # The January 2020 proposal, known only to the year 2020, does not count within 2020: on the 27th
+    # the 2019 position still stands (db/store/positions.py: a partial date counts once its period is over).
+    assert _by_country(_json(seed_conn, as_of="2020-01-27"))["GB"]["decision"] == "gb-2019-proposal-postponed"
     assert _by_country(_json(seed_conn, as_of="2020-01-28"))["GB"]["decision"] == "gb-2020-01-28-limited-role"
     # Before any event, nobody has a position.
     assert _json(seed_conn, as_of="2018-12-31") == []
     assert export_positions(seed_conn, "csv", as_of="2018-12-31").splitlines() == [",".join(CSV_COLUMNS)]
 
 
-def test_as_of_compares_partial_dates_as_their_start(seed_conn: sqlite3.Connection) -> None:
-    # The 2019 events (year precision) stand from 2019-01-01, not on 2018-12-31.
-    assert _by_country(_json(seed_conn, as_of="2019-01-01"))["GB"]["decision"] == "gb-2019-proposal-postponed"
-    assert "GB" not in _by_country(_json(seed_conn, as_of="2018-12-31"))
-    # The US trade blacklisting, dated 2019-05, is in the history from 2019-05-01 and not on 2019-04-30.
-    def us_history(as_of: str) -> list[str]:
-        return [e["decision"] for e in _by_country(_json(seed_conn, as_of=as_of))["US"]["earlier_events"]]
-    assert "us-trade-blacklist-2019-05" in us_history("2019-05-01")
-    assert "us-trade-blacklist-2019-05" not in us_history("2019-04-30")
+def test_as_of_counts_a_partial_date_once_its_period_is_over(seed_conn: sqlite3.Connection) -> None:
+    # The 2019 events (year precision) are not placed on 2019-01-01: they count from 2019-12-31 on.
+    assert "GB" not in _by_country(_json(seed_conn, as_of="2019-12-30"))
+    assert _by_country(_json(seed_conn, as_of="2019-12-31"))["GB"]["decision"] == "gb-2019-proposal-postponed"
+    # A month counts from its last day: Canada's restriction, reported 2020-01, from 2020-01-31.
+    assert "CA" not in _by_country(_json(seed_conn, as_of="2020-01-30"))
+    assert _by_country(_json(seed_conn, as_of="2020-01-31"))["CA"]["decision"] == "ca-restrict-expected"
     # Today: the same as without as_of.
     assert _json(seed_conn, as_of="2100-01-01") == _json(seed_conn)
 

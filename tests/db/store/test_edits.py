@@ -259,7 +259,7 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
         await pilot.click("#accept")  # no country chosen: refused, explained, nothing written
         await settle(pilot)
         assert isinstance(app.screen, AcceptForm) and "Choose the country" in str(
-            form.query_one("#form-error").render())
+            form.query_one("#country-error").render())
         form.query_one("#country", Select).value = "GB"
         form.query_one("#quote-id", Input).value = "warner-disappointed"  # taken: refused by the edit layer
         await pilot.pause(0.6)  # not a double click
@@ -267,16 +267,16 @@ async def test_review_screen_accepts_and_rejects_proposals(db: Path, tmp_path: P
         await settle(pilot)
         # Refused by the edit layer: the form stays open with what was typed, and says why.
         assert isinstance(app.screen, AcceptForm)
-        assert "already taken" in str(form.query_one("#form-error").render())
+        assert "already taken" in str(form.query_one("#quote-id-error").render())
         assert form.query_one("#country", Select).value == "GB"
         form.query_one("#quote-id", Input).value = "jane-doe-disappointed"
         await pilot.pause(0.6)
         await pilot.click("#accept")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen) and len(app.screen.proposals) == 1
-        await pilot.press("x")
+        await pilot.press("x", "y")  # reject, and confirm
         await settle(pilot)
-        assert not app.screen.proposals
+        assert isinstance(app.screen, ReviewScreen) and not app.screen.proposals
         await pilot.press("escape")
         await settle(pilot)
         await settle(pilot)  # the map reloads, then the country's panes
@@ -323,7 +323,7 @@ async def test_add_a_decision_from_the_source_reader(db: Path) -> None:
         await pilot.click("#save")  # no stance, status or summary yet: explained, nothing saved
         await settle(pilot)
         assert isinstance(app.screen, AddDecisionForm)
-        assert "stance" in str(form.query_one("#form-error").render())
+        assert "Required" in str(form.query_one("#stance-error").render())
         assert counts(open_for_editing(db)) == before
         form.query_one("#stance", Select).value = "undecided"
         form.query_one("#status", Select).value = "reported"
@@ -363,7 +363,7 @@ async def test_correct_a_quote_speaker_in_the_dashboard(db: Path) -> None:
         await pilot.click("#save")
         await settle(pilot)
         assert isinstance(app.screen, CorrectQuoteForm)
-        assert "text" in str(form.query_one("#form-error").render())
+        assert "within the article" in str(form.query_one("#start-error").render())
         form.query_one("#start", Input).value = str(quote.start)
         form.query_one("#actor", Select).value = "dominic-raab"
         form.query_one("#note", Input).value = "speaker misread"

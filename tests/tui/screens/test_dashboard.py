@@ -297,3 +297,12 @@ async def test_no_color_picks_the_monochrome_theme(seed_db: Path, monkeypatch: p
     async with chosen.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert chosen.theme == "techstance-high-contrast"
+
+
+async def test_t_with_one_topic_says_there_is_no_other(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        assert isinstance(app.screen, Dashboard)
+        assert any("one topic" in n.message for n in app._notifications)

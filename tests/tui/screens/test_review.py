@@ -9,6 +9,7 @@ from techstance.db.curation.importer import import_article
 from techstance.db.store.edits import open_for_editing, open_proposals
 from techstance.tui.app import TechstanceApp
 from techstance.tui.screens.review import ReviewScreen
+from techstance.tui.widgets.article import ArticleView
 from textual.widgets import OptionList, Static
 
 from tests.conftest import settle
@@ -39,9 +40,37 @@ async def test_each_proposal_says_why_and_the_article_marks_quote_and_cue(db: Pa
         assert isinstance(review, ReviewScreen)
         prompt = str(review.query_one("#proposals", OptionList).get_option_at_index(0).prompt)
         assert proposal.reason in prompt and f"{proposal.confidence:.2f}" in prompt
-        content = review.query_one("#review-article", Static).render()
-        styled = {str(content)[span.start:span.end]: str(span.style) for span in content.spans}  # type: ignore[attr-defined]
+        article = review.query_one("#review-article", ArticleView)
+        drawn = [part for row in range(article.layout_rows.height) for part in article.row_parts(row)]
         cue = ARTICLE[proposal.cue_start:proposal.cue_end]
-        assert any(cue in text and "underline" in style for text, style in styled.items()), styled
-        assert any(proposal.text in text and "reverse" in style for text, style in styled.items()), styled
-        assert proposal.reason in str(review.query_one("#review-scroll").border_subtitle)
+        assert cue in "".join(text for text, role in drawn if role == "cited"), drawn
+        assert proposal.text in "".join(text for text, role in drawn if role == "current"), drawn
+        assert proposal.reason in str(article.border_subtitle)
+
+
+def status(db: Path) -> list[str]:
+    return [row[0] for row in open_for_editing(db).execute("SELECT status FROM proposed_quotes")]
+
+
+async def test_reject_asks_first_and_n_keeps_the_proposal(db: Path) -> None:
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is not review
+        assert "Reject this proposal?" in str(app.screen.query_one("#confirm Static", Static).render())
+        assert status(db) == ["proposed"]  # nothing done yet
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is review and len(review.proposals) == 1 and status(db) == ["proposed"]
+        await pilot.press("x", "escape")
+        await settle(pilot)
+        assert app.screen is review and status(db) == ["proposed"]
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert app.screen is review and not review.proposals and status(db) == ["rejected"]

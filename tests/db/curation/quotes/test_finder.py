@@ -393,9 +393,11 @@ def test_200kb_article_takes_well_under_a_second() -> None:
     articles = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SOURCES.glob("*.txt")))
     text = (articles * (200_000 // len(articles) + 1))[:200_000]
     extract_quotes(text)  # warm up
-    start = time.perf_counter()
+    # CPU time, not wall-clock: on a shared two-core machine (CI, or engineers running suites side by
+    # side) wall-clock doubled under load while the finder's own work stayed at 0.1-0.15 s.
+    start = time.process_time()
     found = quotes(text)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(found) > 300
     assert elapsed < 0.5, f"{elapsed:.3f} s"
 

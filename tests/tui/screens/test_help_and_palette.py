@@ -1,0 +1,44 @@
+"""Help and the command palette speak to people: no widget class names, no internal names, and
+each action offered once (issue 15: "VerticalScroll" in help; "Help" and "Keys", "Zoom pane" and
+"Maximize", and a bare "palette" in the palette)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from techstance.tui.screens.help import HelpScreen, help_sections
+
+from tests.conftest import press, settle
+from tests.tui.screens.test_dashboard import app_for
+
+SCREENS = {"dashboard": (), "reader": ("tab", "enter")}
+CLASS_NAME = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")  # VerticalScroll, OptionList, ...
+
+
+@pytest.mark.parametrize("where", sorted(SCREENS))
+async def test_help_sections_are_named_for_people(seed_db: Path, where: str) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, *SCREENS[where])
+        titles = [title for title, _ in help_sections(app, app.screen)]  # type: ignore[arg-type]
+        assert titles and not [t for t in titles if CLASS_NAME.fullmatch(t)], titles
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "VerticalScroll" not in str(app.screen.query_one("#help-body").render())
+
+
+@pytest.mark.parametrize("where", sorted(SCREENS))
+async def test_the_palette_offers_each_action_once_by_a_human_name(seed_db: Path, where: str) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await press(pilot, *SCREENS[where])
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles)), titles
+        assert "Help" in titles and "Keys" not in titles  # Textual's "Keys" is a second help
+        assert "palette" not in titles
+        if "Zoom pane" in titles:
+            assert "Maximize" not in titles
