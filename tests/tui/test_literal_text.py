@@ -175,6 +175,17 @@ def _feeders(text: str) -> dict[str, object]:
                       source=source)
     decision, quotes, sources = DecisionPane(id="decision"), QuotesPane(id="quotes"), SourcesPane(id="sources")
     results, tile_map = ResultList(id="results"), TileMap(id="map")
+    from techstance.db.store.read_models import CountryTimeline, TimelineEvent
+    from techstance.tui.screens.disputes import DisputeList
+    from techstance.tui.screens.people import ViewList
+    from techstance.tui.widgets.article import ArticleView
+    from techstance.tui.widgets.as_of_bar import AsOfBar
+    from techstance.tui.widgets.key_table import KeyTable
+    from techstance.tui.widgets.timeline_chart import TimelineChart
+    from textual.widgets import DataTable, TextArea, Tree
+
+    article, chart, key_table, table = ArticleView(id="article"), TimelineChart(id="chart"), KeyTable(id="keys"), \
+        DataTable(id="table")
 
     def fill() -> None:
         decision.show(CountryDetail(country=country, current=event, timeline=[]))
@@ -186,6 +197,13 @@ def _feeders(text: str) -> dict[str, object]:
         results.show([ResultGroup(title=text, hits=[SearchHit(kind="quote", id="q", label=text,
                                                                snippet=text, country_name=text)])])
         # The grid shows codes, the narrow list names: the text is both.
+        article.load(text)
+        chart.show([CountryTimeline(country=country, events=[TimelineEvent(
+            id="d", stance="ban", status="enacted", date="2020-01-01", date_precision="day", date_inferred=False,
+            placed_on="2020-01-01", summary=text, disputed=False)])])
+        for grid in (key_table, table):
+            grid.add_column(literal_rich(text))
+            grid.add_row(literal_rich(text))
         tile_map.set_tiles([CountryTile(country=CountryInfo(code=text, name=text, region=text, tile_row=0,
                                                             tile_col=0), stance="ban")])
 
@@ -197,6 +215,12 @@ def _feeders(text: str) -> dict[str, object]:
         "Option": None, "FooterKey": None, "ClaimList": None,  # composed by the rows below
         "DecisionPane": decision, "QuotesPane": quotes, "SourcesPane": sources, "ResultList": results,
         "TileMap": tile_map, "Footer": Footer(), "TextualFooter": None,
+        "DisputeList": DisputeList(Option(literal_rich(text)), id="disputes"),
+        "ViewList": ViewList(Option(literal_rich(text)), id="views"),
+        "ArticleView": article, "TimelineChart": chart, "KeyTable": key_table, "DataTable": table,
+        "Tree": Tree(literal_rich(text), id="tree"),
+        # Composed for no crash only: the app types into these (AsOfBar starts hidden), never shows data in them.
+        "TextArea": TextArea(text, id="textarea"), "AsOfBar": AsOfBar(id="asof"),
     }
     feeders["_fill"] = fill
     return feeders
@@ -204,7 +228,9 @@ def _feeders(text: str) -> dict[str, object]:
 
 # Every class _feeders builds (or composes through another: Option, FooterKey, ClaimList's subclasses).
 FED = {"Static", "Label", "Button", "Input", "Select", "OptionList", "Option", "FooterKey", "ClaimList",
-       "DecisionPane", "QuotesPane", "SourcesPane", "ResultList", "TileMap", "Footer", "TextualFooter"}
+       "DecisionPane", "QuotesPane", "SourcesPane", "ResultList", "TileMap", "Footer", "TextualFooter",
+       "DisputeList", "ViewList", "ArticleView", "TimelineChart", "KeyTable", "DataTable", "Tree", "TextArea",
+       "AsOfBar"}
 
 
 def test_every_widget_class_the_app_uses_is_fed_hostile_text() -> None:
@@ -224,7 +250,10 @@ class HostileHarness(App[None]):
         from textual.widget import Widget
 
         self.feeders = _feeders(self.text)  # widgets are made inside a running app
-        yield from (w for w in self.feeders.values() if isinstance(w, Widget))
+        for widget in self.feeders.values():
+            if isinstance(widget, Widget):
+                widget.styles.height = 8  # each in view at once: a widget off screen draws nothing
+                yield widget
 
     def on_mount(self) -> None:
         fill = self.feeders["_fill"]
@@ -243,13 +272,13 @@ async def test_hostile_text_in_every_widget_toast_title_and_the_palette(text: st
     from textual.widgets._toast import Toast
 
     app = HostileHarness(text)
-    async with app.run_test(size=(120, 80)) as pilot:
+    async with app.run_test(size=(120, 200)) as pilot:
         assert set(app.feeders) - {"_fill"} == FED
         await pilot.pause()
         await pilot.pause()
         expected = visible(text)[:12]
         for name, widget in app.feeders.items():
-            if not isinstance(widget, Widget) or name in ("Footer", "Input"):
+            if not isinstance(widget, Widget) or name in ("Footer", "Input", "TextArea", "AsOfBar"):
                 continue
             # A compound widget (Select) draws through its children.
             shown = "\n".join(shown_text(w) for w in [widget, *widget.query("*")])
