@@ -253,7 +253,9 @@ class Store:
             """,
             (topic, limit),
         )
-        return [(r["settled"], r["country"]) for r in rows]
+        # Steps, not records: a damaged decision (shown as such in its country) gives no step.
+        return [(r["settled"], r["country"]) for r in rows
+                if isinstance(r["settled"], str) and isinstance(r["country"], str)]
 
     def quotes_about(self, topic: str, code: str, limit: int = 50,
                      after: QuoteItem | None = None, as_of: str | None = None) -> list[QuoteItem]:
@@ -347,8 +349,7 @@ class Store:
             """,
             (limit,),
         )
-        return [Speaker(actor=ActorInfo(**{k: r[k] for k in ("id", "name", "kind", "role", "affiliation",
-                                                                "country")}), quotes=r["n"]) for r in rows]
+        return [Speaker(actor=checks.actor(r), quotes=r["n"]) for r in rows]
 
     def _events(self, topic: str, limit: int) -> dict[str, list[TimelineEvent]]:
         """Every country's events on a topic, latest first (the order of current_positions)."""

@@ -171,6 +171,9 @@ def read_everything(db: Path) -> int:
                     assert "no readable topic" in str(err)
         for actor in store.actors():
             store.person(actor.id)
+        store.speakers()
+        for topic in topics:
+            store.event_dates(topic.id)
         store.countries()
         for (source_id,) in conn.execute("SELECT CAST(id AS BLOB) FROM sources ORDER BY rowid").fetchall():
             source_id = source_id.decode("utf-8", "replace") if isinstance(source_id, bytes) else source_id
