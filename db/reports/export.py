@@ -13,14 +13,17 @@ import os
 import re
 import sqlite3
 import stat
+import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from techstance.db.store import row_checks as checks
 from techstance.db.store.positions import LATEST_FIRST, ORDERED_ON, check_as_of, current_decisions_sql, known_by
-from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL
-from techstance.db.store.row_values import conditions_of as _conditions
+from techstance.db.store.read_models import KIND_LABEL, QUALITY_LABEL, DamagedRecord
+from techstance.db.store.row_values import conditions_of
 from techstance.db.store.row_values import row_cursor as _cursor
 
 Format = Literal["csv", "json", "markdown"]
@@ -218,72 +221,151 @@ def _check_as_of(as_of: str | None) -> None:
 
 def _resolve_topic(conn: sqlite3.Connection, topic: str | None) -> str:
     if topic is None:
-        row = _cursor(conn).execute("SELECT id FROM topics ORDER BY id LIMIT 1").fetchone()
-        if row is None:
-            raise ValueError("the database has no topics")
-        return str(row["id"])
+        # The first topic whose id is text: a damaged id (checks off) could not name its rows.
+        ids = [r["id"] for r in _rows(conn, "SELECT id FROM topics ORDER BY id LIMIT 1000", {})]
+        readable = [i for i in ids if isinstance(i, str) and i and not isinstance(i, checks.LenientText)]
+        if not readable:
+            raise ValueError("the database has no topics" if not ids else "the database has no readable topic id")
+        return readable[0]
     if _cursor(conn).execute("SELECT 1 FROM topics WHERE id = ? ORDER BY id LIMIT 1", (topic,)).fetchone() is None:
         raise ValueError(f"unknown topic '{topic}'")
     return topic
 
 
+def _printable(text: str) -> str:
+    """Control characters written out as escapes: a damage line goes to a terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def say_damaged(record: DamagedRecord) -> None:
+    print(f"techstance: warning: {_printable(record.line)} (left out of the export)", file=sys.stderr)
+
+
+def _position(r: sqlite3.Row) -> Position:
+    """A current decision as the read boundary checks it (db/store/row_checks.py); raises Damaged."""
+    c = checks.Checked(r, "decisions")
+    precision = c.choice("date_precision", checks.PRECISIONS, "a date precision")
+    try:
+        conditions = conditions_of(c.key, r["conditions"])
+    except ValueError:
+        c.fail("conditions", f"{checks.shown(r['conditions'])} is not a JSON list of strings")
+    country = c.name("country")
+    name = checks.Checked(r, "countries", key="country", key_prefix="").optional("country_name")
+    return Position(topic=c.name("topic"), country=country, country_name=name or country, decision=c.name("id"),
+                    stance=c.choice("stance", checks.STANCES, "a stance"),
+                    status=c.choice("status", checks.STATUSES, "a status"), date=c.date("date", precision),
+                    date_precision=precision, date_inferred=c.flag("date_inferred"), summary=c.text("summary"),
+                    conditions=conditions)
+
+
+def _citation(r: sqlite3.Row, role: str | None = None) -> Citation:
+    """One excerpt with its source, checked; raises Damaged naming the evidence or the source."""
+    e = checks.Checked(r, "evidence", key="id" if role is None else "source", prefix="e_")
+    s = checks.Checked(r, "sources", key="source", prefix="s_", key_prefix="e_")
+    start, end = e.span()
+    precision = "unknown" if r["s_date_precision"] is None else s.choice("date_precision", checks.PRECISIONS,
+                                                                           "a date precision")
+    return Citation(source=e.name("source"), outlet=s.optional("outlet"), published=s.date("published", precision),
+                    published_precision=precision, published_inferred=bool(s.integer("date_inferred", 0, 1))
+                    if r["s_date_inferred"] is not None else False, excerpt=e.text("excerpt"),
+                    role=role or e.choice("role", checks.ROLES, "supports or disputes"), start=start, end=end,
+                    quality=s.choice("quality", checks.QUALITIES, "a source quality"))
+
+
+def _event(r: sqlite3.Row) -> Event:
+    c = checks.Checked(r, "decisions")
+    precision = c.choice("date_precision", checks.PRECISIONS, "a date precision")
+    return Event(decision=c.name("id"), kind=c.choice("kind", checks.KINDS, "a kind of record"),
+                 stance=c.choice("stance", checks.STANCES, "a stance"),
+                 status=c.choice("status", checks.STATUSES, "a status"), date=c.date("date", precision),
+                 date_precision=precision, date_inferred=c.flag("date_inferred"), summary=c.text("summary"),
+                 first_reported=c.optional("ordered_on"))
+
+
 def current_positions(conn: sqlite3.Connection, topic: str | None = None,
-                      as_of: str | None = None) -> list[Position]:
-    """The positions export_positions writes out, ordered by country name then code."""
+                      as_of: str | None = None,
+                      on_damaged: Callable[[DamagedRecord], None] = say_damaged) -> list[Position]:
+    """The positions export_positions writes out, ordered by country name then code. A record the read
+    boundary refuses is left out, one record at a time, and `on_damaged` is told (by default: a line on
+    stderr), so one bad value never costs the whole export."""
     _check_as_of(as_of)
+    said: set[tuple[str, str, str]] = set()
+
+    def damaged(record: DamagedRecord) -> None:
+        if (record.table, record.id, record.field) not in said:
+            said.add((record.table, record.id, record.field))
+            on_damaged(record)
+
     topic = _resolve_topic(conn, topic)
     positions: list[Position] = []
     by_id: dict[str, Position] = {}
     params = {"topic": topic, "as_of": as_of}
-    for r in _cursor(conn).execute(_POSITIONS_SQL, params):
+    refused: set[object] = set()
+    for r in _rows(conn, _POSITIONS_SQL, params):
+        if r["id"] in refused:
+            continue
         position = by_id.get(r["id"])
         if position is None:
-            position = Position(
-                topic=r["topic"], country=r["country"], country_name=r["country_name"] or r["country"],
-                decision=r["id"], stance=r["stance"], status=r["status"], date=r["date"],
-                date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]),
-                summary=r["summary"], conditions=_conditions(r["id"], r["conditions"]),
-            )
-            by_id[r["id"]] = position
+            try:
+                position = _position(r)
+            except checks.Damaged as damage:
+                refused.add(r["id"])
+                damaged(damage.record)
+                continue
+            by_id[position.decision] = position
             positions.append(position)
         if r["e_id"] is not None:
-            position.citations.append(Citation(
-                source=r["e_source"], outlet=r["s_outlet"], published=r["s_published"],
-                published_precision=r["s_date_precision"] or "unknown",
-                published_inferred=bool(r["s_date_inferred"]), excerpt=r["e_excerpt"], role=r["e_role"],
-                start=r["e_start"], end=r["e_end"], quality=r["s_quality"],
-            ))
+            try:
+                position.citations.append(_citation(r))
+            except checks.Damaged as damage:
+                damaged(damage.record)
     counts: dict[tuple[str, str], tuple[int, str]] = {}
-    for r in _cursor(conn).execute(_CONDITION_SOURCES_SQL, params):
+    for r in _rows(conn, _CONDITION_SOURCES_SQL, params):
         weaker = ""
         if r["n"] and not r["originals"]:
             label = QUALITY_LABEL.get(r["quality"], r["quality"])
             weaker = f": {label}" if r["n"] == 1 else ", none an original report"
-        counts[(r["claim_id"], r["claim_field"])] = (r["n"], weaker)
+        counts[(r["claim_id"], r["claim_field"])] = (r["n"], _printable(str(weaker)))
     by_country = {p.country: p for p in positions}
     events: dict[str, Event] = {}
-    for r in _cursor(conn).execute(_HISTORY_SQL, params):
+    for r in _rows(conn, _HISTORY_SQL, params):
         position = by_country.get(r["country"])
-        if position is None or r["id"] == position.decision:
+        if position is None or r["id"] == position.decision or r["id"] in refused:
             continue
         event = events.get(r["id"])
         if event is None:
-            event = events[r["id"]] = Event(
-                decision=r["id"], kind=r["kind"], stance=r["stance"], status=r["status"], date=r["date"],
-                date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]), summary=r["summary"],
-                first_reported=r["ordered_on"])
+            try:
+                event = events[r["id"]] = _event(r)
+            except checks.Damaged as damage:
+                refused.add(r["id"])
+                damaged(damage.record)
+                continue
             position.earlier.append(event)
         if r["e_excerpt"] is not None:
-            event.disputes.append(Citation(
-                source=r["e_source"], outlet=r["s_outlet"], published=r["s_published"],
-                published_precision=r["s_date_precision"] or "unknown",
-                published_inferred=bool(r["s_date_inferred"]), excerpt=r["e_excerpt"], role="disputes",
-                start=r["e_start"], end=r["e_end"], quality=r["s_quality"]))
+            try:
+                event.disputes.append(_citation(r, role="disputes"))
+            except checks.Damaged as damage:
+                damaged(damage.record)
     for p in positions:
         stated = [counts.get((p.decision, f"condition:{i}"), (0, "")) for i in range(len(p.conditions))]
         p.condition_sources = [n for n, _ in stated]
         p.condition_weaker = [w for _, w in stated]
     return positions
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: dict[str, Any]) -> list[sqlite3.Row]:
+    """All rows of a query; text that is not UTF-8 (checks off) read leniently, not a failed export."""
+    try:
+        return _cursor(conn).execute(sql, params).fetchall()
+    except sqlite3.OperationalError as err:
+        if not str(err).startswith("Could not decode to UTF-8"):
+            raise
+    saved = conn.text_factory
+    conn.text_factory = checks.tolerant_text
+    try:
+        return _cursor(conn).execute(sql, params).fetchall()
+    finally:
+        conn.text_factory = saved
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -356,7 +438,7 @@ def write_export(path: Path, text: str) -> None:
 
 
 def export_positions(conn: sqlite3.Connection, fmt: Literal["csv", "json", "markdown"], topic: str | None = None,
-                     as_of: str | None = None) -> str:
+                     as_of: str | None = None, on_damaged: Callable[[DamagedRecord], None] = say_damaged) -> str:
     """The current positions (one row per country with a decision on the topic; default topic: the first by id)
     with stance, status, date (and precision, 'inferred' when inferred), summary, conditions, and citations
     (outlet or 'unknown outlet', source date, excerpt) for the decision claim; `as_of` (YYYY-MM-DD) gives the
@@ -371,11 +453,11 @@ def export_positions(conn: sqlite3.Connection, fmt: Literal["csv", "json", "mark
     date (undated, and no dated source supports it) stands in the positions without `as_of`, but on no date.
     In CSV, conditions and citations are one per line within their cell; in markdown, one per `<br>`.
     Raises ValueError (one line) for an unknown format or topic, a malformed `as_of`, or a database without
-    topics.
+    topics. A damaged record is left out and `on_damaged` told (by default, a line on stderr).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    positions = current_positions(conn, topic, as_of)
+    positions = current_positions(conn, topic, as_of, on_damaged)
     if fmt == "json":
         return json.dumps([p.as_dict() for p in positions], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

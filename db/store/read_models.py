@@ -25,10 +25,26 @@ def read_model(cls: type[_Model]) -> type[_Model]:
 
 
 @read_model
+class DamagedRecord:
+    """A row that failed the read boundary's checks (db/store/row_checks.py): shown as a marked
+    line naming its table, id and field, in place of the record, so the rest of the screen works."""
+
+    table: str
+    id: str  # the row's key as text (repr() when the stored key is not text)
+    field: str
+    problem: str
+
+    @property
+    def line(self) -> str:
+        return f"⚠ damaged record · {self.table} · {self.id} · {self.field}: {self.problem}"
+
+
+@read_model
 class TopicInfo:
     id: str
     title: str
     description: str
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -38,6 +54,7 @@ class CountryInfo:
     region: str
     tile_row: int
     tile_col: int
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -53,6 +70,7 @@ class CountryTile:
     # As of a date: this decision's period (a year, a month) is under way, so it may or may not
     # have happened yet (db/store/positions.py); it is shown marked, never as certain.
     uncertain: bool = False
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -65,6 +83,7 @@ class SourceRef:
     date_inferred: bool
     quality: str = "original"  # original, relayed, paraphrase or opinion
 
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
     @property
     def weaker(self) -> bool:
         """Not the outlet's own report: its wording (or more) is not to be taken as the event's."""
@@ -82,6 +101,7 @@ class EvidenceItem:
     start: int
     end: int
     excerpt: str
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -99,6 +119,7 @@ class DecisionEvent:
     evidence: list[EvidenceItem]
     kind: str = "decision"  # decision (on the topic), related (another action) or view (a stated position)
     uncertain: bool = False  # as of a date within the event's period (a year, a month): not yet certain
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
     def supporting_sources(self, claim: str = "decision") -> int:
         """How many distinct sources state one claim field of this event ('decision', 'date',
@@ -135,6 +156,7 @@ class ActorInfo:
     role: str | None
     affiliation: str | None
     country: str | None
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -149,6 +171,7 @@ class QuoteItem:
     start: int
     end: int
     attribution: str = ""  # how the speaker was decided, when the text does not say it beside the quote
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -158,6 +181,7 @@ class SourceDoc:
     notes: str
     sha256: str
     text: str
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -171,6 +195,7 @@ class SearchHit:
     country: str | None = None
     topic: str | None = None
     country_name: str | None = None  # the country's name, for people to read (country is its code)
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -180,6 +205,7 @@ class Excerpt:
     start: int
     end: int
     claims: int
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model
@@ -232,6 +258,7 @@ class TimelineEvent:
     summary: str
     disputed: bool
     kind: str = "decision"  # decision on the topic, related action or stated view (only decisions set a position)
+    damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
 
 
 @read_model

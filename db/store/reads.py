@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import threading
@@ -10,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from techstance.db.store import row_checks as checks
 from techstance.db.store.positions import (
     LATEST_FIRST,
     ON_TOPIC,
@@ -25,7 +25,6 @@ from techstance.db.store.read_models import (
     CountryInfo,
     CountryTile,
     CountryTimeline,
-    DecisionEvent,
     Dispute,
     EvidenceItem,
     Excerpt,
@@ -35,7 +34,6 @@ from techstance.db.store.read_models import (
     SearchHit,
     SearchResults,
     SourceDoc,
-    SourceRef,
     Speaker,
     TimelineEvent,
     TopicInfo,
@@ -58,18 +56,6 @@ MAX_DISPUTES = 200
 _SOURCE_FIELDS = ("id", "outlet", "title", "published", "date_precision", "date_inferred", "quality")
 # Source columns under an s_ prefix, so they can sit beside another table's columns.
 _SOURCE_COLUMNS = ", ".join(f"s.{name} AS s_{name}" for name in _SOURCE_FIELDS)
-
-
-def _source_ref(row: sqlite3.Row) -> SourceRef:
-    return SourceRef(
-        id=row["s_id"],
-        outlet=row["s_outlet"],
-        title=row["s_title"],
-        published=row["s_published"],
-        date_precision=row["s_date_precision"],
-        date_inferred=bool(row["s_date_inferred"]),
-        quality=row["s_quality"],
-    )
 
 
 # Prefix indexes cover up to this many letters; a longer prefix of a common word merges every
@@ -120,6 +106,10 @@ class Store:
             try:
                 with self._lock:
                     return self.conn.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as err:
+                if not _undecodable(err):
+                    raise
+                return self._all_tolerant(sql, params)
             except sqlite3.DatabaseError as err:
                 # A read-only connection (mode=ro: the kiosk, the dashboard) can catch another
                 # process's rollback-journal commit half done and report these; a moment later the
@@ -129,9 +119,19 @@ class Store:
                 time.sleep(0.02 * (attempt + 1))
         raise AssertionError("unreachable")
 
+    def _all_tolerant(self, sql: str, params: Any) -> list[sqlite3.Row]:
+        """A read that met text which is not UTF-8 (a file written with checks off): read again
+        with that text decoded leniently, so one bad value costs its record, not the screen."""
+        with self._lock:
+            self.conn.text_factory = checks.tolerant_text
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            finally:
+                self.conn.text_factory = str
+
     def topics(self, limit: int = 100) -> list[TopicInfo]:
         rows = self._all("SELECT id, title, description FROM topics ORDER BY id LIMIT ?", (limit,))
-        return [TopicInfo(**dict(r)) for r in rows]
+        return [checks.topic(r) for r in rows]
 
     def tiles(self, topic: str, limit: int = MAX_COUNTRIES, as_of: str | None = None) -> list[CountryTile]:
         """Every country with its position on the topic; `as_of` (YYYY-MM-DD): as it stood at the end
@@ -169,33 +169,24 @@ class Store:
                 (topic, limit) if as_of is None else (topic, as_of, limit),
             )
         }
-        tiles = []
-        for c in countries:
-            p = current.get(c["code"])
-            tiles.append(CountryTile(
-                country=CountryInfo(code=c["code"], name=c["name"], region=c["region"],
-                                    tile_row=c["tile_row"], tile_col=c["tile_col"]),
-                stance=p["stance"] if p else None, status=p["status"] if p else None,
-                date=p["date"] if p else None, decision=p["decision"] if p else None,
-                disputed=c["code"] in disputed, uncertain=bool(p["uncertain"]) if p and as_of else False,
-            ))
-        return tiles
+        return [_tile(checks.country(c), current.get(c["code"]), c["code"] in disputed, as_of is not None)
+                for c in countries]
 
     def countries(self, limit: int = MAX_COUNTRIES) -> list[CountryInfo]:
         rows = self._all("SELECT code, name, region, tile_row, tile_col FROM countries ORDER BY name LIMIT ?",
                          (limit,))
-        return [CountryInfo(**dict(r)) for r in rows]
+        return [checks.country(r) for r in rows]
 
     def actors(self, limit: int = 2000) -> list[ActorInfo]:
         rows = self._all("SELECT id, name, kind, role, affiliation, country FROM actors ORDER BY name, id LIMIT ?",
                          (limit,))
-        return [ActorInfo(**dict(r)) for r in rows]
+        return [checks.actor(r) for r in rows]
 
     def country(self, code: str) -> CountryInfo | None:
         rows = self._all(
             "SELECT code, name, region, tile_row, tile_col FROM countries WHERE code = ?", (code,)
         )
-        return CountryInfo(**dict(rows[0])) if rows else None
+        return checks.country(rows[0]) if rows else None
 
     def evidence_for(self, claim_table: str, claim_ids: list[str],
                      per_claim: int = MAX_EVIDENCE_PER_CLAIM) -> dict[str, list[EvidenceItem]]:
@@ -220,14 +211,7 @@ class Store:
             (claim_table, *claim_ids, per_claim),
         )
         for r in rows:
-            out[r["claim_id"]].append(
-                EvidenceItem(
-                    id=r["id"], claim_table=r["claim_table"], claim_id=r["claim_id"],
-                    claim_field=r["claim_field"], role=r["role"], start=r["start"], end=r["end"],
-                    excerpt=r["excerpt"],
-                    source=_source_ref(r),
-                )
-            )
+            out[r["claim_id"]].append(checks.evidence_item(r))
         return out
 
     def country_detail(self, topic: str, code: str, limit: int = MAX_TIMELINE,
@@ -252,15 +236,7 @@ class Store:
             {"topic": topic, "code": code, "limit": limit, "as_of": as_of},
         )
         evidence = self.evidence_for("decisions", [r["id"] for r in rows])
-        events = [
-            DecisionEvent(
-                id=r["id"], topic=r["topic"], country=r["country"], kind=r["kind"], stance=r["stance"],
-                status=r["status"], date=r["date"], date_precision=r["date_precision"],
-                date_inferred=bool(r["date_inferred"]), summary=r["summary"],
-                conditions=json.loads(r["conditions"]), evidence=evidence[r["id"]], uncertain=bool(r["uncertain"]),
-            )
-            for r in rows
-        ]
+        events = [checks.decision_event(r, evidence[r["id"]], uncertain=bool(r["uncertain"])) for r in rows]
         current = next((e for e in events if e.kind == "decision" and not e.uncertain), None)
         return CountryDetail(country=info, current=current, timeline=[e for e in events if e is not current],
                              as_of=as_of)
@@ -277,7 +253,9 @@ class Store:
             """,
             (topic, limit),
         )
-        return [(r["settled"], r["country"]) for r in rows]
+        # Steps, not records: a damaged decision (shown as such in its country) gives no step.
+        return [(r["settled"], r["country"]) for r in rows
+                if isinstance(r["settled"], str) and isinstance(r["country"], str)]
 
     def quotes_about(self, topic: str, code: str, limit: int = 50,
                      after: QuoteItem | None = None, as_of: str | None = None) -> list[QuoteItem]:
@@ -310,28 +288,18 @@ class Store:
             """,
             params,
         )
-        return [self._quote(r) for r in rows]
-
-    def _quote(self, r: sqlite3.Row) -> QuoteItem:
-        return QuoteItem(
-            id=r["id"], topic=r["topic"], country=r["country"], text=r["text"],
-            said_on=r["said_on"], start=r["start"], end=r["end"], attribution=r["attribution"],
-            actor=ActorInfo(id=r["a_id"], name=r["a_name"], kind=r["a_kind"], role=r["a_role"],
-                            affiliation=r["a_affiliation"], country=r["a_country"]),
-            source=_source_ref(r),
-        )
+        return [checks.quote_item(r) for r in rows]
 
     def source(self, source_id: str) -> SourceDoc | None:
         rows = self._all(
-            f"SELECT {_SOURCE_COLUMNS}, s.seed_file, s.notes, s.sha256, s.text "
+            f"SELECT {_SOURCE_COLUMNS}, s.seed_file AS s_seed_file, s.notes AS s_notes, s.sha256 AS s_sha256, "
+            "s.text AS s_text "
             "FROM sources s WHERE s.id = ?",
             (source_id,),
         )
         if not rows:
             return None
-        r = rows[0]
-        return SourceDoc(ref=_source_ref(r), seed_file=r["seed_file"],
-                         notes=r["notes"], sha256=r["sha256"], text=r["text"])
+        return checks.source_doc(rows[0])
 
     def excerpts(self, source_id: str, limit: int = 500) -> list[Excerpt]:
         """The distinct spans of one source that any evidence cites, in reading order."""
@@ -342,7 +310,7 @@ class Store:
             """,
             (source_id, limit),
         )
-        return [Excerpt(start=r["start"], end=r["end"], claims=r["claims"]) for r in rows]
+        return [checks.excerpt(r) for r in rows]
 
     # ----- the analyst's views (issue 15) -----
     def person(self, actor_id: str, limit: int = MAX_PERSON_QUOTES) -> PersonView | None:
@@ -350,8 +318,8 @@ class Store:
         rows = self._all("SELECT id, name, kind, role, affiliation, country FROM actors WHERE id = ?", (actor_id,))
         if not rows:
             return None
-        actor = ActorInfo(**dict(rows[0]))
-        quotes = [self._quote(r) for r in self._all(
+        actor = checks.actor(rows[0])
+        quotes = [checks.quote_item(r) for r in self._all(
             f"""
             SELECT q.id, q.topic, q.country, q.text, q.said_on, q.start, q."end", q.attribution,
                    a.id AS a_id, a.name AS a_name, a.kind AS a_kind, a.role AS a_role,
@@ -381,8 +349,7 @@ class Store:
             """,
             (limit,),
         )
-        return [Speaker(actor=ActorInfo(**{k: r[k] for k in ("id", "name", "kind", "role", "affiliation",
-                                                                "country")}), quotes=r["n"]) for r in rows]
+        return [Speaker(actor=checks.actor(r), quotes=r["n"]) for r in rows]
 
     def _events(self, topic: str, limit: int) -> dict[str, list[TimelineEvent]]:
         """Every country's events on a topic, latest first (the order of current_positions)."""
@@ -401,10 +368,7 @@ class Store:
         )
         out: dict[str, list[TimelineEvent]] = {}
         for r in rows:
-            out.setdefault(r["country"], []).append(TimelineEvent(
-                id=r["id"], stance=r["stance"], status=r["status"], date=r["date"],
-                date_precision=r["date_precision"], date_inferred=bool(r["date_inferred"]),
-                placed_on=r["placed_on"], summary=r["summary"], disputed=bool(r["disputed"]), kind=r["kind"]))
+            out.setdefault(checks.key_text(r["country"]), []).append(checks.timeline_event(r))
         return out
 
     def _countries_by_code(self) -> dict[str, CountryInfo]:
@@ -414,8 +378,9 @@ class Store:
         """Per country with any event on the topic, its events oldest first; countries by name."""
         events = self._events(topic, limit)
         countries = self._countries_by_code()
+        known = [code for code in events if code in countries]
         return [CountryTimeline(country=countries[code], events=events[code][::-1])
-                for code in sorted(events, key=lambda c: (countries[c].name, c)) if code in countries]
+                for code in sorted(known, key=lambda c: (countries[c].name, c))]
 
     def positions(self, topic: str, limit: int = MAX_TOPIC_EVENTS) -> list[Position]:
         """Every country's current position on the topic, by country name: its latest decision on the
@@ -465,6 +430,23 @@ class Store:
 
     def search(self, text: str, limit_per_kind: int = 20, budget_s: float = 0.03,
                cancelled: Callable[[], bool] | None = None) -> SearchResults:
+        """Full-text search grouped by kind (see _search)."""
+        try:
+            return self._search(text, limit_per_kind, budget_s, cancelled)
+        except sqlite3.OperationalError as err:
+            if not _undecodable(err):
+                raise
+        # Text that is not UTF-8 (written with checks off) met on the way: search again, read leniently.
+        with self._lock:
+            self.conn.text_factory = checks.tolerant_text
+        try:
+            return self._search(text, limit_per_kind, budget_s, cancelled)
+        finally:
+            with self._lock:
+                self.conn.text_factory = str
+
+    def _search(self, text: str, limit_per_kind: int, budget_s: float,
+                cancelled: Callable[[], bool] | None) -> SearchResults:
         """Full-text search over quotes, decisions, actors and sources, grouped by kind.
 
         Bounded for any query: a kind with more than RANK_LIMIT matches is not ranked (ranking
@@ -528,10 +510,28 @@ class Store:
                 count = 0
                 time.sleep(0.02 * (attempt + 1))  # another process's commit was half done: read again
             counts[kind] = max(count, len(found))
-            hits += [SearchHit(kind=kind, id=r["id"], label=r["label"], snippet=r["snippet"],
-                               country=r["country"], topic=r["topic"], country_name=r["country_name"])
-                     for r in list(found.values())[:limit_per_kind]]
+            hits += [checks.search_hit(kind, r) for r in list(found.values())[:limit_per_kind]]
         return SearchResults(hits=hits, counts=counts, slow=slow)
+
+
+def _tile(country: CountryInfo, current: sqlite3.Row | None, disputed: bool, as_of: bool = False) -> CountryTile:
+    """A country on the map with its current decision; a damaged decision marks the tile damaged."""
+    if country.damage is not None:
+        return CountryTile(country=country, damage=country.damage)
+    if current is None:
+        return CountryTile(country=country, disputed=disputed)
+    c = checks.Checked(current, "decisions", key="decision")
+    try:
+        return CountryTile(country=country, stance=c.choice("stance", checks.STANCES, "a stance"),
+                           status=c.choice("status", checks.STATUSES, "a status"), date=c.optional("date"),
+                           decision=c.name("decision"), disputed=disputed,
+                           uncertain=bool(current["uncertain"]) if as_of else False)
+    except checks.Damaged as damage:
+        return CountryTile(country=country, decision=c.key, disputed=disputed, damage=damage.record)
+
+
+def _undecodable(err: sqlite3.OperationalError) -> bool:
+    return str(err).startswith("Could not decode to UTF-8")
 
 
 class SearchCancelled(Exception):

@@ -86,7 +86,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     from techstance.tui.kiosk.app import KioskApp
 
     config = _kiosk_config(args)
-    return run_app(KioskApp(args.db or default_database_path(), config))
+    return run_app(KioskApp(args.db or default_database_path(), config, config_file=_kiosk_config_path(args)))
 
 
 def kiosk_command(args: argparse.Namespace) -> list[str]:

@@ -19,7 +19,7 @@ from techstance.db.store.read_models import TopicInfo
 from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_app import TechstanceBase
 from techstance.tui.kiosk.attract import AttractLoop, next_in_tour
-from techstance.tui.kiosk.config import KioskConfig
+from techstance.tui.kiosk.config import KioskConfig, unknown_in_database
 from techstance.tui.kiosk.dashboard import KioskDashboard
 from techstance.tui.literal import literal
 from textual import events
@@ -72,12 +72,13 @@ class KioskApp(TechstanceBase, inherit_bindings=False):
 
     def __init__(self, db_path: Path, config: KioskConfig, *,
                  clock: Callable[[], float] = time.monotonic,
-                 now: Callable[[], dt.datetime] = dt.datetime.now) -> None:
+                 now: Callable[[], dt.datetime] = dt.datetime.now, config_file: Path | None = None) -> None:
         path = Path(db_path)
         service = DataService(path, connect=lambda: kiosk_connection(path), editable=False)
         super().__init__(service, config.theme)
         self.poll_seconds = config.poll
         self.config = config
+        self.config_file = config_file  # named in a message about the configuration
         self.now = now
         self.loop = AttractLoop(config.interval, config.idle, clock)
         self.last_good: dt.datetime | None = None
@@ -106,8 +107,14 @@ class KioskApp(TechstanceBase, inherit_bindings=False):
             return
         self.opening_now = True
 
-        def opened(topics: list[TopicInfo]) -> None:
+        def opened(found: tuple[list[TopicInfo], tuple[str, str] | None]) -> None:
             self.opening_now = False
+            if found[1] is not None:
+                # A database that appeared after start: the configuration is checked now, as the
+                # command line checks it when the file is there, and said on screen (retried at each poll).
+                field, message = found[1]
+                failed(DataProblem(f"{self.config_file or 'kiosk configuration'}: field '{field}': {message}"))
+                return
             self.last_good, self.stale = self.now(), None
             self.shown_status = None  # a new status line to fill
             dashboard = KioskDashboard(topic=self.config.topic)
@@ -125,7 +132,8 @@ class KioskApp(TechstanceBase, inherit_bindings=False):
             else:
                 self.push_screen(KioskMessage(message))
 
-        self.data.load(self, "open", lambda store: store.topics(), opened, failed)
+        self.data.load(self, "open", lambda store: (store.topics(), unknown_in_database(self.config, store)),
+                       opened, failed)
 
     def poll_data(self) -> None:
         if self.dashboard() is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from techstance.db.store.read_models import CountryDetail, DecisionEvent, EvidenceItem, QuoteItem
+from techstance.db.store.read_models import CountryDetail, DamagedRecord, DecisionEvent, EvidenceItem, QuoteItem
 from techstance.tui.formatting import (
     STANCE_LABEL,
     STANCE_SYMBOL,
@@ -75,6 +75,11 @@ def position_title(*parts: str, at: int | None, of: int, more: bool = False) -> 
     return literal(" · ".join(p for p in (*parts, place) if p))
 
 
+def damaged(record: DamagedRecord) -> Content:
+    """A record the read boundary refused, in place of the record: marked, literal, one per record."""
+    return literal(record.line, "bold $error")
+
+
 def _count(n: int) -> str:
     return f"{n} source{'s' if n != 1 else ''}"
 
@@ -121,9 +126,10 @@ class ClaimList(OptionList):
 
     def action_open(self) -> None:
         claim = self.highlighted_claim()
-        if claim and claim.evidence:
-            supports = [e for e in claim.evidence if e.role == "supports"] or list(claim.evidence)
-            self.post_message(OpenEvidence(supports[0], claim.evidence))
+        readable = [e for e in claim.evidence if e.damage is None] if claim else []
+        if claim and readable:
+            supports = [e for e in readable if e.role == "supports"] or readable
+            self.post_message(OpenEvidence(supports[0], tuple(readable)))
 
     def _replace(self, options: list[Option | None], claims: dict[str, Claim]) -> None:
         self.claims = claims
@@ -181,6 +187,10 @@ class DecisionPane(ClaimList):
 
     def _event_options(self, event: DecisionEvent, options: list[Option | None],
                        claims: dict[str, Claim], *, current: bool) -> None:
+        if event.damage is not None:
+            # No option id: a damaged key may be shared (two NULL ids) and would clash.
+            options.append(Option(damaged(event.damage)))
+            return
         ev = tuple(event.evidence)
         conditions = tuple(event.conditions)
         date = event_date(event)
@@ -316,6 +326,10 @@ class QuotesPane(ClaimList):
         options: list[Option | None] = []
         claims: dict[str, Claim] = {}
         for quote in quotes:
+            if quote.damage is not None:
+                options.append(Option(damaged(quote.damage)))
+                options.append(None)
+                continue
             speaker = quote.actor.name
             role = ", ".join(p for p in (quote.actor.role, quote.actor.affiliation) if p)
             when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10
@@ -375,6 +389,10 @@ class SourcesPane(OptionList):
             return
         options: list[Option | None] = []
         for item in claim.evidence:
+            if item.damage is not None:
+                options.append(Option(damaged(item.damage)))
+                options.append(None)
+                continue
             mark = ("✓ supports", "$success") if item.role == "supports" else ("✗ disputes", "bold $error")
             quality = quality_mark(item.source)
             prompt = Content.assemble(

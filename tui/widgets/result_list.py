@@ -270,7 +270,8 @@ class ResultList(ScrollView, can_focus=True):
         else:
             if not self._excerpts[index]:
                 hit = self.hits[index]
-                snippet = conditions_as_text(hit.snippet) if hit.kind == "decision" else hit.snippet
+                decision = hit.kind == "decision" and hit.damage is None
+                snippet = conditions_as_text(hit.snippet) if decision else hit.snippet
                 self._excerpts[index] = excerpt_pieces(snippet)
             pieces = self._excerpts[index]
             segments = [Segment(text, match_style if is_match else row_style) for text, is_match in pieces]
@@ -323,7 +324,8 @@ class ResultList(ScrollView, can_focus=True):
             self.highlighted = index % len(self.hits)
 
     def action_select(self) -> None:
-        if (hit := self.highlighted_hit) is not None:
+        # A damaged record is shown, not opened: its key is a placeholder.
+        if (hit := self.highlighted_hit) is not None and hit.damage is None:
             self.post_message(self.Selected(self, hit))
 
     def _hit_at(self, event: events.MouseEvent) -> int | None:

@@ -2,6 +2,11 @@
 
 Each tile shows its stance by symbol and by colour, so it reads without colour too. The arrow
 keys and hjkl move to the nearest tile in that direction, as one expects on a map.
+
+Its cost depends on the tiles, never on their coordinates: only the rows and columns that hold a
+tile are walked, and a run of empty ones between them is drawn as a few narrow gaps however long
+it is. A country whose record is damaged, or whose place is off the map, is listed under the grid
+as a damaged record, never silently dropped.
 """
 
 from __future__ import annotations
@@ -38,6 +43,12 @@ MAX_TILE_HEIGHT = 5
 # without spending a whole tile's width on the sea.
 EMPTY_COLUMN = 2
 EMPTY_ROW = 1
+# A longer run of empty columns or rows is drawn as this many: the shape of the world stays, and a
+# stray position far away cannot stretch the grid past the screen.
+MAX_EMPTY_RUN = 3
+# Positions a tile may have (records.Country: 0..99); outside them it is listed as damaged.
+TILE_LIMIT = 99
+DAMAGED_SHOWN = 3  # lines of damaged countries under the map; then a count of the rest
 MAP_SHARE = 0.6  # of its column at most: TileMap's max-height in dashboard.tcss
 
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
@@ -68,7 +79,43 @@ class _Hit:
 
 def marks(tile: CountryTile) -> str:
     out = TENTATIVE_MARK if tile.status in TENTATIVE_STATUSES else ""
-    return (UNCERTAIN_MARK if tile.uncertain else "") + out + (DISPUTED_MARK if tile.disputed else "")
+    return ((UNCERTAIN_MARK if tile.uncertain else "") + out + (DISPUTED_MARK if tile.disputed else "")
+            + (DAMAGED_MARK if tile.damage else ""))
+
+
+DAMAGED_MARK = "⚠"
+
+
+def on_map(tile: CountryTile) -> bool:
+    """A tile the grid can place: its country readable and its position within the map."""
+    country = tile.country
+    return (country.damage is None and 0 <= country.tile_row <= TILE_LIMIT
+            and 0 <= country.tile_col <= TILE_LIMIT)
+
+
+def damaged_line(tile: CountryTile) -> str:
+    country = tile.country
+    if country.damage is not None:
+        return country.damage.line
+    return (f"⚠ damaged record · countries · {country.code} · tile position: "
+            f"({country.tile_row}, {country.tile_col}) is off the map (0..{TILE_LIMIT})")
+
+
+def _axis(used: list[int], size: int, gap: int) -> tuple[dict[int, int], int]:
+    """Where each used position starts on screen, and the total length: a run of unused positions
+    between two used ones is at most MAX_EMPTY_RUN gaps, so the walk is over `used` only."""
+    start: dict[int, int] = {}
+    x = 0
+    for before, position in zip([None, *used], used, strict=False):
+        if before is not None:
+            x += min(position - before - 1, MAX_EMPTY_RUN) * gap
+        start[position] = x
+        x += size
+    return start, x
+
+
+def _empty_runs(used: list[int]) -> int:
+    return sum(min(b - a - 1, MAX_EMPTY_RUN) for a, b in zip(used, used[1:], strict=False))
 
 
 def nearest(tiles: list[CountryTile], current: CountryTile, direction: str) -> CountryTile | None:
@@ -144,7 +191,10 @@ class TileMap(Widget, can_focus=True):
         return self.stance_filter is None or tile.stance == self.stance_filter
 
     def _navigable(self) -> list[CountryTile]:
-        return [t for t in self.tiles if self.shown(t)]
+        return [t for t in self.tiles if self.shown(t) and on_map(t)]
+
+    def _off_map(self) -> list[CountryTile]:
+        return [t for t in self.tiles if not on_map(t)]
 
     def watch_selected(self, old: str | None, new: str | None) -> None:
         if new is not None and new != old:
@@ -280,15 +330,30 @@ class TileMap(Widget, can_focus=True):
             return [(Text("No countries in this database."), None)]
         notice = self._filter_notice()
         legend = self._legend(width, full=True)
-        grid = self._grid(width, height - len(notice) - len(legend))
+        damaged = self._damaged_lines(width)
+        grid = self._grid(width, height - len(notice) - len(legend) - len(damaged))
         if grid is None:
             legend = self._legend(width, full=False)  # the list writes each stance out
-            body = self._window(self._list_lines(width), height - len(notice) - len(legend), width)
+            body = self._window(self._list_lines(width), height - len(notice) - len(legend) - len(damaged), width)
         else:
             body = self._grid_lines(grid)
         if notice:
             self._hits = [_Hit(h.y + len(notice), h.x0, h.x1, h.code) for h in self._hits]
-        return notice + body + legend
+        top = len(notice) + len(body)
+        self._hits += [_Hit(top + y, 0, width, code) for y, (_, code) in enumerate(damaged) if code is not None]
+        return notice + body + damaged + legend
+
+    def _damaged_lines(self, width: int) -> list[tuple[Text, str | None]]:
+        """Countries the grid cannot place, each a marked line (a few, then how many more)."""
+        off = self._off_map()
+        if not off:
+            return []
+        style = self.get_component_rich_style("map--notice")
+        lines: list[tuple[Text, str | None]] = [
+            (Text(visible(damaged_line(t))[: max(1, width)], style), t.country.code) for t in off[:DAMAGED_SHOWN]]
+        if len(off) > DAMAGED_SHOWN:
+            lines.append((Text(f"⚠ {len(off) - DAMAGED_SHOWN} more damaged countries"[: max(1, width)], style), None))
+        return lines
 
     def _filter_notice(self) -> list[tuple[Text, str | None]]:
         if self.stance_filter is None or self._navigable():
@@ -303,26 +368,19 @@ class TileMap(Widget, can_focus=True):
     # ----- the grid -----
     def _grid(self, width: int, height: int) -> _Grid | None:
         """Tiles as wide and tall as the space allows; None when the full stance words do not fit."""
-        cols = sorted({t.country.tile_col for t in self.tiles})
-        rows = sorted({t.country.tile_row for t in self.tiles})
-        empty_cols = set(range(cols[0], cols[-1] + 1)) - set(cols)
-        empty_rows = set(range(rows[0], rows[-1] + 1)) - set(rows)
-        need = max(MIN_TILE_WIDTH, *(max(len(_head(t)), len(_label(t))) + 1 for t in self.tiles))
-        tile_w = min(MAX_TILE_WIDTH, (width - len(empty_cols) * EMPTY_COLUMN) // len(cols))
+        placed = [t for t in self.tiles if on_map(t)]
+        if not placed:
+            return _Grid(col_x={}, row_y={}, tile_w=MIN_TILE_WIDTH, tile_h=MIN_TILE_HEIGHT, width=0, height=0, left=0)
+        cols = sorted({t.country.tile_col for t in placed})
+        rows = sorted({t.country.tile_row for t in placed})
+        need = max(MIN_TILE_WIDTH, *(max(len(_head(t)), len(_label(t))) + 1 for t in placed))
+        tile_w = min(MAX_TILE_WIDTH, (width - _empty_runs(cols) * EMPTY_COLUMN) // len(cols))
         if tile_w < need:
             return None
-        spare = height - len(empty_rows) * EMPTY_ROW
+        spare = height - _empty_runs(rows) * EMPTY_ROW
         tile_h = max(MIN_TILE_HEIGHT, min(MAX_TILE_HEIGHT, spare // len(rows)))
-        col_x: dict[int, int] = {}
-        x = 0
-        for col in range(cols[0], cols[-1] + 1):
-            col_x[col] = x
-            x += EMPTY_COLUMN if col in empty_cols else tile_w
-        row_y: dict[int, int] = {}
-        y = 0
-        for row in range(rows[0], rows[-1] + 1):
-            row_y[row] = y
-            y += EMPTY_ROW if row in empty_rows else tile_h
+        col_x, x = _axis(cols, tile_w, EMPTY_COLUMN)
+        row_y, y = _axis(rows, tile_h, EMPTY_ROW)
         return _Grid(col_x=col_x, row_y=row_y, tile_w=tile_w, tile_h=tile_h, width=x, height=y,
                      left=max(0, (width - x) // 2))
 
@@ -330,7 +388,7 @@ class TileMap(Widget, can_focus=True):
         lines = [Text(" " * grid.left) for _ in range(grid.height)]
         inner = grid.tile_w - 1  # one column of gap between tiles
         top = (grid.tile_h - TILE_TEXT_LINES) // 2
-        by_place = sorted(self.tiles, key=lambda t: (t.country.tile_row, t.country.tile_col))
+        by_place = sorted((t for t in self.tiles if on_map(t)), key=lambda t: (t.country.tile_row, t.country.tile_col))
         tile_style = self._styler()
         for tile in by_place:
             x0 = grid.left + grid.col_x[tile.country.tile_col]
@@ -350,7 +408,7 @@ class TileMap(Widget, can_focus=True):
         out: list[tuple[Text, str | None]] = []
         region = None
         tile_style = self._styler()
-        for tile in sorted(self.tiles, key=lambda t: (t.country.region, t.country.name)):
+        for tile in sorted((t for t in self.tiles if on_map(t)), key=lambda t: (t.country.region, t.country.name)):
             if tile.country.region != region:
                 region = tile.country.region
                 out.append((Text(visible(region), self.get_component_rich_style("map--region")),
@@ -359,7 +417,7 @@ class TileMap(Widget, can_focus=True):
             style = tile_style(tile, selected)
             line = Text(" ")
             body = f"{STANCE_SYMBOL[tile.stance]} {visible(tile.country.name)}"
-            detail = f"{STANCE_LABEL[tile.stance]}{marks(tile)}"
+            detail = f"{_label(tile) if tile.damage else STANCE_LABEL[tile.stance]}{marks(tile)}"
             if tile.status and len(body) + len(detail) + len(tile.status) + 5 <= width:
                 detail = f"{STANCE_LABEL[tile.stance]} · {tile.status}{marks(tile)}"
             gap = max(1, width - 1 - len(body) - len(detail))
@@ -428,4 +486,6 @@ def _head(tile: CountryTile) -> str:
 
 
 def _label(tile: CountryTile) -> str:
+    if tile.damage is not None:
+        return "damaged"
     return STANCE_LABEL[tile.stance] if tile.stance else "—"

@@ -1,0 +1,64 @@
+"""Kiosk configuration checked against a database that appears after the kiosk started (issue 14,
+deliverable 9, on screen): the command line can check only a database that is there; a kiosk started
+before its database says on screen, once the file appears, which file and field name a country or topic
+it does not have, and keeps checking, so fixing the database (or a build that adds the country) is enough.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from techstance.tui.kiosk.app import KioskApp, KioskMessage
+from techstance.tui.kiosk.config import KioskConfig
+from techstance.tui.screens.dashboard import Dashboard
+from textual.pilot import Pilot
+
+from tests.conftest import settle
+from tests.hardening.test_random_input import FIXED_NOW
+from tests.tui.screens.test_dashboard import shown_text
+
+SIZE = (120, 36)
+
+
+async def wait_for(pilot: Pilot[None], done: object, seconds: float = 5) -> None:
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:  # type: ignore[operator]
+        await pilot.pause(0.1)
+
+
+async def test_an_unknown_country_is_said_on_screen_once_the_database_appears(seed_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "later.db"
+    config_file = tmp_path / "kiosk.toml"
+    app = KioskApp(path, KioskConfig(poll=0.3, countries=["GB", "QQ"]), now=lambda: FIXED_NOW,
+                   config_file=config_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, KioskMessage) and "no such database" in app.screen.message
+        path.write_bytes(seed_db.read_bytes())
+        await wait_for(pilot, lambda: "QQ" in getattr(app.screen, "message", ""))
+        screen = app.screen
+        assert isinstance(screen, KioskMessage)
+        assert screen.message.startswith(f"{config_file}: field 'countries.1': no country 'QQ' in the database")
+        assert "QQ" in shown_text(screen.query_one("#kiosk-message"))
+        assert app.is_running and not isinstance(app.screen, Dashboard)
+        # The database gains the country: the next poll opens the tour.
+        conn = sqlite3.connect(path)
+        conn.execute("INSERT INTO countries VALUES ('QQ', 'Qland', 'Nowhere', 9, 9)")
+        conn.commit()
+        conn.close()
+        await wait_for(pilot, lambda: isinstance(app.screen, Dashboard))
+        assert isinstance(app.screen, Dashboard)
+
+
+async def test_an_unknown_topic_is_said_on_screen_once_the_database_appears(seed_db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "later.db"
+    app = KioskApp(path, KioskConfig(poll=0.3, topic="no-such-topic"), now=lambda: FIXED_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        path.write_bytes(seed_db.read_bytes())
+        await wait_for(pilot, lambda: "no-such-topic" in getattr(app.screen, "message", ""))
+        assert isinstance(app.screen, KioskMessage)
+        assert app.screen.message.startswith("kiosk configuration: field 'topic': no topic 'no-such-topic'")
+        assert app.is_running
