@@ -338,3 +338,15 @@ async def test_help_on_a_view_names_its_sections_in_words(seed_db: Path, keys: t
         assert "Everywhere" in text
         for internal in ("KeyTable", "ViewList", "DisputeList", "TimelineChart", "Input", "Vertical"):
             assert internal not in text, text
+
+
+@pytest.mark.parametrize(("key", "ending"), [("T", "not a decision on the topic"),
+                                            ("o", "first reported then")])
+async def test_a_views_status_line_is_read_whole_in_80_columns(seed_db: Path, key: str, ending: str) -> None:
+    # Before: cut with an ellipsis at 80 columns, so what `*` and "by" mean in the rows was hidden.
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await press(pilot, key)
+        shown = " ".join(line.strip("│ ") for line in screen_text(app).splitlines())
+        assert ending in shown, shown
