@@ -24,6 +24,7 @@ STANCE_ORDER = ("ban", "restrict", "allow", "undecided")
 TENTATIVE_STATUSES = ("expected", "reported")
 TENTATIVE_MARK = "~"
 DISPUTED_MARK = "!"
+DAMAGED_MARK = "⚠"  # a record that failed the read checks (db/store/row_checks.py)
 UNCERTAIN_MARK = "?"  # as of a date inside the event's year or month: it may not have happened yet
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

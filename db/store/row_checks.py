@@ -157,7 +157,7 @@ def topic(row: sqlite3.Row) -> TopicInfo:
     c = Checked(row, "topics")
 
     def build() -> TopicInfo:
-        return TopicInfo(id=c.name("id"), title=c.text("title"), description=c.text("description"))
+        return TopicInfo(id=c.name("id"), title=c.name("title"), description=c.text("description"))
 
     return checked(build, lambda d: TopicInfo(id=c.key, title=d.line, description="", damage=d))
 
@@ -166,7 +166,7 @@ def country(row: sqlite3.Row, prefix: str = "") -> CountryInfo:
     c = Checked(row, "countries", key="code", prefix=prefix)
 
     def build() -> CountryInfo:
-        return CountryInfo(code=c.name("code"), name=c.text("name"), region=c.text("region"),
+        return CountryInfo(code=c.name("code"), name=c.name("name"), region=c.name("region"),
                            tile_row=c.integer("tile_row", 0, TILE_LIMIT), tile_col=c.integer("tile_col", 0, TILE_LIMIT))
 
     def placeholder(d: DamagedRecord) -> CountryInfo:
@@ -194,7 +194,7 @@ def actor(row: sqlite3.Row, prefix: str = "") -> ActorInfo:
     c = Checked(row, "actors", prefix=prefix)
 
     def build() -> ActorInfo:
-        return ActorInfo(id=c.name("id"), name=c.text("name"), kind=c.choice("kind", ACTOR_KINDS, "a kind of actor"),
+        return ActorInfo(id=c.name("id"), name=c.name("name"), kind=c.choice("kind", ACTOR_KINDS, "a kind of actor"),
                          role=c.optional("role"), affiliation=c.optional("affiliation"), country=c.optional("country"))
 
     return checked(build, lambda d: ActorInfo(id=c.key, name=d.line, kind="anonymous", role=None, affiliation=None,
@@ -212,7 +212,7 @@ def evidence_item(row: sqlite3.Row) -> EvidenceItem:
         start, end = c.span()
         return EvidenceItem(id=c.name("id"), claim_table=table, claim_id=c.name("claim_id"), claim_field=field,
                             role=c.choice("role", ROLES, "supports or disputes"), start=start, end=end,
-                            excerpt=c.text("excerpt"), source=source_ref(row))
+                            excerpt=c.name("excerpt"), source=source_ref(row))
 
     def placeholder(d: DamagedRecord) -> EvidenceItem:
         # Listed under its claim when that can be read; its role "damaged" is counted by no one.
@@ -241,7 +241,7 @@ def decision_event(row: sqlite3.Row, evidence: list[EvidenceItem], uncertain: bo
                              stance=c.choice("stance", STANCES, "a stance"),
                              status=c.choice("status", STATUSES, "a status"), date=c.date("date", precision),
                              date_precision=precision, date_inferred=c.flag("date_inferred"),
-                             summary=c.text("summary"), conditions=conditions, evidence=evidence,
+                             summary=c.name("summary"), conditions=conditions, evidence=evidence,
                              uncertain=uncertain)
 
     def placeholder(d: DamagedRecord) -> DecisionEvent:
@@ -265,7 +265,7 @@ def timeline_event(row: sqlite3.Row) -> TimelineEvent:
                              status=c.choice("status", STATUSES, "a status"),
                              date=c.date("date", precision), date_precision=precision,
                              date_inferred=c.flag("date_inferred"), placed_on=c.optional("placed_on"),
-                             summary=c.text("summary"), disputed=bool(row["disputed"]))
+                             summary=c.name("summary"), disputed=bool(row["disputed"]))
 
     def placeholder(d: DamagedRecord) -> TimelineEvent:
         return TimelineEvent(id=c.key, kind=row["kind"] if row["kind"] in KINDS else "related", stance="undecided",
@@ -284,7 +284,7 @@ def quote_item(row: sqlite3.Row) -> QuoteItem:
         speaker = actor(row, prefix="a_")
         if speaker.damage is not None:
             raise Damaged(speaker.damage)
-        return QuoteItem(id=c.name("id"), topic=c.name("topic"), country=c.optional("country"), text=c.text("text"),
+        return QuoteItem(id=c.name("id"), topic=c.name("topic"), country=c.optional("country"), text=c.name("text"),
                          said_on=c.optional("said_on"), start=start, end=end, attribution=c.text("attribution"),
                          actor=speaker, source=source_ref(row))
 

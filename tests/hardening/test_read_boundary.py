@@ -230,3 +230,23 @@ async def test_tiles_at_both_ends_of_the_map_cost_a_grid_of_what_is_shown() -> N
         text = shown_text(tile_map)
         assert "AA" in text and "ZZ" in text
         assert not tile_map.list_mode
+
+
+@pytest.mark.parametrize(("table", "key", "value", "column"), [
+    ("countries", "code", "JP", "name"), ("countries", "code", "JP", "region"),
+    ("actors", "id", "mike-pompeo", "name"), ("decisions", "id", "us-5g-ban", "summary"),
+])
+def test_empty_text_the_schema_refuses_is_damage_not_a_blank(db: Path, store_of, table: str, key: str,  # type: ignore[no-untyped-def]
+                                                             value: str, column: str) -> None:
+    # Before: a country with an empty name was a row with no name on the map and in Positions.
+    write(db, table, key, value, column, "")
+    store = store_of()
+    if table == "countries":
+        damage = next(t for t in store.tiles(TOPIC) if t.country.code == value).country.damage
+    elif table == "actors":
+        damage = next(a for a in store.actors() if a.id == value or (a.damage and a.damage.id == value)).damage
+    else:
+        detail = store.country_detail(TOPIC, "US")
+        assert detail is not None and detail.current is not None
+        damage = detail.current.damage
+    assert damage is not None and damage.field == column and damage.problem == "is empty"

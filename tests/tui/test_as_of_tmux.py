@@ -31,7 +31,7 @@ def test_the_map_on_a_date_in_three_steps(tmp_path: Path, terminal: Tmux) -> Non
     terminal.wait_for(f"'{UK_TITLE}' at start", lambda s: UK_TITLE in s and "As of" not in s)
 
     terminal.keys("a")  # 1
-    terminal.wait_for("the date field", lambda s: "As of (YYYY-MM-DD):" in s)
+    terminal.wait_for("the date field", lambda s: "As of:" in s and "YYYY-MM-DD" in s)
     terminal.keys("2019-06-01")  # 2
     terminal.keys("Enter")  # 3
     screen = terminal.wait_for("the map and the decision as of 2019-06-01",

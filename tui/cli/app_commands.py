@@ -48,6 +48,12 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None, as_of: str | None = No
     except DatabaseOpenError as err:
         gc.enable()  # a refused start leaves a caller (a test) as it was
         raise CliError(str(err)) from None
+    if not sys.stdin.isatty():
+        # Textual reads keys from standard input; from a file, /dev/null or a pipe it would read an
+        # end of file without pause, for ever, and nobody could quit it.
+        conn.close()
+        gc.enable()
+        raise CliError("the dashboard needs a terminal: standard input is not one (try `techstance export`)")
     from techstance.db.store.opening import read_opening
 
     # The first frame is drawn once, filled; the opening view is today's, so not with a date.

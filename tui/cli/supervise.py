@@ -6,6 +6,10 @@
   back (echo on, cursor shown, mouse tracking off, main screen), then exit with 128 + n, the
   status a shell reports for a process killed by that signal. An app that does not stop within
   STOP_GRACE_S (or a second signal) is stopped hard, with the terminal settings restored first.
+- A terminal that goes away counts as SIGHUP even when the kernel sends none: a pseudo-terminal
+  that is not the process's controlling terminal (a harness's, closed when the harness died) only
+  reads as end of file, and Textual's input thread polls an end of file without pause (one core at
+  half load, forever).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import select
 import signal
 import sys
 import termios
@@ -69,6 +74,22 @@ def _restore_hard(state: tuple[int, list[Any], int | None] | None) -> None:
         pass  # a hung-up terminal: nothing left to restore
 
 
+HANGUP_POLL_MS = 500  # how often the watcher wakes to see whether it should stop
+
+
+def _watch_for_hangup(fd: int, stop: threading.Event) -> None:
+    """Send this process SIGHUP when terminal `fd` hangs up (its other side closed)."""
+    poller = select.poll()
+    poller.register(fd, 0)  # hang-up and error are always reported; input is Textual's
+    while not stop.is_set():
+        try:
+            if poller.poll(HANGUP_POLL_MS) and not stop.is_set():
+                os.kill(os.getpid(), signal.SIGHUP)
+                return
+        except OSError:
+            return
+
+
 @contextmanager
 def _stopping_on_signals(app: TechstanceBase, received: list[int]) -> Iterator[None]:
     terminal = _terminal_state()
@@ -97,9 +118,15 @@ def _stopping_on_signals(app: TechstanceBase, received: list[int]) -> Iterator[N
         timers.append(timer)
 
     previous = {s: signal.signal(s, on_signal) for s in STOPPING_SIGNALS}
+    watching = threading.Event()
+    if terminal is not None:
+        watcher = threading.Thread(target=_watch_for_hangup, args=(terminal[0], watching),
+                                   name="hangup-watcher", daemon=True)
+        watcher.start()
     try:
         yield
     finally:
+        watching.set()
         for timer in timers:
             timer.cancel()
         for s, handler in previous.items():

@@ -10,7 +10,7 @@ from typing import Any
 from rich.text import Text
 from techstance.db.store.read_models import Position, TopicInfo
 from techstance.db.store.reads import Store
-from techstance.tui.formatting import STANCE_LABEL, STANCE_ORDER, STANCE_SYMBOL, placed_by
+from techstance.tui.formatting import DAMAGED_MARK, STANCE_LABEL, STANCE_ORDER, STANCE_SYMBOL, placed_by
 from techstance.tui.intents import ShowCountry
 from techstance.tui.literal import literal, literal_rich
 from techstance.tui.view_screen import ViewScreen, css_beside, topic_of
@@ -42,7 +42,8 @@ STANCE_KEYS = {"b": "ban", "r": "restrict", "l": "allow", "u": "undecided"}
 def arranged(positions: list[Position], sort: int, descending: bool, stance: str | None,
              disputed_only: bool) -> list[Position]:
     """The rows shown: filtered, then sorted by one column (ties by country name)."""
-    shown = [p for p in positions if (stance is None or p.current.stance == stance)
+    # A damaged decision's placeholder says "undecided"; no filter by stance may count it as one.
+    shown = [p for p in positions if (stance is None or (p.current.damage is None and p.current.stance == stance))
              and (not disputed_only or p.disputed)]
     shown.sort(key=COLUMNS[0].key)
     shown.sort(key=COLUMNS[sort].key, reverse=descending)
@@ -55,9 +56,17 @@ STANCE_VARIABLE = {"ban": "error", "restrict": "warning", "allow": "success", "u
 def _cells(p: Position, colours: dict[str, str]) -> tuple[Text, ...]:
     stance = p.current.stance
     colour = colours.get(STANCE_VARIABLE.get(stance, ""), "")
+    # A damaged country's "name" is its whole damage line, which pushed every other column off the
+    # screen; its code says which one (the dashboard's map has the line).
+    name = (literal_rich(f"{DAMAGED_MARK} {p.country.code} (damaged)", "bold") if p.country.damage is not None
+            else literal_rich(p.country.name, "bold"))
+    if p.current.damage is not None:  # its placeholder's stance is no fact: say so, the reader has the rest
+        shown_stance = Text(f"{DAMAGED_MARK} damaged", style=colours.get("warning", ""))
+    else:
+        shown_stance = Text(f"{STANCE_SYMBOL.get(stance, '?')} {STANCE_LABEL.get(stance, stance)}", style=colour)
     return (
-        literal_rich(p.country.name, "bold"),
-        Text(f"{STANCE_SYMBOL.get(stance, '?')} {STANCE_LABEL.get(stance, stance)}", style=colour),
+        name,
+        shown_stance,
         literal_rich(p.current.status),
         literal_rich(placed_by(p.since)),
         Text(str(p.sources), justify="right"),

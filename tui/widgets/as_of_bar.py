@@ -44,7 +44,7 @@ class AsOfBar(Horizontal):
         """Closed without a date: focus goes back where it was."""
 
     def compose(self) -> ComposeResult:
-        yield Label("As of (YYYY-MM-DD):")
+        yield Label("As of:")  # the field shows the form; at 80 columns the hint needs the room
         yield Input(placeholder="YYYY-MM-DD", max_length=10, id="as-of-input")
         yield Static(id="as-of-message")
 

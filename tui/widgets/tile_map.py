@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from techstance.db.store.read_models import CountryTile
 from techstance.tui.formatting import (
+    DAMAGED_MARK,
     DISPUTED_MARK,
     STANCE_LABEL,
     STANCE_SYMBOL,
@@ -83,7 +84,6 @@ def marks(tile: CountryTile) -> str:
             + (DAMAGED_MARK if tile.damage else ""))
 
 
-DAMAGED_MARK = "⚠"
 
 
 def on_map(tile: CountryTile) -> bool:

@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from techstance.db.store.read_models import CountryTimeline, TimelineEvent
-from techstance.tui.formatting import DISPUTED_MARK, STANCE_LABEL, STANCE_SYMBOL, kind_mark, placed_date
+from techstance.tui.formatting import DAMAGED_MARK, DISPUTED_MARK, STANCE_LABEL, STANCE_SYMBOL, kind_mark, placed_date
 from techstance.tui.themes import color_system, tile_backgrounds
 from techstance.tui.visible import visible
 from textual.binding import Binding, BindingType
@@ -40,14 +40,16 @@ class Stretch:
 
 def label(event: TimelineEvent, short: bool) -> str:
     """' ✕ ban 2019 ' or, where the row is crowded, ' ✕ 2019 '; '!' when a source disputes it."""
-    symbol = STANCE_SYMBOL.get(event.stance, "?")
+    symbol = DAMAGED_MARK if event.damage else STANCE_SYMBOL.get(event.stance, "?")
     mark = f" {DISPUTED_MARK}" if event.disputed else ""
     side = "" if event.kind == "decision" else "*"  # not a decision on the topic: never sets the position
     if short:
         return f" {symbol}{side} {placed_date(event, short=True)}{mark} "
     # An undated event is placed by its first report: "by 2019", never a date it does not have.
     when = placed_date(event) if event.date is not None else placed_date(event, short=True)
-    return f" {symbol}{side} {STANCE_LABEL.get(event.stance, event.stance)} {when}{mark} "
+    # A damaged event's placeholder stance ("undecided") is no fact.
+    stance = "damaged" if event.damage else STANCE_LABEL.get(event.stance, event.stance)
+    return f" {symbol}{side} {stance} {when}{mark} "
 
 
 def lay_out(events: list[TimelineEvent], width: int) -> list[Stretch]:
@@ -202,7 +204,7 @@ class TimelineChart(ScrollView, can_focus=True):
             text = stretch.label
             if used + cell_len(text) > room:
                 break
-            style = styles.get(stretch.event.stance, base)
+            style = base if stretch.event.damage else styles.get(stretch.event.stance, base)
             if stretch.event.disputed:
                 style += Style(underline=True)
             if index == self.row and i == self.column:
@@ -228,6 +230,8 @@ class TimelineChart(ScrollView, can_focus=True):
 
 def describe(event: TimelineEvent) -> str:
     """The cursor's event in words, under the chart."""
+    if event.damage is not None:
+        return event.damage.line
     parts = [f"{STANCE_SYMBOL.get(event.stance, '?')} {STANCE_LABEL.get(event.stance, event.stance)}, {event.status}",
              placed_date(event)]
     if kind_mark(event.kind):

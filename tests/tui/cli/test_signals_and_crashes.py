@@ -7,11 +7,17 @@ own tmux server, records `stty -a` before and after, and reads tmux's view of th
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
+import re
+import select
 import shlex
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,3 +166,45 @@ def test_an_app_that_does_not_stop_is_stopped_hard_with_the_terminal_restored(tm
     before, after = (terminal.dir / "stty-before").read_text(), (terminal.dir / "stty-after").read_text()
     assert after == before
     assert terminal.modes()["mouse_any_flag"] == "0" and terminal.modes()["alternate_on"] == "0"
+
+
+def _wait_for_frame(leader: int, needle: bytes) -> None:
+    seen = b""
+    deadline = time.monotonic() + DEADLINE
+    while needle not in seen:
+        if time.monotonic() > deadline:
+            pytest.fail(f"no frame showing {needle!r}")
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if ready:
+            seen = seen[-4096:] + re.sub(rb"\x1b\[[0-9;:?]*[A-Za-z]", b"", os.read(leader, 65536))
+
+
+def test_a_terminal_that_goes_away_ends_the_app_like_sighup(tmp_path: Path) -> None:
+    # A harness's pseudo-terminal that is not the app's controlling terminal: when the harness
+    # dies the kernel sends no SIGHUP. Before: the app read end of file in a loop, at half a core,
+    # for 40 minutes.
+    db = build_with_command(tmp_path)
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "XDG_DATA_HOME": str(tmp_path / "data")}
+    app = subprocess.Popen([*TECHSTANCE, "--db", str(db)], stdin=follower, stdout=follower, stderr=follower,
+                           env=env, start_new_session=True)
+    os.close(follower)
+    try:
+        _wait_for_frame(leader, b"Help")
+        os.close(leader)
+        assert app.wait(timeout=DEADLINE) == 128 + signal.SIGHUP
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+
+
+def test_the_dashboard_without_a_terminal_is_refused_in_one_line(tmp_path: Path) -> None:
+    # Before: with standard input at end of file (/dev/null, a closed pipe) it never quit, at half a core.
+    db = build_with_command(tmp_path)
+    result = subprocess.run([*TECHSTANCE, "--db", str(db)], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=DEADLINE)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["techstance: error: the dashboard needs a terminal: standard input "
+                                          "is not one (try `techstance export`)"]

@@ -338,3 +338,52 @@ async def test_help_on_a_view_names_its_sections_in_words(seed_db: Path, keys: t
         assert "Everywhere" in text
         for internal in ("KeyTable", "ViewList", "DisputeList", "TimelineChart", "Input", "Vertical"):
             assert internal not in text, text
+
+
+@pytest.mark.parametrize(("key", "ending"), [("T", "not a decision on the topic"),
+                                            ("o", "first reported then")])
+async def test_a_views_status_line_is_read_whole_in_80_columns(seed_db: Path, key: str, ending: str) -> None:
+    # Before: cut with an ellipsis at 80 columns, so what `*` and "by" mean in the rows was hidden.
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await press(pilot, key)
+        shown = " ".join(line.strip("│ ") for line in screen_text(app).splitlines())
+        assert ending in shown, shown
+
+
+def _damaged(seed_db: Path, tmp_path: Path) -> Path:
+    """Australia's only decision with a stance the schema refuses, written with checks off; New
+    Zealand's tile far off the map."""
+    db = tmp_path / "damaged.db"
+    db.write_bytes(seed_db.read_bytes())
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints=ON")
+    conn.execute("UPDATE decisions SET stance = 'nuke' WHERE country = 'AU'")
+    conn.execute("UPDATE countries SET tile_row = 9999999 WHERE code = 'NZ'")
+    conn.close()
+    return db
+
+
+async def test_a_damaged_position_is_marked_not_shown_as_undecided(seed_db: Path, tmp_path: Path) -> None:
+    # Before: the damaged decision's placeholder read "○ undecided" (a fact nobody recorded), "u"
+    # listed it, and New Zealand's damage line as its name pushed every other column off 80 columns.
+    app = app_for(_damaged(seed_db, tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await press(pilot, "o")
+        text = screen_text(app)
+        australia = next(line for line in text.splitlines() if "Australia" in line)
+        assert "damaged" in australia and "undecided" not in australia, australia
+        assert "Sources" in text and "Disputed" in text, text
+        await press(pilot, "u")
+        assert "Australia" not in table_countries(app)
+
+
+async def test_a_damaged_event_on_the_timeline_is_marked_not_undecided(seed_db: Path, tmp_path: Path) -> None:
+    app = app_for(_damaged(seed_db, tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await press(pilot, "T")
+        australia = next(line for line in screen_text(app).splitlines() if line.startswith("│Australia"))
+        assert "⚠" in australia and "undecided" not in australia, australia

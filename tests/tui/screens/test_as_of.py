@@ -146,3 +146,18 @@ async def test_before_the_first_event_bracket_says_so_and_stays(seed_db: Path) -
         # Nothing was certain on 2019-01-01: every tile with a stance is marked uncertain.
         stanced = [t for t in app.screen.query_one(TileMap).tiles if t.stance is not None]
         assert stanced and all(t.uncertain for t in stanced)
+
+
+async def test_the_date_fields_hint_and_a_refusal_fit_80_columns(seed_db: Path) -> None:
+    # Before: "As of (YYYY-MM-DD):" took 21 columns, so at 80 the hint ended at "Esc:" and a
+    # refusal lost its end (the date that was refused).
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "a")
+        bar_row = app.screen.query_one(AsOfBar).region.y
+        row = lambda: app.screen._compositor.render_strips()[bar_row].text  # noqa: E731
+        assert row().rstrip().endswith("Esc: cancel"), row()
+        await pilot.press(*"2019-13-01")
+        await press(pilot, "enter")
+        assert row().rstrip().endswith("'2019-13-01' is not a real date"), row()

@@ -4,6 +4,7 @@ each action offered once (issue 15: "VerticalScroll" in help; "Help" and "Keys",
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -41,3 +42,19 @@ async def test_the_palette_offers_each_action_once_by_a_human_name(seed_db: Path
         assert "palette" not in titles
         if "Zoom pane" in titles:
             assert "Maximize" not in titles
+
+
+def _screen_text(app: object) -> str:
+    svg = app.export_screenshot()  # type: ignore[attr-defined]
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+async def test_help_in_an_80_column_terminal_is_not_cut(seed_db: Path) -> None:
+    # Before: the closing line ended "ctrl+p lists every actio" at 80x24: help's box is at most 90%
+    # of the screen, and its text did not wrap to it.
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark", "end")
+        text = _screen_text(app)
+        assert "lists every" in text and "action." in text  # wrapped, whole
