@@ -32,7 +32,6 @@ from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.search import SearchScreen
 from textual import events
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -135,7 +134,7 @@ async def perform(pilot: Pilot[None], action: Action, clock: Clock | None = None
         await pilot.pause()
 
 
-async def play(app: App[None], script: list[Action], clock: Clock | None = None) -> set[str]:
+async def play(app: TechstanceApp | KioskApp, script: list[Action], clock: Clock | None = None) -> set[str]:
     """Run the actions in a fresh app; the app must be running after each one.
 
     Returns the names of the screens the actions reached, for hypothesis' statistics.
@@ -145,10 +144,10 @@ async def play(app: App[None], script: list[Action], clock: Clock | None = None)
         await settle(pilot)
         for step, action in enumerate(script):
             await perform(pilot, action, clock)
-            assert app.is_running, f"stopped at step {step}, {action!r}: {app._exception!r}"
+            assert app.is_running, f"stopped at step {step}, {action!r}: {app.crash!r}"
             screens.add(type(app.screen).__name__)
         await settle(pilot)
-        assert app.is_running, f"stopped after the last action: {app._exception!r}"
+        assert app.is_running, f"stopped after the last action: {app.crash!r}"
     return screens
 
 
@@ -243,7 +242,7 @@ async def search_all(app: TechstanceApp, queries: list[str]) -> None:
         for query in queries:
             search_input.value = query  # as if typed or pasted: Input.Changed runs the search
             await wait_for_search(pilot)
-            assert app.is_running and app.screen is screen, f"{query!r}: {app._exception!r}"
+            assert app.is_running and app.screen is screen, f"{query!r}: {app.crash!r}"
             shown = shown_text(status)
             assert not any(char in shown for char in ("\x1b", "\x00", "\x07", "\x9b")), shown
             line = flat(shown)
