@@ -36,7 +36,6 @@ COLUMNS = (
     Column("Sources", lambda p: p.sources),
     Column("Disputed", lambda p: p.disputed),
 )
-STANCE_KEYS = {"b": "ban", "r": "restrict", "l": "allow", "u": "undecided"}
 
 
 def arranged(positions: list[Position], sort: int, descending: bool, stance: str | None,
