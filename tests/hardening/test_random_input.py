@@ -17,7 +17,6 @@ every run and writes nothing into the checkout.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -35,10 +34,9 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.helpers import flat, make_app, settle, shown_text
+from tests.helpers import FIXED_NOW, Clock, flat, make_app, settle, shown_text
 
 SIZE = (120, 36)
-FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)
 
 # The keys the app binds (drawn twice as often), then every other kind: Textual's defaults (ctrl+q
 # quits, ctrl+c, ctrl+p the palette, ctrl+z suspends), editing and function keys, modified arrows
@@ -101,16 +99,6 @@ def actions(other_keys: list[str], *, waits: bool = False) -> st.SearchStrategy[
     if waits:
         kinds.append(st.builds(Wait, st.sampled_from([0.5, 12.0, 30.0, 61.0])))
     return st.one_of(kinds)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 async def perform(pilot: Pilot[None], action: Action, clock: Clock | None = None) -> None:
