@@ -26,8 +26,7 @@ from techstance.db.curation.build import build_database  # noqa: E402
 from techstance.db.store.connection import open_database  # noqa: E402
 from techstance.db.store.reads import Store  # noqa: E402
 
-# Helpers live in tests/helpers.py; these names are re-exported for tests written before it existed.
-from tests.helpers import REPO, SEEDS, Tmux, make_app, press, require, rows, settle  # noqa: E402, F401
+from tests.helpers import REPO, SEEDS, Tmux, require  # noqa: E402
 
 _tmux_names = itertools.count()
 

@@ -41,6 +41,25 @@ def rows(path: Path, sql: str) -> list[sqlite3.Row]:
         conn.close()
 
 
+# An article whose one quotation the importer proposes (speaker Jane Doe), for the review and forms.
+PROPOSAL_ARTICLE = ('Talks went on.\n\n"We will not allow this vendor near our networks," the minister, '
+                    'Jane Doe, said.\n')
+
+
+def with_proposal(seed_db: Path, tmp_path: Path, name: str) -> Path:
+    """A copy of the seed database (`name` in tmp_path) with PROPOSAL_ARTICLE imported: one proposal."""
+    from techstance.db.curation.importer import import_article
+    from techstance.db.store.edits import open_for_editing
+
+    path = tmp_path / name
+    path.write_bytes(seed_db.read_bytes())
+    article = tmp_path / "article.txt"
+    article.write_text(PROPOSAL_ARTICLE, encoding="utf-8")
+    import_article(open_for_editing(path), article, outlet="Wire", title="Vendor", date="2026-11-20",
+                   topic="huawei-5g")
+    return path
+
+
 def make_bad_file(tmp_path: Path, kind: str, seed_db: Path) -> Path:
     """A file of one of the BAD_FILES kinds, which no techstance command may open or change."""
     path = tmp_path / f"{kind}.db"

@@ -155,7 +155,7 @@ class TechstanceApp(TechstanceBase):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every key's action, generated from the same bindings as help."""
         offered: set[str] = set()
-        for node in (screen, self):
+        for node in (screen, self):  # DOMNode._bindings: no public per-node map (see screens/help.py)
             for bindings in node._bindings.key_to_bindings.values():
                 for binding in bindings:
                     if not binding.description or binding.action in offered:

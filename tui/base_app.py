@@ -218,7 +218,3 @@ class TechstanceBase(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
-
-    def dashboard_screen(self) -> Screen[Any] | None:
-        """The bottom screen of the stack: the dashboard, under whatever is open."""
-        return self.screen_stack[0] if self.screen_stack else None

@@ -3,7 +3,9 @@ escape back to where the user came from, and the topic they are about."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path, PurePath
+from typing import TypeVar
 
 from techstance.db.store.read_models import TopicInfo
 from techstance.db.store.reads import Store
@@ -15,6 +17,8 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 VIEW_CSS = str(Path(__file__).with_name("view_screen.tcss"))
+
+T = TypeVar("T")
 
 
 def topic_of(store: Store, wanted: str | None) -> TopicInfo | None:
@@ -52,6 +56,23 @@ class ViewScreen(DataScreen[None]):
 
     def load(self) -> None:
         """Ask the data service for what the view shows."""
+
+    def load_topic(self, channel: str, read: Callable[[Store, str], T],
+                   loaded: Callable[[TopicInfo, T], None]) -> None:
+        """Read what the view shows of its topic (`read(store, topic_id)`); the view keeps the
+        topic it found, so a reload stays on it. Nothing is shown when there is no topic."""
+        wanted = self.topic
+
+        def query(store: Store) -> tuple[TopicInfo, T] | None:
+            topic = topic_of(store, wanted)
+            return (topic, read(store, topic.id)) if topic else None
+
+        def done(result: tuple[TopicInfo, T] | None) -> None:
+            if result is not None:
+                self.topic = result[0].id
+                loaded(*result)
+
+        self.data.load(self, channel, query, done)
 
     def set_title(self, subtitle: str) -> None:
         self.query_one("#title-bar", Static).update(title_bar(subtitle))

@@ -115,18 +115,3 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
     missing = [name for name in TABLES if name not in names]
     if missing:
         raise DatabaseOpenError(f"{path}: damaged techstance database (missing {missing[0]})")
-
-
-def stored_seeds_digest(path: Path) -> str | None:
-    """The seeds digest a database was built from, or None if it cannot be read."""
-    try:
-        conn = open_database(path)
-    except DatabaseOpenError:
-        return None
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'seeds_sha256'").fetchone()
-        return row[0] if row else None
-    except sqlite3.Error:
-        return None
-    finally:
-        conn.close()

@@ -25,7 +25,7 @@ DatePrecision = Literal["day", "month", "year", "unknown"]
 DecisionKind = Literal["decision", "related", "view"]
 # What kind of text a source is. Anything but "original" is marked beside its excerpts.
 SourceQuality = Literal["original", "relayed", "paraphrase", "opinion"]
-# How a date is read from its excerpt (db/store/dates.py applies each rule).
+# How a date is read from its excerpt (db/store/support.py applies each rule).
 DateRule = Literal["stated", "weekday-before-published", "month-before-published", "last-year", "recent"]
 ActorKind = Literal["person", "body", "company", "anonymous", "document"]
 EvidenceRole = Literal["supports", "disputes"]

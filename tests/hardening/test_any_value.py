@@ -221,7 +221,7 @@ async def drive_dashboard(app: TechstanceApp) -> None:
         tile_map = app.screen.query_one(TileMap)
         for key in ("home", "l", "l", "l", "j", "l", "h", "k", "tab", "j", "tab", "j", "tab"):
             took = await timed_press(pilot, key)
-            assert app.is_running, f"{key}: {app._exception!r}"
+            assert app.is_running, f"{key}: {app.crash!r}"
             assert took < KEY_BOUND_S, f"{key} took {took:.2f} s"
         text = shown_text(tile_map)
         # The rest is shown: every country the map can place is on it (codes on the grid; names in the
@@ -240,7 +240,7 @@ async def drive_dashboard(app: TechstanceApp) -> None:
             await settle(pilot)
             await pilot.press("enter")
             await settle(pilot)
-        assert app.is_running, repr(app._exception)
+        assert app.is_running, repr(app.crash)
 
 
 @settings(max_examples=10, deadline=None, derandomize=True, database=None, phases=PHASES,
@@ -267,7 +267,7 @@ async def drive_kiosk(app: KioskApp, clock: Clock) -> None:
             clock.t += 61.0
             app.tick()
             await settle(pilot)
-            assert app.is_running, repr(app._exception)
+            assert app.is_running, repr(app.crash)
         took = await timed_press(pilot, "right")
         assert app.is_running and took < KEY_BOUND_S, took
 
@@ -297,7 +297,7 @@ async def drive_reader(app: TechstanceApp, sources: list[str]) -> None:
         for source_id in sources:
             await app.push_screen(SourceReader(None, source_id=source_id))
             await settle(pilot)
-            assert app.is_running, repr(app._exception)
+            assert app.is_running, repr(app.crash)
             for key in ("j", "pagedown", "n", "end"):
                 took = await timed_press(pilot, key)
                 assert app.is_running and took < KEY_BOUND_S, (key, took)

@@ -17,7 +17,6 @@ every run and writes nothing into the checkout.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -32,14 +31,12 @@ from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.search import SearchScreen
 from textual import events
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.helpers import flat, make_app, settle, shown_text
+from tests.helpers import FIXED_NOW, Clock, flat, make_app, settle, shown_text
 
 SIZE = (120, 36)
-FIXED_NOW = dt.datetime(2026, 11, 21, 9, 30, 0)
 
 # The keys the app binds (drawn twice as often), then every other kind: Textual's defaults (ctrl+q
 # quits, ctrl+c, ctrl+p the palette, ctrl+z suspends), editing and function keys, modified arrows
@@ -104,16 +101,6 @@ def actions(other_keys: list[str], *, waits: bool = False) -> st.SearchStrategy[
     return st.one_of(kinds)
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
-
-
 async def perform(pilot: Pilot[None], action: Action, clock: Clock | None = None) -> None:
     app = pilot.app
     if isinstance(action, Press):
@@ -135,7 +122,7 @@ async def perform(pilot: Pilot[None], action: Action, clock: Clock | None = None
         await pilot.pause()
 
 
-async def play(app: App[None], script: list[Action], clock: Clock | None = None) -> set[str]:
+async def play(app: TechstanceApp | KioskApp, script: list[Action], clock: Clock | None = None) -> set[str]:
     """Run the actions in a fresh app; the app must be running after each one.
 
     Returns the names of the screens the actions reached, for hypothesis' statistics.
@@ -145,10 +132,10 @@ async def play(app: App[None], script: list[Action], clock: Clock | None = None)
         await settle(pilot)
         for step, action in enumerate(script):
             await perform(pilot, action, clock)
-            assert app.is_running, f"stopped at step {step}, {action!r}: {app._exception!r}"
+            assert app.is_running, f"stopped at step {step}, {action!r}: {app.crash!r}"
             screens.add(type(app.screen).__name__)
         await settle(pilot)
-        assert app.is_running, f"stopped after the last action: {app._exception!r}"
+        assert app.is_running, f"stopped after the last action: {app.crash!r}"
     return screens
 
 
@@ -243,7 +230,7 @@ async def search_all(app: TechstanceApp, queries: list[str]) -> None:
         for query in queries:
             search_input.value = query  # as if typed or pasted: Input.Changed runs the search
             await wait_for_search(pilot)
-            assert app.is_running and app.screen is screen, f"{query!r}: {app._exception!r}"
+            assert app.is_running and app.screen is screen, f"{query!r}: {app.crash!r}"
             shown = shown_text(status)
             assert not any(char in shown for char in ("\x1b", "\x00", "\x07", "\x9b")), shown
             line = flat(shown)

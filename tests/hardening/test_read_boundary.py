@@ -117,7 +117,7 @@ async def test_the_dashboard_shows_the_damaged_line_beside_the_other_decisions(d
         assert "US ⚠" in tile_text and "damaged" in tile_text
         await pilot.press("right", "left", "tab", "j", "enter")
         await settle(pilot)
-        assert app.is_running, repr(app._exception)
+        assert app.is_running, repr(app.crash)
 
 
 def _sources_of_quotes_about(db: Path, code: str) -> list[str]:

@@ -16,7 +16,7 @@ from techstance.tui.formatting import (
 )
 from techstance.tui.intents import OpenSource, ShowCountry
 from techstance.tui.literal import literal
-from techstance.tui.view_screen import ViewScreen, css_beside, topic_of
+from techstance.tui.view_screen import ViewScreen, css_beside
 from techstance.tui.widgets.claim_panes import LIST_KEYS, position_title
 from textual import on
 from textual.app import ComposeResult
@@ -75,19 +75,10 @@ class DisputesScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        wanted = self.topic
+        self.load_topic("disputes", Store.disputes, self._loaded)
 
-        def query(store: Store) -> tuple[TopicInfo, list[Dispute]] | None:
-            topic = topic_of(store, wanted)
-            return (topic, store.disputes(topic.id)) if topic else None
-
-        self.data.load(self, "disputes", query, self._loaded)
-
-    def _loaded(self, result: tuple[TopicInfo, list[Dispute]] | None) -> None:
-        if result is None:
-            return
-        topic, self.disputes = result
-        self.topic = topic.id
+    def _loaded(self, topic: TopicInfo, disputes: list[Dispute]) -> None:
+        self.disputes = disputes
         self.set_title(f"Disputes · {topic.title}")
         listing = self.query_one(DisputeList)
         listing.clear_options()

@@ -234,6 +234,8 @@ class FormModal(DataModal[ResultType]):
 
     def _refill(self, marker: str, options: Options) -> None:
         for select in self.query(Select):
+            # Select has no public reader of its options in Textual 8.2 (only set_options), and the
+            # drop-downs offering a marker are built by each form's compose, so ask the widget.
             if any(value == marker for _, value in select._options):
                 keep = select.value
                 select.set_options(options)

@@ -17,6 +17,9 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static, TextAr
 
 def _bindings(source: DOMNode | type[DOMNode] | Iterable[BindingType]) -> list[Binding]:
     if isinstance(source, DOMNode):
+        # A node's own bindings, merged with its classes' and any added since, are kept only in
+        # DOMNode._bindings; the public Screen.active_bindings holds just the focused chain's, and
+        # help lists every widget on the screen.
         bindings_map = source._bindings
     elif isinstance(source, type):
         bindings_map = BindingsMap(source.BINDINGS)

@@ -13,7 +13,7 @@ from techstance.db.store.reads import Store
 from techstance.tui.formatting import DAMAGED_MARK, STANCE_LABEL, STANCE_ORDER, STANCE_SYMBOL, placed_by
 from techstance.tui.intents import ShowCountry
 from techstance.tui.literal import literal, literal_rich
-from techstance.tui.view_screen import ViewScreen, css_beside, topic_of
+from techstance.tui.view_screen import ViewScreen, css_beside
 from techstance.tui.widgets.key_table import KeyTable
 from textual import on
 from textual.app import ComposeResult
@@ -36,7 +36,6 @@ COLUMNS = (
     Column("Sources", lambda p: p.sources),
     Column("Disputed", lambda p: p.disputed),
 )
-STANCE_KEYS = {"b": "ban", "r": "restrict", "l": "allow", "u": "undecided"}
 
 
 def arranged(positions: list[Position], sort: int, descending: bool, stance: str | None,
@@ -109,19 +108,10 @@ class PositionsScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        wanted = self.topic
+        self.load_topic("positions", Store.positions, self._loaded)
 
-        def query(store: Store) -> tuple[TopicInfo, list[Position]] | None:
-            topic = topic_of(store, wanted)
-            return (topic, store.positions(topic.id)) if topic else None
-
-        self.data.load(self, "positions", query, self._loaded)
-
-    def _loaded(self, result: tuple[TopicInfo, list[Position]] | None) -> None:
-        if result is None:
-            return
-        topic, self.positions = result
-        self.topic = topic.id
+    def _loaded(self, topic: TopicInfo, positions: list[Position]) -> None:
+        self.positions = positions
         self.set_title(f"Positions · {topic.title}")
         self.refill()
 

@@ -7,7 +7,7 @@ from techstance.db.store.reads import Store
 from techstance.tui.formatting import DISPUTED_MARK, STANCE_LABEL, STANCE_ORDER, STANCE_SYMBOL
 from techstance.tui.intents import OpenSource
 from techstance.tui.literal import literal
-from techstance.tui.view_screen import ViewScreen, css_beside, topic_of
+from techstance.tui.view_screen import ViewScreen, css_beside
 from techstance.tui.widgets.timeline_chart import TimelineChart, describe
 from textual import on
 from textual.app import ComposeResult
@@ -40,19 +40,10 @@ class TimelineScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        wanted = self.topic
+        self.load_topic("timeline", Store.timeline, self._loaded)
 
-        def query(store: Store) -> tuple[TopicInfo, list[CountryTimeline]] | None:
-            topic = topic_of(store, wanted)
-            return (topic, store.timeline(topic.id)) if topic else None
-
-        self.data.load(self, "timeline", query, self._loaded)
-
-    def _loaded(self, result: tuple[TopicInfo, list[CountryTimeline]] | None) -> None:
-        if result is None:
-            return
-        topic, self.rows = result
-        self.topic = topic.id
+    def _loaded(self, topic: TopicInfo, rows: list[CountryTimeline]) -> None:
+        self.rows = rows
         self.set_title(f"Timeline · {topic.title}")
         chart = self.query_one(TimelineChart)
         keep = chart.rows[chart.row].country.code if chart.rows else None

@@ -71,10 +71,6 @@ class ArticleLayout:
         self.tops = [0, *accumulate(self.heights)]
 
     @property
-    def chunk_count(self) -> int:
-        return len(self.heights)
-
-    @property
     def height(self) -> int:
         return self.tops[-1]
 

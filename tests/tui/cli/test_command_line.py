@@ -112,6 +112,21 @@ def test_every_command_is_in_the_readme_table_and_has_help(capsys: pytest.Captur
         assert "-h, --help" in out
 
 
+def test_the_readme_row_of_each_command_names_its_options() -> None:
+    """An option a command has but its README row leaves out is one a reader never learns of."""
+    table = (REPO / "README.md").read_text(encoding="utf-8").split("## Commands", 1)[1].split("\n## ", 1)[0]
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `techstance ([a-z][a-z-]*).*$", table, re.MULTILINE)}
+    parsers = commands(build_parser())
+    shared = {"--db", "--help"}  # `techstance --db PATH` has its own row
+    # serve's row says "[kiosk options]": the kiosk row lists them
+    kiosk_options = {o for a in parsers["kiosk"]._actions for o in a.option_strings}
+    missing = [f"{name}: {option}" for name, parser in sorted(parsers.items())
+               for action in parser._actions for option in action.option_strings
+               if option.startswith("--") and option not in shared
+               and not (name == "serve" and option in kiosk_options) and option not in rows[name]]
+    assert not missing, missing
+
+
 def test_a_bug_in_a_command_is_one_line_with_the_traceback_in_the_crash_log(tmp_path: Path) -> None:
     code = ("import sys, techstance.tui.cli.seed_commands as s\n"
             "def broken(seed_dir): return {}['missing']\n"

@@ -124,7 +124,7 @@ async def test_hundreds_of_random_keys_and_clicks_change_nothing(kiosk_db: Path)
                 await pilot.press(rng.choice(KEYS))
             if step % 50 == 0:
                 await settle(pilot)
-                assert app.is_running, (step, app._exception)
+                assert app.is_running, (step, app.crash)
         await settle(pilot)
         assert app.is_running and not app.operator_exited
     assert file_state(kiosk_db) == before

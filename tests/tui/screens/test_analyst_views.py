@@ -19,20 +19,16 @@ from techstance.tui.widgets.claim_panes import QuotesPane
 from techstance.tui.widgets.tile_map import TileMap
 from textual.pilot import Pilot
 
-from tests.helpers import make_app, press, settle
+from tests.helpers import app_for, press, settle
 
 SIZE = (120, 36)
 
 
 def screen_text(app: TechstanceApp) -> str:
     """Every character on the screen now, row by row."""
+    # Textual has no public way to read the composed screen as text (export_screenshot gives SVG
+    # with the characters split into spans), so this reads the compositor's strips.
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def app_for(db: Path, theme: str | None = None) -> TechstanceApp:
-    app = make_app(db, theme)
-    assert isinstance(app, TechstanceApp)
-    return app
 
 
 async def started(pilot: Pilot[None]) -> None:

@@ -8,11 +8,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from techstance.db.curation.importer import import_article
-from techstance.db.store.edits import open_for_editing
 from textual.pilot import Pilot
 
-from tests.helpers import make_app, press, settle
+from tests.helpers import make_app, press, settle, with_proposal
 
 SIZES = [(80, 24), (120, 36)]
 FORMS = {
@@ -22,18 +20,11 @@ FORMS = {
     "correct-quote": ("tab", "tab", "e"),
     "accept-proposal": ("R", "a"),
 }
-ARTICLE = 'Talks went on.\n\n"We will not allow this vendor near our networks," the minister, Jane Doe, said.\n'
 
 
 @pytest.fixture
 def proposals_db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "forms.db"
-    path.write_bytes(seed_db.read_bytes())
-    article = tmp_path / "article.txt"
-    article.write_text(ARTICLE, encoding="utf-8")
-    import_article(open_for_editing(path), article, outlet="Wire", title="Vendor", date="2026-11-20",
-                   topic="huawei-5g")
-    return path
+    return with_proposal(seed_db, tmp_path, "forms.db")
 
 
 def keys(*names: str) -> Callable[[Pilot], Awaitable[None]]:

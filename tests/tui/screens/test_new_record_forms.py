@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from techstance.db.curation.importer import import_article
-from techstance.db.store.edits import open_for_editing
 from techstance.tui.app import TechstanceApp
 from techstance.tui.screens.editing import AddDecisionForm, AddQuoteForm
 from techstance.tui.screens.form import NEW_COUNTRY, NEW_PERSON
@@ -19,20 +17,12 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
-from tests.helpers import press, settle
-
-ARTICLE = 'Talks went on.\n\n"We will not allow this vendor near our networks," the minister, Jane Doe, said.\n'
+from tests.helpers import press, settle, with_proposal
 
 
 @pytest.fixture
 def db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "new.db"
-    path.write_bytes(seed_db.read_bytes())
-    article = tmp_path / "article.txt"
-    article.write_text(ARTICLE, encoding="utf-8")
-    import_article(open_for_editing(path), article, outlet="Wire", title="Vendor", date="2026-11-20",
-                   topic="huawei-5g")
-    return path
+    return with_proposal(seed_db, tmp_path, "new.db")
 
 
 def on_top(pilot: Pilot[None], screen: object) -> bool:

@@ -5,27 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from techstance.db.curation.importer import import_article
 from techstance.db.store.edits import open_for_editing, open_proposals
 from techstance.tui.app import TechstanceApp
 from techstance.tui.screens.review import ReviewScreen
 from techstance.tui.widgets.article import ArticleView
 from textual.widgets import OptionList, Static
 
-from tests.helpers import settle
-
-ARTICLE = 'Talks went on.\n\n"We will not allow this vendor near our networks," the minister, Jane Doe, said.\n'
+from tests.helpers import PROPOSAL_ARTICLE, settle, with_proposal
 
 
 @pytest.fixture
 def db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "review.db"
-    path.write_bytes(seed_db.read_bytes())
-    article = tmp_path / "a.txt"
-    article.write_text(ARTICLE, encoding="utf-8")
-    import_article(open_for_editing(path), article, outlet="Wire", title="Vendor", date="2026-11-20",
-                   topic="huawei-5g")
-    return path
+    return with_proposal(seed_db, tmp_path, "review.db")
 
 
 async def test_each_proposal_says_why_and_the_article_marks_quote_and_cue(db: Path) -> None:
@@ -42,7 +33,7 @@ async def test_each_proposal_says_why_and_the_article_marks_quote_and_cue(db: Pa
         assert proposal.reason in prompt and f"{proposal.confidence:.2f}" in prompt
         article = review.query_one("#review-article", ArticleView)
         drawn = [part for row in range(article.layout_rows.height) for part in article.row_parts(row)]
-        cue = ARTICLE[proposal.cue_start:proposal.cue_end]
+        cue = PROPOSAL_ARTICLE[proposal.cue_start:proposal.cue_end]
         assert cue in "".join(text for text, role in drawn if role == "cited"), drawn
         assert proposal.text in "".join(text for text, role in drawn if role == "current"), drawn
         assert proposal.reason in str(article.border_subtitle)
