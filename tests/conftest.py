@@ -17,7 +17,9 @@ if "textual.constants" in sys.modules:
     importlib.reload(sys.modules["textual.constants"])
 
 import itertools  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
+import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -105,9 +107,39 @@ _OUTCOMES: dict[str, dict[str, int]] = {}
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--reliability-report", metavar="FILE", type=Path,
                      help="also write the cases tried and passed per test file, as a Markdown table, to FILE")
+    parser.addoption("--cpu-durations", metavar="N", type=int, default=0,
+                     help="list the N tests that cost the most CPU (the worker's and its subprocesses')")
+
+
+# ----- CPU per test (--cpu-durations) -----
+# --durations reports wall time, which on a shared 2-core machine is mostly other people's load; what
+# the suite can cut is CPU. A test's CPU is its worker's process time plus the subprocesses it waited
+# for, from setup to teardown (a module fixture's cost lands on the first test that uses it).
+_CPU_START = pytest.StashKey[float]()
+_CPU: dict[str, float] = {}
+
+
+def _cpu_now() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_CPU_START] = _cpu_now()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    if call.when == "teardown" and _CPU_START in item.stash:
+        report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+        report.user_properties.append(("cpu_s", _cpu_now() - item.stash[_CPU_START]))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        _CPU.update((report.nodeid, float(v)) for k, v in report.user_properties if k == "cpu_s")
     # One outcome per test: its call, or the setup that stopped it from being called.
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         counts = _OUTCOMES.setdefault(report.nodeid.split("::")[0], {"passed": 0, "failed": 0, "skipped": 0})
@@ -132,6 +164,12 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: p
     from _pytest.terminal import TerminalReporter
 
     assert isinstance(terminalreporter, TerminalReporter)
+    slowest = config.getoption("--cpu-durations")
+    if slowest and _CPU:
+        terminalreporter.write_sep("-", f"CPU per test, the {slowest} costliest of {len(_CPU)} "
+                                        f"(all: {sum(_CPU.values()):.1f} s)")
+        for nodeid, seconds in sorted(_CPU.items(), key=lambda kv: -kv[1])[:slowest]:
+            terminalreporter.write_line(f"{seconds:8.2f}s  {nodeid}")
     terminalreporter.write_sep("-", "cases tried and passed, per test file (docs/reliability.md)")
     for line in reliability_table():
         terminalreporter.write_line(line)
