@@ -27,11 +27,22 @@ import pytest  # noqa: E402
 from techstance.db.curation.build import build_database  # noqa: E402
 from techstance.db.store.connection import open_database  # noqa: E402
 from techstance.db.store.reads import Store  # noqa: E402
+from techstance.tui import idle_gc  # noqa: E402
 
 # Helpers live in tests/helpers.py; these names are re-exported for tests written before it existed.
 from tests.helpers import REPO, SEEDS, Tmux, make_app, press, require, rows, settle  # noqa: E402, F401
 
 _tmux_names = itertools.count()
+
+# Each app's first full collection (tui/idle_gc.py) walks the worker's whole heap: about 0.1 s of
+# CPU per app, a sixth of what an ordinary Pilot test costs. Off for every test that does not ask
+# for it; the tests about memory and the collector do (`real_start_up_collection`).
+idle_gc.COLLECT_AT_START = False
+
+
+@pytest.fixture
+def real_start_up_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(idle_gc, "COLLECT_AT_START", True)
 
 
 @pytest.fixture(scope="session")
