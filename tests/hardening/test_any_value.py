@@ -41,10 +41,8 @@ from techstance.tui.widgets.tile_map import TileMap, on_map
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.conftest import make_app, settle
-from tests.hardening.test_random_input import FIXED_NOW, Clock
 from tests.hardening.unchecked import columns, rowids, write_unchecked
-from tests.tui.screens.test_dashboard import shown_text
+from tests.helpers import FIXED_NOW, Clock, make_app, settle, shown_text
 
 KEY_BOUND_S = 2.0  # a key and the reads it starts, settled; the seed database answers in ~50 ms
 

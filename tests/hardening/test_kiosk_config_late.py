@@ -15,9 +15,7 @@ from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.screens.dashboard import Dashboard
 from textual.pilot import Pilot
 
-from tests.conftest import settle
-from tests.hardening.test_random_input import FIXED_NOW
-from tests.tui.screens.test_dashboard import shown_text
+from tests.helpers import FIXED_NOW, settle, shown_text
 
 SIZE = (120, 36)
 

@@ -27,10 +27,8 @@ from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane
 from techstance.tui.widgets.tile_map import TileMap
 from textual.app import App, ComposeResult
 
-from tests.conftest import settle
 from tests.hardening.unchecked import write_unchecked
-from tests.tui.screens.test_dashboard import app_for, shown_text
-from tests.tui.test_literal_text import flat
+from tests.helpers import app_for, flat, settle, shown_text
 
 TOPIC = "huawei-5g"
 
