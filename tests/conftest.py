@@ -17,7 +17,9 @@ if "textual.constants" in sys.modules:
     importlib.reload(sys.modules["textual.constants"])
 
 import itertools  # noqa: E402
+import resource  # noqa: E402
 import shutil  # noqa: E402
+import time  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -25,10 +27,21 @@ import pytest  # noqa: E402
 from techstance.db.curation.build import build_database  # noqa: E402
 from techstance.db.store.connection import open_database  # noqa: E402
 from techstance.db.store.reads import Store  # noqa: E402
+from techstance.tui import idle_gc  # noqa: E402
 
 from tests.helpers import REPO, SEEDS, Tmux, require  # noqa: E402
 
 _tmux_names = itertools.count()
+
+# Each app's first full collection (tui/idle_gc.py) walks the worker's whole heap: about 0.1 s of
+# CPU per app, a sixth of what an ordinary Pilot test costs. Off for every test that does not ask
+# for it; the tests about memory and the collector do (`real_start_up_collection`).
+idle_gc.COLLECT_AT_START = False
+
+
+@pytest.fixture
+def real_start_up_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(idle_gc, "COLLECT_AT_START", True)
 
 
 @pytest.fixture(scope="session")
@@ -104,9 +117,39 @@ _OUTCOMES: dict[str, dict[str, int]] = {}
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--reliability-report", metavar="FILE", type=Path,
                      help="also write the cases tried and passed per test file, as a Markdown table, to FILE")
+    parser.addoption("--cpu-durations", metavar="N", type=int, default=0,
+                     help="list the N tests that cost the most CPU (the worker's and its subprocesses')")
+
+
+# ----- CPU per test (--cpu-durations) -----
+# --durations reports wall time, which on a shared 2-core machine is mostly other people's load; what
+# the suite can cut is CPU. A test's CPU is its worker's process time plus the subprocesses it waited
+# for, from setup to teardown (a module fixture's cost lands on the first test that uses it).
+_CPU_START = pytest.StashKey[float]()
+_CPU: dict[str, float] = {}
+
+
+def _cpu_now() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    item.stash[_CPU_START] = _cpu_now()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    if call.when == "teardown" and _CPU_START in item.stash:
+        report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+        report.user_properties.append(("cpu_s", _cpu_now() - item.stash[_CPU_START]))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "teardown":
+        _CPU.update((report.nodeid, float(v)) for k, v in report.user_properties if k == "cpu_s")
     # One outcome per test: its call, or the setup that stopped it from being called.
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         counts = _OUTCOMES.setdefault(report.nodeid.split("::")[0], {"passed": 0, "failed": 0, "skipped": 0})
@@ -131,6 +174,12 @@ def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: p
     from _pytest.terminal import TerminalReporter
 
     assert isinstance(terminalreporter, TerminalReporter)
+    slowest = config.getoption("--cpu-durations")
+    if slowest and _CPU:
+        terminalreporter.write_sep("-", f"CPU per test, the {slowest} costliest of {len(_CPU)} "
+                                        f"(all: {sum(_CPU.values()):.1f} s)")
+        for nodeid, seconds in sorted(_CPU.items(), key=lambda kv: -kv[1])[:slowest]:
+            terminalreporter.write_line(f"{seconds:8.2f}s  {nodeid}")
     terminalreporter.write_sep("-", "cases tried and passed, per test file (docs/reliability.md)")
     for line in reliability_table():
         terminalreporter.write_line(line)

@@ -2,6 +2,10 @@
 
 mypy reads folders, not setuptools' package-dir mapping, so the three folders are linked under a
 `techstance/` folder of their own (`.typecheck/`, ignored by git) and that package is checked.
+
+mypy's incremental cache lives beside it (`.typecheck/cache`): a second run re-checks only what
+changed (measured: about 2 CPU-seconds warm, 9 cold, most of it reading textual's and pydantic's
+types; 25-40 s of wall on the loaded shared machine). CI starts clean and pays the cold cost once.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def test_mypy_strict_finds_no_errors() -> None:
     env = {**os.environ, "MYPYPATH": ""}
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
-         "--cache-dir", str(REPO / ".mypy_cache"), "-p", "techstance"],
+         "--cache-dir", str(root / "cache"), "-p", "techstance"],
         cwd=root, capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "Success" in result.stdout and "source files" in result.stdout

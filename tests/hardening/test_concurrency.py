@@ -69,7 +69,7 @@ import sys, time
 from pathlib import Path
 from techstance.db.store.connection import open_database
 from techstance.db.store.reads import Store
-db, stop = Path(sys.argv[1]), Path(sys.argv[2])
+db, stop, ready = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 store = Store(open_database(db))
 reads = 0
 while not stop.exists():
@@ -78,6 +78,7 @@ while not stop.exists():
     store.quotes_about("huawei-5g", "GB")
     store.search("huawei")
     reads += 1
+    ready.touch()
     time.sleep(0.001)
 print(reads)
 """
@@ -91,10 +92,16 @@ def test_many_concurrent_readers_while_a_writer_commits(seed_db: Path, tmp_path:
     db = tmp_path / "busy.db"
     db.write_bytes(seed_db.read_bytes())
     stop = tmp_path / "stop"
-    readers = [subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=SEEDS.parent) for _ in range(6)]
+    ready = [tmp_path / f"ready-{n}" for n in range(6)]
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop), str(flag)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, cwd=SEEDS.parent) for flag in ready]
     try:
-        time.sleep(1.0)  # every reader started and reading
+        # Every reader started and has read once (polled: a fixed wait was too long idle, too short loaded).
+        deadline = time.monotonic() + 30
+        while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
+            assert all(reader.poll() is None for reader in readers), "a reader ended before the writes"
+            time.sleep(0.02)
+        assert all(flag.exists() for flag in ready), "the readers did not start within 30 s"
         for i in range(20):
             wrote = subprocess.run([sys.executable, "-c", INSERT, str(db), f"cn-{i}"], capture_output=True, text=True)
             assert wrote.returncode == 0, wrote.stderr

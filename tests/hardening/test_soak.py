@@ -11,11 +11,15 @@ import gc
 import os
 from pathlib import Path
 
+import pytest
 from techstance.tui.kiosk.app import KioskApp
 from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.widgets.tile_map import TileMap
 
 from tests.helpers import settle
+
+# The app's start-up collection as it runs outside the tests (conftest.py turns it off elsewhere).
+pytestmark = pytest.mark.usefixtures("real_start_up_collection")
 
 CHANGES = 10_000
 
