@@ -14,16 +14,14 @@ from techstance.db.store.positions import current_decisions_sql
 if TYPE_CHECKING:  # readers import this module for its constants; only the build needs sqlite-utils
     from sqlite_utils import Database
 
-# 2: edits and proposed_quotes tables; 3: kinds, source quality, year dates, support;
-# 4: CHECK constraints and guard triggers on every closed vocabulary and shape (`techstance upgrade`)
-SCHEMA_VERSION = 4
-OLDEST_UPGRADABLE = 2  # `techstance upgrade` keeps every row of a file this old or newer; older ones are rebuilt
-# `PRAGMA application_id` marks a file as ours, so another application's SQLite file is
-# recognised as "not a techstance database" rather than misread. "TSTC" in ASCII.
-APPLICATION_ID = 0x54535443
-
-TABLES = ("topics", "countries", "sources", "actors", "decisions", "quotes", "evidence", "meta", "edits",
-          "proposed_quotes")
+# The file's identity (version, application id, tables) lives apart: every start reads it, and
+# this module's constraints import the record models (pydantic, ~100 ms); only a build needs them.
+from techstance.db.store.identity import (  # noqa: E402, F401  (re-exported)
+    APPLICATION_ID,
+    OLDEST_UPGRADABLE,
+    SCHEMA_VERSION,
+    TABLES,
+)
 
 # Full-text search, the sqlite-utils way (`<table>_fts`, kept in sync by triggers), so that
 # `sqlite-utils search DB quotes WORD` works as well as the app's own search.
