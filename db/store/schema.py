@@ -16,12 +16,10 @@ if TYPE_CHECKING:  # readers import this module for its constants; only the buil
 
 # The file's identity (version, application id, tables) lives apart: every start reads it, and
 # this module's constraints import the record models (pydantic, ~100 ms); only a build needs them.
-from techstance.db.store.identity import (  # noqa: E402, F401  (re-exported)
-    APPLICATION_ID,
-    OLDEST_UPGRADABLE,
-    SCHEMA_VERSION,
-    TABLES,
-)
+from techstance.db.store.identity import APPLICATION_ID as APPLICATION_ID  # noqa: E402
+from techstance.db.store.identity import OLDEST_UPGRADABLE as OLDEST_UPGRADABLE  # noqa: E402
+from techstance.db.store.identity import SCHEMA_VERSION as SCHEMA_VERSION  # noqa: E402
+from techstance.db.store.identity import TABLES as TABLES  # noqa: E402
 
 # Full-text search, the sqlite-utils way (`<table>_fts`, kept in sync by triggers), so that
 # `sqlite-utils search DB quotes WORD` works as well as the app's own search.
