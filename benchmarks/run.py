@@ -179,7 +179,8 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
     def timed_load(self: Dashboard, code: str) -> None:
         # Read before the load: whether this move finds its country already read (prefetched,
         # or shown before) or has to read it now.
-        moves[code] = "cached" if code in self._countries else "uncached"
+        # The dashboard keys what it has read by (as of, country) since the as-of date came.
+        moves[code] = "cached" if (self.as_of, code) in self._countries else "uncached"
         original_load(self, code)
 
     def timed_show(self: Dashboard, code: str, *args: Any) -> None:
@@ -348,6 +349,33 @@ def fmt(values: dict[str, float], unit: str, scale: float = 1.0) -> str:
             f"max {values['max'] * scale:.1f}, p95 {values['p95'] * scale:.1f})")
 
 
+def only(args: argparse.Namespace, rounds: int) -> None:
+    """One part of the run, against a scale database built already, with the load beside it."""
+    db = args.scale_db
+    if db is None:
+        sys.exit("--only needs --scale-db")
+    load_before = os.getloadavg()[0]
+    figures: dict[str, Any] = {}
+    if args.only == "keys":
+        keys = run_async(key_latency(db, rounds))
+        figures["moves"] = {name: len(keys[name]) for name in ("data", "data_cached", "data_uncached")}
+        for name in ("data", "data_cached", "data_uncached", "data_cpu"):
+            if not keys[name]:
+                continue
+            stats = spread(keys[name])
+            figures[f"{name}_p50_ms"], figures[f"{name}_p95_ms"] = round(stats["median"], 2), round(stats["p95"], 2)
+    else:
+        searches = run_async(search_latency(db, SEARCH_REPEATS))
+        for name, values in searches.items():
+            stats = spread(values)
+            figures[name] = {"p50": round(stats["median"], 1), "p95": round(stats["p95"], 1)}
+    figures["load_1min_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    line = json.dumps(figures, sort_keys=True)
+    print(line)
+    if args.out:
+        args.out.write_text(line + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="scale 0.01 and fewer repetitions")
@@ -355,11 +383,17 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="build the scale database again")
     parser.add_argument("--scale-db", type=Path,
                         help="a scale database built already (make_scale_db.py), instead of results/scale-N.db")
+    parser.add_argument("--only", choices=["keys", "search"],
+                        help="only key to data shown at scale, or only search: a quick before/after of one change")
+    parser.add_argument("--out", type=Path, help="also write the JSON line to this file")
     args = parser.parse_args()
     scale = args.scale if args.scale is not None else (0.01 if args.quick else 1.0)
     runs = 3 if args.quick else 7
     rounds = 3 if args.quick else 8
     progress: Callable[[str], None] = lambda m: print(f"… {m}", file=sys.stderr, flush=True)  # noqa: E731
+    if args.only:
+        only(args, rounds)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         seed_db = Path(tmp) / "seed.db"

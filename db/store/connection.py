@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from techstance.db.store.schema import APPLICATION_ID, OLDEST_UPGRADABLE, SCHEMA_VERSION, TABLES
+from techstance.db.store.identity import APPLICATION_ID, OLDEST_UPGRADABLE, SCHEMA_VERSION, TABLES
 
 
 class DatabaseOpenError(Exception):

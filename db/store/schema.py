@@ -14,16 +14,12 @@ from techstance.db.store.positions import current_decisions_sql
 if TYPE_CHECKING:  # readers import this module for its constants; only the build needs sqlite-utils
     from sqlite_utils import Database
 
-# 2: edits and proposed_quotes tables; 3: kinds, source quality, year dates, support;
-# 4: CHECK constraints and guard triggers on every closed vocabulary and shape (`techstance upgrade`)
-SCHEMA_VERSION = 4
-OLDEST_UPGRADABLE = 2  # `techstance upgrade` keeps every row of a file this old or newer; older ones are rebuilt
-# `PRAGMA application_id` marks a file as ours, so another application's SQLite file is
-# recognised as "not a techstance database" rather than misread. "TSTC" in ASCII.
-APPLICATION_ID = 0x54535443
-
-TABLES = ("topics", "countries", "sources", "actors", "decisions", "quotes", "evidence", "meta", "edits",
-          "proposed_quotes")
+# The file's identity (version, application id, tables) lives apart: every start reads it, and
+# this module's constraints import the record models (pydantic, ~100 ms); only a build needs them.
+from techstance.db.store.identity import APPLICATION_ID as APPLICATION_ID  # noqa: E402
+from techstance.db.store.identity import OLDEST_UPGRADABLE as OLDEST_UPGRADABLE  # noqa: E402
+from techstance.db.store.identity import SCHEMA_VERSION as SCHEMA_VERSION  # noqa: E402
+from techstance.db.store.identity import TABLES as TABLES  # noqa: E402
 
 # Full-text search, the sqlite-utils way (`<table>_fts`, kept in sync by triggers), so that
 # `sqlite-utils search DB quotes WORD` works as well as the app's own search.

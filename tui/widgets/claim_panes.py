@@ -25,6 +25,7 @@ from techstance.tui.formatting import (
 )
 from techstance.tui.intents import OpenPerson
 from techstance.tui.literal import literal
+from techstance.tui.widgets.built import KEPT, Built
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -134,6 +135,7 @@ class ClaimList(OptionList):
     def _replace(self, options: list[Option | None], claims: dict[str, Claim]) -> None:
         self.claims = claims
         self.clear_options()
+        reuse(options)
         self.add_options(options)
         first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
         self.highlighted = first
@@ -142,10 +144,22 @@ class ClaimList(OptionList):
             self.post_message(ClaimHighlighted(None, self))
 
 
+def reuse(options: list[Option | None]) -> None:
+    """Options built before may have been followed by a separator since (a page of quotes added
+    after them); adding them again sets it where this list says."""
+    for option in options:
+        if option is not None:
+            option._divider = False
+
+
 class DecisionPane(ClaimList):
     """The selected country's current decision, its claims, and its earlier events."""
 
     detail: CountryDetail | None = None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._built: Built[tuple[list[Option | None], dict[str, Claim]]] = Built()
 
     def retitle(self) -> None:
         if self.detail is None:
@@ -166,6 +180,10 @@ class DecisionPane(ClaimList):
         if detail is None:
             self._replace([Option(literal("Select a country on the map."), disabled=True)], {})
             return
+        built = self._built.get(detail)
+        if built is not None:
+            self._replace(*built)
+            return
         name = detail.country.name
         if detail.current is None:
             # As of a date, later decisions may exist: say what is true, not "none recorded".
@@ -183,7 +201,7 @@ class DecisionPane(ClaimList):
                                   disabled=True))
             for event in detail.timeline:
                 self._event_options(event, options, claims, current=False)
-        self._replace(options, claims)
+        self._replace(*self._built.put(detail, (options, claims)))
 
     def _event_options(self, event: DecisionEvent, options: list[Option | None],
                        claims: dict[str, Claim], *, current: bool) -> None:
@@ -259,6 +277,7 @@ class QuotesPane(ClaimList):
         self.last: QuoteItem | None = None
         self.has_more = False
         self._rest: list[Option | None] = []  # options of the shown country not added yet
+        self._built: Built[tuple[list[Option | None], dict[str, Claim]]] = Built()
 
     country_name: str | None = None
 
@@ -280,7 +299,13 @@ class QuotesPane(ClaimList):
             empty = f"No quotes about this country by {as_of}." if as_of else "No quotes about this country."
             self._replace([Option(literal(empty), disabled=True)], {})
             return
-        options, claims = self._quote_options(quotes, evidence)
+        built = self._built.get(quotes)
+        if built is None:
+            options, claims = self._built.put(quotes, self._quote_options(quotes, evidence))
+        else:
+            options, claims = built
+            self.quotes = {q.id: q for q in quotes}
+            self.last, self.has_more = quotes[-1], len(quotes) >= self.PAGE
         # Adding an option wraps its text to measure it (about 0.5 ms a quote): a full page cost
         # 25 ms of every map move at full scale. The quotes that can be on screen are added in
         # the frame that shows the country, the others right after it; every quote has at least
@@ -289,6 +314,7 @@ class QuotesPane(ClaimList):
         self._replace(options[:at_once] if len(options) > at_once else options[:-1], claims)
         if len(options) > at_once:
             self._rest = options[at_once:-1]
+            reuse(self._rest)
             self.call_after_refresh(self.add_rest)
 
     def add_rest(self) -> None:
@@ -379,13 +405,27 @@ class SourcesPane(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.claim: Claim | None = None
+        self._shown = False
+        self._built: Built[list[Option | None]] = Built(4 * KEPT)
 
     def show(self, claim: Claim | None) -> None:
+        # A map move shows the new country's claim twice (the dashboard, then the decision
+        # pane's highlight): the second is the same claim, untouched since, and costs nothing.
+        if self._shown and claim is self.claim and self.highlighted in (0, None) and not self.scroll_y:
+            return
+        self._shown = True
         self.claim = claim
         self.clear_options()
         if claim is None or not claim.evidence:
             self.retitle()
             self.add_option(Option(literal("Nothing selected with sources."), disabled=True))
+            return
+        built = self._built.get(claim)
+        if built is not None:
+            reuse(built)
+            self.add_options(built)
+            self.highlighted = 0
+            self.retitle()
             return
         options: list[Option | None] = []
         for item in claim.evidence:
@@ -408,7 +448,7 @@ class SourcesPane(OptionList):
             )
             options.append(Option(prompt, id=item.id))
             options.append(None)
-        self.add_options(options[:-1])
+        self.add_options(self._built.put(claim, options[:-1]))
         self.highlighted = 0
         self.retitle()
 

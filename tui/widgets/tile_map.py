@@ -334,7 +334,8 @@ class TileMap(Widget, can_focus=True):
         grid = self._grid(width, height - len(notice) - len(legend) - len(damaged))
         if grid is None:
             legend = self._legend(width, full=False)  # the list writes each stance out
-            body = self._window(self._list_lines(width), height - len(notice) - len(legend) - len(damaged), width)
+            body = self._window(self._list_rows(), height - len(notice) - len(legend) - len(damaged), width,
+                                self._list_line(width))
         else:
             body = self._grid_lines(grid)
         if notice:
@@ -404,29 +405,43 @@ class TileMap(Widget, can_focus=True):
         return [(line, None) for line in lines]
 
     # ----- the narrow list -----
-    def _list_lines(self, width: int) -> list[tuple[Text, str | None]]:
-        out: list[tuple[Text, str | None]] = []
+    def _list_rows(self) -> list[tuple[CountryTile | str, str | None]]:
+        """The narrow list's rows, each a region's title (no code) or a tile: only the rows that
+        fit the window are drawn (250 lines at full scale, of which about 20 are seen)."""
+        out: list[tuple[CountryTile | str, str | None]] = []
         region = None
-        tile_style = self._styler()
         for tile in sorted((t for t in self.tiles if on_map(t)), key=lambda t: (t.country.region, t.country.name)):
             if tile.country.region != region:
                 region = tile.country.region
-                out.append((Text(visible(region), self.get_component_rich_style("map--region")),
-                            None))
-            selected = tile.country.code == self.selected
-            style = tile_style(tile, selected)
-            line = Text(" ")
-            body = f"{STANCE_SYMBOL[tile.stance]} {visible(tile.country.name)}"
-            detail = f"{_label(tile) if tile.damage else STANCE_LABEL[tile.stance]}{marks(tile)}"
-            if tile.status and len(body) + len(detail) + len(tile.status) + 5 <= width:
-                detail = f"{STANCE_LABEL[tile.stance]} · {tile.status}{marks(tile)}"
-            gap = max(1, width - 1 - len(body) - len(detail))
-            line.append(f"{body}{' ' * gap}{detail}"[: max(0, width - 1)], style)
-            out.append((line, tile.country.code))
+                out.append((region, None))
+            out.append((tile, tile.country.code))
         return out
 
-    def _window(self, lines: list[tuple[Text, str | None]], height: int,
-                width: int) -> list[tuple[Text, str | None]]:
+    def _list_line(self, width: int) -> Callable[[CountryTile | str], Text]:
+        tile_style = self._styler()
+        region_style = self.get_component_rich_style("map--region")
+
+        def draw(row: CountryTile | str) -> Text:
+            if isinstance(row, str):
+                return Text(visible(row), region_style)
+            return self._list_tile(row, width, tile_style)
+
+        return draw
+
+    def _list_tile(self, tile: CountryTile, width: int, tile_style: Callable[[CountryTile, bool], Style]) -> Text:
+        selected = tile.country.code == self.selected
+        style = tile_style(tile, selected)
+        line = Text(" ")
+        body = f"{STANCE_SYMBOL[tile.stance]} {visible(tile.country.name)}"
+        detail = f"{_label(tile) if tile.damage else STANCE_LABEL[tile.stance]}{marks(tile)}"
+        if tile.status and len(body) + len(detail) + len(tile.status) + 5 <= width:
+            detail = f"{STANCE_LABEL[tile.stance]} · {tile.status}{marks(tile)}"
+        gap = max(1, width - 1 - len(body) - len(detail))
+        line.append(f"{body}{' ' * gap}{detail}"[: max(0, width - 1)], style)
+        return line
+
+    def _window(self, lines: list[tuple[CountryTile | str, str | None]], height: int,
+                width: int, draw: Callable[[CountryTile | str], Text]) -> list[tuple[Text, str | None]]:
         """The part of the list that fits, from the top, moved only as far as keeps the selected
         country in view; a cue line says how many more are above or below."""
         if len(lines) <= height or height < 3:
@@ -451,10 +466,10 @@ class TileMap(Widget, can_focus=True):
         out: list[tuple[Text, str | None]] = []
         if up:
             out.append((Text(f"▲ {top} more above"[:width], style), None))
-        for (text, code) in lines[top: top + count]:
+        for (row, code) in lines[top: top + count]:
             if code is not None:
                 self._hits.append(_Hit(len(out), 0, width, code))
-            out.append((text, code))
+            out.append((draw(row), code))
         if down:
             out.append((Text(f"▼ {len(lines) - top - count} more below"[:width], style), None))
         return out

@@ -167,3 +167,14 @@ def test_data_layer_never_imports_the_ui() -> None:
         text = path.read_text()
         assert "import textual" not in text and "from textual" not in text, path
         assert "from tui" not in text and "import tui" not in text, path
+
+
+def test_opening_the_dashboard_does_not_import_pydantic() -> None:
+    # Importing pydantic costs every start about 100 ms (docs/benchmarks.md); the dashboard reads
+    # frozen dataclasses, and only a build or an edit validates records with it.
+    code = ("import sys, techstance.tui.cli.app_commands, techstance.tui.app, techstance.db.store.opening, "
+            "techstance.db.store.connection, techstance.tui.screens.dashboard;"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic');"
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr

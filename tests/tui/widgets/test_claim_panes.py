@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,59 @@ async def test_a_key_right_after_a_country_is_shown_acts_on_all_its_quotes(seed_
         quotes.show(quotes.country_name, page, evidence)
         await settle(pilot)
         assert quotes.option_count == len(page)  # and without a key, once the frame is drawn
+
+
+async def test_a_country_shown_again_reuses_its_options_and_looks_the_same(seed_db: Path) -> None:
+    # Options built for a country's data are kept (docs/benchmarks.md, round two): a return visit
+    # measures nothing again. A page added after them in between must not leave a rule behind.
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        quotes = app.screen.query_one(QuotesPane)
+        page = list(quotes.quotes.values())
+        evidence = {q.id: list(quotes.claims[q.id].evidence) for q in page}
+        quotes.show(quotes.country_name, page, evidence)
+        quotes.add_rest()
+        await settle(pilot)
+        built, height = list(quotes.options), quotes.virtual_size.height
+        following = [replace(q, id=f"{q.id}-next") for q in page[:2]]
+        quotes.append(following, evidence)  # the next page, as if read: a rule now ends the first
+        await settle(pilot)
+        quotes.show("Elsewhere", page[2:4], evidence)
+        await settle(pilot)
+        quotes.show(quotes.country_name, page, evidence)
+        quotes.add_rest()
+        await settle(pilot)
+        assert [o is b for o, b in zip(quotes.options, built, strict=True)] == [True] * len(built)
+        assert quotes.virtual_size.height == height
+
+
+async def test_a_map_move_fills_the_sources_pane_once(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sources = app.screen.query_one(SourcesPane)
+        fills: list[object] = []
+        original = sources.clear_options
+
+        def counted() -> SourcesPane:
+            fills.append(sources.claim)
+            return original()
+
+        sources.clear_options = counted  # type: ignore[method-assign]
+        await press(pilot, "down")
+        await settle(pilot)
+        assert len(fills) == 1
+
+
+async def test_back_in_a_claim_pane_the_sources_start_at_the_first_again(seed_db: Path) -> None:
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sources = app.screen.query_one(SourcesPane)
+        sources.focus()
+        await press(pilot, "j")
+        assert sources.highlighted == 1
+        app.screen.query_one(DecisionPane).focus()
+        await settle(pilot)
+        assert sources.highlighted == 0

@@ -76,3 +76,28 @@ async def test_a_filter_matching_nothing_says_so(seed_db: Path) -> None:
         await press(pilot, "f", "f", "f")  # only undecided: none in the seeds
         assert app.screen.query_one(TileMap).stance_filter == "undecided"
         assert "No country matches this filter" in shown_text(app.screen.query_one(TileMap))
+
+
+async def test_the_narrow_list_draws_only_the_countries_it_shows(seed_db: Path) -> None:
+    # A full-scale map has 250 countries in the narrow list and shows about 20: drawing the others
+    # on every move cost a few milliseconds each (docs/benchmarks.md, round two).
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tile_map = app.screen.query_one(TileMap)
+        assert tile_map.list_mode
+        drawn: list[str] = []
+        original = tile_map._list_tile
+
+        def counted(tile, width, style):  # type: ignore[no-untyped-def]
+            drawn.append(tile.country.code)
+            return original(tile, width, style)
+
+        tile_map._list_tile = counted  # type: ignore[method-assign]
+        await press(pilot, "g")  # from the top to the end: the window moves
+        drawn.clear()
+        await press(pilot, "G")
+        text = shown_text(tile_map)
+        assert "more above" in text and drawn
+        assert all(tile_map.tile(code) is not None and tile_map.tile(code).country.name in text  # type: ignore[union-attr]
+                   for code in set(drawn))
