@@ -77,12 +77,6 @@ def fts_queries(text: str) -> list[str]:
     return [" ".join(quoted), prefix]
 
 
-def fts_query(text: str) -> str | None:
-    """The prefix form of fts_queries (what matches as the user types)."""
-    queries = fts_queries(text)
-    return queries[-1] if queries else None
-
-
 class Store:
     """Read access to one database connection (opened by techstance.db.store.connection.open_database)."""
 
