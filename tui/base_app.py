@@ -99,7 +99,9 @@ class TechstanceBase(App[None]):
         """New data in the file, or readable again after a failure: every screen that shows data
         reads it again (each keeps what it shows until the new data comes)."""
         for screen in self.screen_stack:
-            if isinstance(screen, Reloadable):
+            # A screen pushed but not yet composed reads when it mounts; asked now, it found no
+            # widgets and ended the app (a poll landing in that moment, seen once in CI).
+            if isinstance(screen, Reloadable) and screen.is_mounted:
                 screen.reload()
 
     def read_failed(self, problem: DataProblem) -> None:

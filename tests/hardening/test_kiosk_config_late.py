@@ -60,3 +60,23 @@ async def test_an_unknown_topic_is_said_on_screen_once_the_database_appears(seed
         assert isinstance(app.screen, KioskMessage)
         assert app.screen.message.startswith("kiosk configuration: field 'topic': no topic 'no-such-topic'")
         assert app.is_running
+
+
+async def test_a_change_seen_before_a_new_dashboard_has_drawn_does_not_end_the_kiosk(
+        seed_db: Path, tmp_path: Path) -> None:
+    # CI found this: a poll that saw the file change in the moment between the kiosk pushing its
+    # dashboard and the dashboard composing asked it to reload, and the reload looked for a map not
+    # yet there. A screen that has not mounted reads on mount anyway.
+    path = tmp_path / "later.db"
+    app = KioskApp(path, KioskConfig(poll=0.3), now=lambda: FIXED_NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        path.write_bytes(seed_db.read_bytes())
+        await wait_for(pilot, lambda: isinstance(app.screen, Dashboard))
+        await pilot.pause()
+        fresh = type(app.screen)(topic=None)
+        app.push_screen(fresh)
+        app.reload_screens()  # the pushed screen is in the stack, not yet composed
+        await settle(pilot)
+        assert app.screen is fresh and app.is_running
+        assert app.crash is None
