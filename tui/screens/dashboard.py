@@ -27,7 +27,7 @@ from techstance.tui.widgets.claim_panes import (
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.tile_map import TileMap
 from techstance.tui.widgets.title_bar import title_bar
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -103,6 +103,7 @@ class Dashboard(DataScreen[None]):
         self.pending_quote: str | None = None  # a quote to highlight once its country loads
         self._countries: OrderedDict[CountryKey, CountryData] = OrderedDict()  # what was shown, newest last
         self._on_screen: CountryData | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static("techstance", id="title-bar")
@@ -139,6 +140,15 @@ class Dashboard(DataScreen[None]):
             data = (view.detail, view.quotes, view.evidence)
             self._remember((None, view.code), data)
             self._show_country(view.code, *data)  # now, not after the Selected message: the first frame
+
+    @on(events.ScreenResume)
+    def _first_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. Resumed for the first time, the screen has just been
+        # mounted, every widget styled as it was; Textual styled them all again (about 10 ms of
+        # the start at 120x36). Later resumes (back from search, a view) restyle as Textual does.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     # ----- loading: through the data service, off the event loop -----
     def load_map(self, select: str | None = None) -> None:

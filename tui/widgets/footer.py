@@ -43,6 +43,15 @@ class Footer(TextualFooter):
         if self._bindings_ready:
             self._drawn = self._shown()
         keys: list[Widget] = list(super().compose())
+        for key in keys:
+            # A FooterKey starts compact and is bound to the footer's value only once mounted:
+            # its class went on, then off again, each time restyling the key and its parts
+            # (22 style updates at start-up, about 15 ms before the first frame). Given the
+            # footer's value now, nothing changes at mount. The palette key is not bound (it
+            # stays compact, as Textual draws it) and is left alone.
+            if isinstance(key, FooterKey) and not key.has_class("-command-palette"):
+                key.set_reactive(FooterKey.compact, self.compact)
+                key.set_class(self.compact, "-compact", update=False)
         first = [key for key in keys if isinstance(key, FooterKey) and key.action in ALWAYS_SHOWN]
         yield from first
         yield from (key for key in keys if key not in first)
