@@ -89,6 +89,11 @@ TIMED = [
     ("textual.css.stylesheet", "Stylesheet.update_nodes", "styles applied to widgets"),
     ("textual.css.stylesheet", "Stylesheet.apply", "styles applied to widgets"),
     ("textual.widget", "compose", "compose (the compose methods)"),
+    ("textual.widgets._footer", "FooterKey.render", "render: footer keys"),
+    ("textual.widgets._option_list", "OptionList.render_lines", "render: option lists"),
+    ("techstance.tui.widgets.tile_map", "TileMap.render_lines", "render: map"),
+    ("techstance.tui.widgets.tile_map", "TileMap.get_content_height", "render: map"),
+    ("textual._compositor", "Compositor.reflow", "layout (arrange)"),
     ("textual.screen", "Screen._refresh_layout", "layout and render of the frame"),
     ("textual.screen", "Screen._compositor_refresh", "layout and render of the frame"),
 ]
