@@ -150,6 +150,8 @@ def one_start(args: argparse.Namespace, needles: list[str]) -> float:
         result = Path(tmp) / "result.json"
         spy = ([str(Path(sys.executable).with_name("py-spy")), "record", "-r", "1000", "--nonblocking",
                 "-f", "raw", "-o", args.spy, "--"] if args.spy else [])
+        if args.instructions:  # counted by valgrind: stable where CPU time is not, on a shared machine
+            spy = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/callgrind.out", "--dump-line=no"]
         command = [*spy, sys.executable, *(["-X", "importtime"] if args.importtime else []), __file__, "--child",
                    "--needles", json.dumps(needles), "--result", str(result)]
         command += ["--floor"] if args.floor else ["--db", str(args.db)]
@@ -185,6 +187,10 @@ def one_start(args: argparse.Namespace, needles: list[str]) -> float:
         if not result.exists():
             sys.exit(f"no first frame: {stream[-2000:]!r}")
         found = json.loads(result.read_text())
+        if args.instructions:
+            totals = [line for line in (Path(tmp) / "callgrind.out").read_text().splitlines()
+                      if line.startswith(("summary:", "totals:"))]
+            found["marks"]["instructions (millions)"] = int(totals[-1].split()[1]) / 1e6
         return float(found["cpu_s"]), found["marks"]
 
 
@@ -195,6 +201,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", help="write a cProfile of the (last) start here")
     parser.add_argument("--spy", help="write py-spy's samples (1 kHz, collapsed stacks) of the start here")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the instructions to the first frame under valgrind (slow: ~20 s a start)")
     parser.add_argument("--importtime", help="write python -X importtime's lines here")
     parser.add_argument("--phases", action="store_true", help="CPU per phase of the start (median of the runs)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -211,9 +219,13 @@ def main() -> None:
         from benchmarks.run import opening_needles
 
         needles = opening_needles(args.db)
-    one_start(args, needles)  # warm the file cache
+    if not args.instructions:  # (valgrind reads every file anyway)
+        one_start(args, needles)  # warm the file cache
     starts = [one_start(args, needles) for _ in range(args.runs)]
     cpu = [c for c, _ in starts]
+    if args.instructions:
+        counts = [marks["instructions (millions)"] for _, marks in starts]
+        print(json.dumps({"instructions_millions": counts, "median": statistics.median(counts)}))
     if args.phases:
         for phase in starts[0][1]:
             values = [marks.get(phase, 0.0) for _, marks in starts]
