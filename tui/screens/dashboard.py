@@ -143,12 +143,15 @@ class Dashboard(DataScreen[None]):
 
     @on(events.ScreenResume)
     def _first_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Screen's own handler. Resumed for the first time, the screen has just been
-        # mounted, every widget styled as it was; Textual styled them all again (about 10 ms of
-        # the start at 120x36). Later resumes (back from search, a view) restyle as Textual does.
+        # Runs before Screen's own handler. As the app's default screen, resumed for the first
+        # time, the dashboard has just been mounted with the app's whole stylesheet (its own file
+        # included, tui/app.py), every widget styled as it mounted; Textual styled them all again
+        # (about 10 ms of the start at 120x36). A pushed dashboard (the kiosk's) brings its file
+        # with it and needs that second pass; later resumes are Textual's to decide.
         if not self._resumed:
             self._resumed = True
-            event.refresh_styles = False
+            if self.app.screen_stack[:1] == [self]:
+                event.refresh_styles = False
 
     # ----- loading: through the data service, off the event loop -----
     def load_map(self, select: str | None = None) -> None:
