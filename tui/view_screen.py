@@ -1,5 +1,6 @@
 """What the analyst's views share: a full screen with the title line, a body and the footer,
-escape back to where the user came from, and the topic they are about."""
+escape back to where the user came from, the topic they are about, and a line in place of the
+body while nothing has been read yet (what the view is waiting for)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import TypeVar
 
 from techstance.db.store.read_models import TopicInfo
 from techstance.db.store.reads import Store
+from techstance.db.store.service import DataProblem
 from techstance.tui.base_screen import DataScreen
+from techstance.tui.literal import literal
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
 from textual.app import ComposeResult
@@ -19,6 +22,20 @@ from textual.widgets import Static
 VIEW_CSS = str(Path(__file__).with_name("view_screen.tcss"))
 
 T = TypeVar("T")
+
+# A read slower than this says what it waits for: past what a person notices as a pause, beyond
+# what a read of a healthy database takes.
+SAY_WAITING_AFTER_S = 0.2
+# Between tries while another program holds the lock (each try itself waits for the lock a while).
+RETRY_LOCKED_S = 0.5
+
+READING = "Reading the database…"
+LOCKED = ("Waiting for the database: it is locked by another program; retrying. "
+          "This view fills in as soon as the lock is released.")
+
+
+def could_not_read(problem: DataProblem) -> str:
+    return f"{problem}. Nothing could be read yet: this view fills in when the database can be read again."
 
 
 def topic_of(store: Store, wanted: str | None) -> TopicInfo | None:
@@ -39,9 +56,16 @@ class ViewScreen(DataScreen[None]):
     def __init__(self, topic: str | None = None) -> None:
         super().__init__()
         self.topic = topic
+        self.filled = False  # something read is shown (until then the body waits, and says why)
+
+    @property
+    def waiting(self) -> bool:
+        """Nothing read is shown yet: the view says itself what it is waiting for."""
+        return not self.filled
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
+        yield Static(id="view-waiting", classes="view-waiting")
         yield from self.compose_body()
         yield Footer()
 
@@ -50,12 +74,22 @@ class ViewScreen(DataScreen[None]):
 
     def on_mount(self) -> None:
         self.load()
+        self.set_timer(SAY_WAITING_AFTER_S, self._ask_why_waiting)
 
     def reload(self) -> None:
         self.load()
 
     def load(self) -> None:
-        """Ask the data service for what the view shows."""
+        """Ask the data service for what the view shows (through `read`)."""
+
+    def read(self, channel: str, query: Callable[[Store], T], done: Callable[[T], None]) -> None:
+        """Read what the view shows; until the first answer the body's place says why it waits."""
+        def shown(result: T) -> None:
+            self.filled = True
+            self.remove_class("-waiting")
+            done(result)
+
+        self.data.load(self, channel, query, shown, self._read_failed)
 
     def load_topic(self, channel: str, read: Callable[[Store, str], T],
                    loaded: Callable[[TopicInfo, T], None]) -> None:
@@ -72,7 +106,27 @@ class ViewScreen(DataScreen[None]):
                 self.topic = result[0].id
                 loaded(*result)
 
-        self.data.load(self, channel, query, done)
+        self.read(channel, query, done)
+
+    # ----- nothing shown yet: say why, in the view, and fill in when it can -----
+    def _ask_why_waiting(self) -> None:
+        if self.waiting:
+            self.data.locked(self, lambda locked: self._say_waiting(LOCKED if locked else READING))
+
+    def _say_waiting(self, line: str) -> None:
+        if not self.waiting:
+            return
+        self.add_class("-waiting")
+        self.query_one("#view-waiting", Static).update(literal(line))
+
+    def _read_failed(self, problem: DataProblem) -> None:
+        if self.waiting:
+            self._say_waiting(LOCKED if problem.kind == "locked" else could_not_read(problem))
+            if problem.kind == "locked":
+                self.set_timer(RETRY_LOCKED_S, self.load)
+        # The app marks the data unreadable (its next good poll reloads every screen); a view with
+        # nothing shown is not told "still showing what was read before" (app.show_problem).
+        self.data.report(problem)
 
     def set_title(self, subtitle: str) -> None:
         self.query_one("#title-bar", Static).update(title_bar(subtitle))

@@ -72,7 +72,7 @@ class PersonScreen(ViewScreen):
 
     def load(self) -> None:
         actor = self.actor_id
-        self.data.load(self, "person", lambda store: store.person(actor), self._loaded)
+        self.read("person", lambda store: store.person(actor), self._loaded)
 
     def _loaded(self, person: PersonView | None) -> None:
         box = self.query_one("#person")
@@ -157,7 +157,7 @@ class PeopleScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        self.data.load(self, "people", lambda store: store.speakers(READ_SPEAKERS), self._loaded)
+        self.read("people", lambda store: store.speakers(READ_SPEAKERS), self._loaded)
 
     def _loaded(self, speakers: list[Speaker]) -> None:
         self.speakers = speakers
