@@ -13,6 +13,7 @@ from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem
 from techstance.tui.base_screen import DataScreen
 from techstance.tui.literal import literal
+from techstance.tui.waiting import RETRY_LOCKED_S, say_why_when_slow, waiting_line
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
 from textual.app import ComposeResult
@@ -22,21 +23,6 @@ from textual.widgets import Static
 VIEW_CSS = str(Path(__file__).with_name("view_screen.tcss"))
 
 T = TypeVar("T")
-
-# A read slower than this says what it waits for: past what a person notices as a pause, beyond
-# what a read of a healthy database takes.
-SAY_WAITING_AFTER_S = 0.2
-# Between tries while another program holds the lock (each try itself waits for the lock a while).
-RETRY_LOCKED_S = 0.5
-
-READING = "Reading the database…"
-LOCKED = ("Waiting for the database: it is locked by another program; retrying. "
-          "This view fills in as soon as the lock is released.")
-
-
-def could_not_read(problem: DataProblem) -> str:
-    return f"{problem}. Nothing could be read yet: this view fills in when the database can be read again."
-
 
 def topic_of(store: Store, wanted: str | None) -> TopicInfo | None:
     """The topic asked for, else the first one (what the dashboard opens on); None: no topics."""
@@ -74,7 +60,7 @@ class ViewScreen(DataScreen[None]):
 
     def on_mount(self) -> None:
         self.load()
-        self.set_timer(SAY_WAITING_AFTER_S, self._ask_why_waiting)
+        say_why_when_slow(self, lambda: self.waiting, self._say_waiting)
 
     def reload(self) -> None:
         self.load()
@@ -109,10 +95,6 @@ class ViewScreen(DataScreen[None]):
         self.read(channel, query, done)
 
     # ----- nothing shown yet: say why, in the view, and fill in when it can -----
-    def _ask_why_waiting(self) -> None:
-        if self.waiting:
-            self.data.locked(self, lambda locked: self._say_waiting(LOCKED if locked else READING))
-
     def _say_waiting(self, line: str) -> None:
         if not self.waiting:
             return
@@ -121,7 +103,7 @@ class ViewScreen(DataScreen[None]):
 
     def _read_failed(self, problem: DataProblem) -> None:
         if self.waiting:
-            self._say_waiting(LOCKED if problem.kind == "locked" else could_not_read(problem))
+            self._say_waiting(waiting_line(problem))
             if problem.kind == "locked":
                 self.set_timer(RETRY_LOCKED_S, self.load)
         # The app marks the data unreadable (its next good poll reloads every screen); a view with

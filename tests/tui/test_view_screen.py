@@ -78,3 +78,39 @@ async def test_a_quick_view_never_says_it_waits(db: Path) -> None:
         await settle(pilot)
         await pilot.pause(0.3)  # past the moment a slow read would say why it waits
         assert waiting_line(app) == ""
+
+
+async def test_the_reader_and_search_under_a_lock_say_so_at_once_and_fill_in(db: Path) -> None:
+    from techstance.tui.screens.search import SearchScreen
+    from techstance.tui.screens.source_reader import SourceReader
+    from techstance.tui.widgets.result_list import ResultList
+
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for conn in (app.service.store.conn,) if app.service.store is not None else ():
+            conn.execute("PRAGMA busy_timeout = 300")
+        await pilot.press("tab", "tab")  # the sources pane
+        await settle(pilot)
+        with locked(db):
+            await pilot.press("enter")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, SourceReader), 2)
+            meta = app.screen.query_one("#source-meta", Static)
+            assert await wait_until(pilot, lambda: "locked by another program" in shown_text(meta), 2)
+            await pilot.pause(0.8)
+            assert "retrying" in " ".join(shown_text(meta).split())
+        reader = app.screen
+        assert isinstance(reader, SourceReader)
+        assert await wait_until(pilot, lambda: reader.doc is not None, 3)
+        await pilot.press("escape")
+        await settle(pilot)
+        with locked(db):
+            await pilot.press("slash", *"Pompeo")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), 2)
+            status = app.screen.query_one("#search-status", Static)
+            assert await wait_until(pilot, lambda: "locked by another program" in shown_text(status), 2)
+        assert not any("Still showing" in str(n.message) for n in app._notifications)
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        assert await wait_until(pilot, lambda: not search.waiting, 8)
+        assert "Pompeo" in " ".join(shown_text(search.query_one(ResultList)).split())
