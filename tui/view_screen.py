@@ -11,6 +11,7 @@ from typing import TypeVar
 from techstance.db.store.read_models import TopicInfo
 from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem
+from techstance.tui.as_of import as_of_label
 from techstance.tui.base_screen import DataScreen
 from techstance.tui.literal import literal
 from techstance.tui.waiting import RETRY_LOCKED_S, say_why_when_slow, waiting_line
@@ -18,6 +19,7 @@ from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import Static
 
 VIEW_CSS = str(Path(__file__).with_name("view_screen.tcss"))
@@ -39,9 +41,11 @@ def css_beside(module_file: str, name: str) -> list[str | PurePath]:
 class ViewScreen(DataScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
 
-    def __init__(self, topic: str | None = None) -> None:
+    def __init__(self, topic: str | None = None, as_of: str | None = None) -> None:
+        """`as_of`: the dashboard's date (YYYY-MM-DD): the view shows what was known by then."""
         super().__init__()
         self.topic = topic
+        self.as_of = as_of
         self.filled = False  # something read is shown (until then the body waits, and says why)
 
     @property
@@ -111,4 +115,12 @@ class ViewScreen(DataScreen[None]):
         self.data.report(problem)
 
     def set_title(self, subtitle: str) -> None:
-        self.query_one("#title-bar", Static).update(title_bar(subtitle))
+        """The title line; as of a date it says so as the dashboard's does."""
+        bar = title_bar(subtitle)
+        if self.as_of is not None:
+            bar = Content.assemble(bar, "   ", (f" {as_of_label(self.as_of)} ", "bold $background on $warning"))
+        self.query_one("#title-bar", Static).update(bar)
+
+    def by_then(self) -> str:
+        """' by 2019-06-01' as of a date, else nothing: for the view's lines that count things."""
+        return f" by {self.as_of}" if self.as_of is not None else ""
