@@ -117,3 +117,16 @@ async def test_people_show_the_quotes_said_by_then(seed_db: Path) -> None:
         await press(pilot, "enter")
         assert "No quote of Mike Pompeo had been said by 2020-01-30." in body(app)
         assert "As of 2020-01-30" in title(app)
+
+
+@pytest.mark.parametrize("view", ["o", "T"], ids=["positions", "timeline"])
+def test_view_as_of_snapshot(snap_compare, seed_db: Path, view: str) -> None:  # type: ignore[no-untyped-def]
+    """Looked at as pictures: the title's "As of", Positions' '?' marks, the Timeline's marker."""
+    from tests.helpers import make_app
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await dated(pilot, DATE)
+        await press(pilot, view)
+
+    assert snap_compare(make_app(seed_db), terminal_size=(80, 24), run_before=run_before)
