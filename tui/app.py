@@ -17,6 +17,7 @@ from techstance.tui.idle_gc import IdleCollector
 from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, NewRecord, ReviewImports
 from techstance.tui.literal import toast
 from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.waiting import SaysWaiting
 from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -89,6 +90,8 @@ class TechstanceApp(TechstanceBase):
         line = str(problem)
         if line == self._problem_shown:
             return
+        if isinstance(self.screen, SaysWaiting) and self.screen.waiting:
+            return  # it has read nothing to keep showing: it says itself what it waits for
         self._problem_shown = line
         toast(self, f"{line}. Still showing what was read before.", severity="warning", timeout=10)
 

@@ -62,6 +62,9 @@ def nearest(tiles: list[CountryTile], code: str, count: int) -> list[str]:
     return [c.code for c in others[:count]]
 
 
+AS_OF_KEYS = Binding.Group("As of a date · [ ] step through events · A today")
+
+
 class Dashboard(DataScreen[None]):
     # Absolute: a subclass elsewhere (the kiosk's) would resolve a relative path beside itself.
     CSS_PATH = str(Path(__file__).with_name("dashboard.tcss"))
@@ -74,11 +77,12 @@ class Dashboard(DataScreen[None]):
         Binding("R", "review", "Review imports"),
         Binding("e", "correct_quote", "Correct quote", show=False),
         Binding("z", "zoom", "Zoom pane"),
-        # Hidden from the footer (it is full at 80x24) but listed in help and the palette.
-        Binding("a", "ask_as_of", "As of a date", show=False),
-        Binding("left_square_bracket", "step(-1)", "Previous event", show=False),
-        Binding("right_square_bracket", "step(1)", "Next event", show=False),
-        Binding("A", "today", "Back to today", show=False),  # the title bar says so while a date is set
+        # Hidden from the footer (it is full at 80x24) but listed in help (one entry) and the palette.
+        Binding("a", "ask_as_of", "As of a date", show=False, group=AS_OF_KEYS),
+        Binding("left_square_bracket", "step(-1)", "Previous event", show=False, group=AS_OF_KEYS),
+        Binding("right_square_bracket", "step(1)", "Next event", show=False, group=AS_OF_KEYS),
+        # The title bar shows "A: today" while a date is set.
+        Binding("A", "today", "Back to today", show=False, group=AS_OF_KEYS),
         Binding("escape", "back", "Back", show=False),
         # Panes in reading order (map, decision, quotes, sources), not in layout order.
         Binding("tab", "cycle_pane(1)", "Next pane", show=False),

@@ -11,6 +11,7 @@ from techstance.tui.formatting import cut_to_lines, quality_mark, source_date, s
 from techstance.tui.intents import AddDecision, AddQuote, FindText
 from techstance.tui.literal import visible
 from techstance.tui.loose_find import find_loosely
+from techstance.tui.waiting import RETRY_LOCKED_S, say_why_when_slow, waiting_line
 from techstance.tui.widgets.article import ArticleView
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
@@ -44,6 +45,7 @@ class SourceReader(DataScreen[None]):
         self.doc: SourceDoc | None = None
         self.excerpt_list: list[Excerpt] = []
         self.index: int | None = None
+        self._answered = False  # the first read came back (with the source, or without: gone)
 
     def compose(self) -> ComposeResult:
         yield Static("techstance", id="title-bar")
@@ -57,6 +59,7 @@ class SourceReader(DataScreen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+        say_why_when_slow(self, lambda: self.waiting, self._say_waiting, reading="Reading the source…")
 
     def reload(self) -> None:
         source_id = self.source_id or ""
@@ -65,13 +68,25 @@ class SourceReader(DataScreen[None]):
             return store.source(source_id), store.excerpts(source_id)
 
         def failed(problem: DataProblem) -> None:
-            if self.doc is None:  # nothing shown yet: say why here, not only in a toast
-                self.query_one("#source-meta", Static).update(Content(visible(f"Cannot read the source: {problem}")))
+            if self.waiting:  # nothing shown yet: say why here (the app then makes no toast of it)
+                self._say_waiting(waiting_line(problem))
+                if problem.kind == "locked":
+                    self.set_timer(RETRY_LOCKED_S, self.reload)
             self.app_read_failed(problem)
 
         self.data.load(self, "source", query, lambda found: self._show(*found), failed)
 
+    @property
+    def waiting(self) -> bool:
+        """No source shown yet: the line above the article says what the reader waits for."""
+        return self.doc is None and not self._answered
+
+    def _say_waiting(self, line: str) -> None:
+        if self.waiting:
+            self.query_one("#source-meta", Static).update(Content(visible(line)))
+
     def _show(self, doc: SourceDoc | None, excerpts: list[Excerpt]) -> None:
+        self._answered = True
         meta = self.query_one("#source-meta", Static)
         if doc is None:
             meta.update(Content(visible(f"Source '{self.source_id}' is not in this database.")))

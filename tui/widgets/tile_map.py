@@ -49,7 +49,7 @@ EMPTY_ROW = 1
 MAX_EMPTY_RUN = 3
 # Positions a tile may have (records.Country: 0..99); outside them it is listed as damaged.
 TILE_LIMIT = 99
-DAMAGED_SHOWN = 3  # lines of damaged countries under the map; then a count of the rest
+DAMAGED_SHOWN = 3  # damaged countries listed under the map at most; then a count of the rest
 MAP_SHARE = 0.6  # of its column at most: TileMap's max-height in dashboard.tcss
 
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
@@ -330,7 +330,7 @@ class TileMap(Widget, can_focus=True):
             return [(Text("No countries in this database."), None)]
         notice = self._filter_notice()
         legend = self._legend(width, full=True)
-        damaged = self._damaged_lines(width)
+        damaged = self._damaged_lines(width, height)
         grid = self._grid(width, height - len(notice) - len(legend) - len(damaged))
         if grid is None:
             legend = self._legend(width, full=False)  # the list writes each stance out
@@ -344,16 +344,30 @@ class TileMap(Widget, can_focus=True):
         self._hits += [_Hit(top + y, 0, width, code) for y, (_, code) in enumerate(damaged) if code is not None]
         return notice + body + damaged + legend
 
-    def _damaged_lines(self, width: int) -> list[tuple[Text, str | None]]:
-        """Countries the grid cannot place, each a marked line (a few, then how many more)."""
+    def _damaged_lines(self, width: int, height: int) -> list[tuple[Text, str | None]]:
+        """Countries the grid cannot place, each a marked line wrapped to the pane (cut, at 80
+        columns it lost what was damaged), in at most half of the pane's rows; then how many
+        more. Every row of a country's line selects it when clicked."""
         off = self._off_map()
         if not off:
             return []
         style = self.get_component_rich_style("map--notice")
-        lines: list[tuple[Text, str | None]] = [
-            (Text(visible(damaged_line(t))[: max(1, width)], style), t.country.code) for t in off[:DAMAGED_SHOWN]]
-        if len(off) > DAMAGED_SHOWN:
-            lines.append((Text(f"⚠ {len(off) - DAMAGED_SHOWN} more damaged countries"[: max(1, width)], style), None))
+        width = max(1, width)
+        budget = max(2, height // 2)
+        lines: list[tuple[Text, str | None]] = []
+        listed = 0
+        for n, tile in enumerate(off[:DAMAGED_SHOWN]):
+            rows = list(Text(visible(damaged_line(tile)), style).wrap(self.app.console, width, overflow="fold"))
+            room = budget - len(lines) - (1 if n + 1 < len(off) else 0)  # a row kept for "more"
+            if len(rows) > room:
+                if lines:
+                    break
+                rows = rows[: max(1, room)]  # the first in part rather than none of them
+            lines += [(row, tile.country.code) for row in rows]
+            listed += 1
+        if len(off) > listed:
+            more = f"⚠ {len(off) - listed} more damaged countr{'ies' if len(off) - listed != 1 else 'y'}"
+            lines.append((Text(more[:width], style), None))
         return lines
 
     def _filter_notice(self) -> list[tuple[Text, str | None]]:

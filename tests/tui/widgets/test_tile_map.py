@@ -101,3 +101,26 @@ async def test_the_narrow_list_draws_only_the_countries_it_shows(seed_db: Path) 
         assert "more above" in text and drawn
         assert all(tile_map.tile(code) is not None and tile_map.tile(code).country.name in text  # type: ignore[union-attr]
                    for code in set(drawn))
+
+
+async def test_the_damage_lines_under_the_map_are_read_whole_at_80x24(seed_db: Path, tmp_path: Path) -> None:
+    """Countries the map cannot place are listed under it; at 80 columns each line was cut to the
+    pane ("⚠ damaged record · countries · NZ · t"), losing what is damaged."""
+    import sqlite3
+
+    from tests.helpers import flat
+
+    db = tmp_path / "off-map.db"
+    db.write_bytes(seed_db.read_bytes())
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA ignore_check_constraints=ON")
+    conn.execute("UPDATE countries SET tile_row = 9999999 WHERE code = 'NZ'")
+    conn.execute("UPDATE countries SET tile_col = -4 WHERE code = 'JP'")
+    conn.close()
+    app = app_for(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = flat(shown_text(app.screen.query_one(TileMap)))
+        lines = ["⚠ damaged record · countries · JP · tile_col: -4 is outside 0..99",
+                 "⚠ damaged record · countries · NZ · tile_row: 9999999 is outside 0..99"]
+        assert all(line in text for line in lines), text
