@@ -208,3 +208,17 @@ def test_the_dashboard_without_a_terminal_is_refused_in_one_line(tmp_path: Path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == ["techstance: error: the dashboard needs a terminal: standard input "
                                           "is not one (try `techstance export`)"]
+
+
+def test_a_dashboard_stopped_and_continued_draws_its_screen_again(tmp_path: Path, terminal: Terminal) -> None:
+    # Before: after SIGTSTP then SIGCONT (ctrl+z then `fg` in a shell) the screen stayed blank until a
+    # key happened to redraw all of it: Textual re-entered the alternate screen but drew nothing.
+    db = build_with_command(tmp_path)
+    terminal.start([*TECHSTANCE, "--db", str(db)])
+    terminal.wait_ready()
+    os.kill(terminal.pid(), signal.SIGTSTP)
+    terminal.tmux.wait_for("the terminal given back", lambda s: "Decision" not in s)
+    os.kill(terminal.pid(), signal.SIGCONT)
+    terminal.wait_ready()
+    os.kill(terminal.pid(), signal.SIGTERM)
+    assert terminal.wait_done() == 128 + signal.SIGTERM
