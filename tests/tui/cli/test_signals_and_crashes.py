@@ -222,3 +222,16 @@ def test_a_dashboard_stopped_and_continued_draws_its_screen_again(tmp_path: Path
     terminal.wait_ready()
     os.kill(terminal.pid(), signal.SIGTERM)
     assert terminal.wait_done() == 128 + signal.SIGTERM
+
+
+def test_the_kiosk_without_a_terminal_is_refused_in_one_line(tmp_path: Path) -> None:
+    # Before: with standard input at /dev/null (a unit without StandardInput=tty) it never quit,
+    # drawing into the void at most of a core, for ever. Under `serve` it has no terminal either,
+    # but the web driver reads the browser's keys from its pipe: tests/tui/kiosk/ cover that.
+    db = build_with_command(tmp_path)
+    result = subprocess.run([*TECHSTANCE, "kiosk", "--db", str(db)], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=DEADLINE,
+                            env={k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["techstance: error: the kiosk needs a terminal: standard input is not "
+                                          "one (for a browser: `techstance serve --kiosk`)"]
