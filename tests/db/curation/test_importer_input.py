@@ -156,3 +156,13 @@ def test_two_import_commands_at_once_store_the_article_once(db: Path, tmp_path: 
     said = sorted("already stored" in out for out, _ in outputs)
     assert said == [False, True], outputs  # before: "UNIQUE constraint failed" for the second
     assert _sources(db) == 6
+
+
+def test_a_file_with_a_nul_byte_is_refused_as_not_text(db: Path, tmp_path: Path) -> None:
+    # Before: stored, and SQLite's text functions stop or slip at a NUL: the search result for
+    # "words" read 'abcwords here" said Bob.', words the article does not contain.
+    article = tmp_path / "nul.txt"
+    article.write_bytes(b'abc\x00def "quoted words here" said Bob.\n')
+    with pytest.raises(ImportError_, match=r"nul\.txt: not text: a NUL byte at offset 3"):
+        import_article(open_for_editing(db), article)
+    assert _sources(db) == 5
