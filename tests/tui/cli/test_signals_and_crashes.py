@@ -123,7 +123,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         tmux.kill()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_stopping_signal_gives_the_terminal_back_and_exits_128_plus_n(tmp_path: Path, terminal: Terminal,
                                                                        signum: int) -> None:
     db = build_with_command(tmp_path)
