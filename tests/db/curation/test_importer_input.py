@@ -166,3 +166,17 @@ def test_a_file_with_a_nul_byte_is_refused_as_not_text(db: Path, tmp_path: Path)
     with pytest.raises(ImportError_, match=r"nul\.txt: not text: a NUL byte at offset 3"):
         import_article(open_for_editing(db), article)
     assert _sources(db) == 5
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [("date", "2019-02-30", "--date: malformed date"),
+                                                        ("topic", "nope", "--topic: unknown topic 'nope'")])
+def test_a_bad_option_is_refused_for_an_article_already_stored_too(db: Path, tmp_path: Path, option: str,
+                                                                   value: str, said: str) -> None:
+    # Before: checked only for a new article; the same file again with a bad --date or --topic was
+    # "already stored; nothing changed", exit 0, and the typo went unnoticed.
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    conn = open_for_editing(db)
+    assert import_article(conn, article).stored
+    with pytest.raises(ImportError_, match=said):
+        import_article(conn, article, **{option: value})
