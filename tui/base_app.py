@@ -26,6 +26,7 @@ from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
 from techstance.tui.view_screen import ViewScreen
 from textual import on
 from textual.app import App
+from textual.driver import Driver
 from textual.screen import Screen
 
 POLL_SECONDS = 2.0  # how soon a change by another process (an import, a kiosk operator) shows
@@ -118,6 +119,12 @@ class TechstanceBase(App[None]):
 
     def show_problem(self, problem: DataProblem) -> None:
         raise NotImplementedError
+
+    @on(Driver.SignalResume)
+    def _draw_all_after_resume(self) -> None:
+        # Continued after SIGTSTP (ctrl+z, then `fg`): Textual's driver re-enters the alternate
+        # screen, which the terminal shows blank, and draws only what changes next.
+        self.refresh(layout=True)
 
     # ----- reading intents: both apps -----
     # The screens behind these intents are imported when first opened: with the Input widget and

@@ -40,6 +40,9 @@ class DataProblem(Exception):
         self.problems = problems or []
 
 
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6  # primary result codes
+
+
 def explain(err: BaseException, path: Path | None, *, writing: bool = False) -> DataProblem:
     """The one place a database error becomes words."""
     where = f"{path}: " if path is not None else ""
@@ -61,7 +64,10 @@ def explain(err: BaseException, path: Path | None, *, writing: bool = False) -> 
         return DataProblem(text, kind=kind)
     if isinstance(err, sqlite3.Error):
         text = str(err)
-        if "locked" in text or "busy" in text:
+        # The code, not only the text: a search's first use of a full-text index under a lock
+        # says "vtable constructor failed: quotes_fts" with SQLITE_BUSY.
+        code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
+        if "locked" in text or "busy" in text or code in (SQLITE_BUSY, SQLITE_LOCKED):
             after = "; nothing was saved, try again in a moment" if writing else ""
             return DataProblem(f"{where}the database is locked by another program{after}", kind="locked")
         if "readonly" in text or "read-only" in text:

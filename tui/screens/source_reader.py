@@ -42,6 +42,10 @@ class SourceReader(DataScreen[None]):
         self.editable = editable
         self.source_id = evidence.source.id if evidence else source_id
         self.start_at = (evidence.start, evidence.end) if evidence else None
+        # What the pane cited, to check against the words at its span once the text is read.
+        self.cited = evidence.excerpt if evidence is not None and evidence.damage is None else None
+        self.cited_span = self.start_at
+        self.misplaced = False
         self.doc: SourceDoc | None = None
         self.excerpt_list: list[Excerpt] = []
         self.index: int | None = None
@@ -96,6 +100,9 @@ class SourceReader(DataScreen[None]):
             self.start_at = (current.start, current.end)  # a reload keeps the excerpt in view
         same_text = self.doc is not None and self.doc.text == doc.text
         self.doc = doc
+        if self.cited is not None and self.cited_span is not None:
+            start, end = self.cited_span
+            self.misplaced = doc.text[start:end] != self.cited
         ref = self.doc.ref
         self.sub_title = source_title(ref, fallback=source_name(ref))
         self.query_one("#title-bar", Static).update(title_bar(f"Source · {self.sub_title}"))
@@ -139,11 +146,20 @@ class SourceReader(DataScreen[None]):
             (where, "$text-muted"),
         ]
         parts: list[tuple[str, str] | str] = list(head)
+        width = max(8, self.query_one("#source-meta").content_size.width or self.app.size.width - 6)
+        head_rows = -(-cell_len("".join(text for text, _ in head)) // width)
+        current = self.current_excerpt()
+        if self.misplaced and self.cited is not None and current is not None \
+                and (current.start, current.end) == self.cited_span:
+            # The database's span and its excerpt disagree: say so rather than pass off other
+            # words as the citation.
+            warning = cut_to_lines(visible(f"The highlighted words are not the cited excerpt, which reads "
+                                           f"“{self.cited}”"), width, 2)
+            parts += ["\n", (warning, "bold $error")]
+            head_rows += len(warning.splitlines()) if "\n" in warning else -(-cell_len(warning) // width)
         if self.doc.notes:
             # The pane holds META_ROWS rows: a longer note is cut where it stops showing and ends
             # with an ellipsis, so nobody takes the cut for the end of the note.
-            width = max(8, self.query_one("#source-meta").content_size.width or self.app.size.width - 6)
-            head_rows = -(-cell_len("".join(text for text, _ in head)) // width)
             note = cut_to_lines(visible(f"Note: {self.doc.notes}"), width, max(1, META_ROWS - head_rows))
             parts += ["\n", (note, "$text-muted")]
         return Content.assemble(*parts)
