@@ -111,7 +111,12 @@ class TechstanceApp(TechstanceBase):
         def opened(choices: FormChoices) -> None:
             self.push_screen(CorrectQuoteForm(choices, intent.quote), intent.reply)
 
-        self.data.load(self.screen, "choices", read_choices, opened)
+        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
+
+    def _form_failed(self, problem: DataProblem) -> None:
+        # Said every time, not through read_failed: the app says a repeated problem once (the
+        # poll's, likely, under a lock), and a form key that seems to do nothing is worse.
+        toast(self, f"Cannot open the form: {problem}", severity="error", timeout=8)
 
     @on(ReviewImports)
     def _review(self, intent: ReviewImports) -> None:
@@ -128,7 +133,7 @@ class TechstanceApp(TechstanceBase):
             self.push_screen(AddDecisionForm(choices, intent.source, intent.start, intent.end, intent.excerpt,
                                              country=intent.country))
 
-        self.data.load(self.screen, "choices", read_choices, opened)
+        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
 
     @on(AddQuote)
     def _add_quote(self, intent: AddQuote) -> None:
@@ -139,7 +144,7 @@ class TechstanceApp(TechstanceBase):
             self.push_screen(AddQuoteForm(choices, intent.source, intent.start, intent.end, intent.text,
                                           country=intent.country))
 
-        self.data.load(self.screen, "choices", read_choices, opened)
+        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
 
     @on(FindText)
     def _find_text(self, intent: FindText) -> None:
