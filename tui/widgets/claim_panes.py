@@ -134,9 +134,10 @@ class ClaimList(OptionList):
 
     def _replace(self, options: list[Option | None], claims: dict[str, Claim]) -> None:
         self.claims = claims
-        self.clear_options()
         reuse(options)
-        self.add_options(options)
+        # One change of the list's height, not two (cleared to nothing, then filled): each
+        # change of a pane's virtual size lays out the whole screen again.
+        self.set_options(options)
         first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
         self.highlighted = first
         self.retitle()
@@ -276,8 +277,9 @@ class QuotesPane(ClaimList):
         self.quotes: dict[str, QuoteItem] = {}
         self.last: QuoteItem | None = None
         self.has_more = False
-        self._rest: list[Option | None] = []  # options of the shown country not added yet
-        self._built: Built[tuple[list[Option | None], dict[str, Claim]]] = Built()
+        # The shown country's page and how many of its quotes are added, while not all are.
+        self._rest: tuple[_QuotePage, int] | None = None
+        self._built: Built[_QuotePage] = Built()
 
     country_name: str | None = None
 
@@ -288,41 +290,47 @@ class QuotesPane(ClaimList):
                                            at=order.index(quote.id) + 1 if quote else None,
                                            of=len(order), more=self.has_more)
 
+    def first_part(self) -> int:
+        """How many quotes fill the pane: every quote has at least three lines and a rule."""
+        return (self.size.height or 24) // 4 + 2
+
     def show(self, country_name: str | None, quotes: list[QuoteItem],
              evidence: dict[str, list[EvidenceItem]], as_of: str | None = None) -> None:
         """`as_of`: the quotes are those said by the end of that day (the pane says so when there are none)."""
         self.quotes = {}
-        self._rest = []
+        self._rest = None
         self.country_name = country_name
         if not quotes:
             self.has_more = False
             empty = f"No quotes about this country by {as_of}." if as_of else "No quotes about this country."
             self._replace([Option(literal(empty), disabled=True)], {})
             return
-        built = self._built.get(quotes)
-        if built is None:
-            options, claims = self._built.put(quotes, self._quote_options(quotes, evidence))
-        else:
-            options, claims = built
-            self.quotes = {q.id: q for q in quotes}
-            self.last, self.has_more = quotes[-1], len(quotes) >= self.PAGE
-        # Adding an option wraps its text to measure it (about 0.5 ms a quote): a full page cost
-        # 25 ms of every map move at full scale. The quotes that can be on screen are added in
-        # the frame that shows the country, the others right after it; every quote has at least
-        # three lines and a rule, so this many fill the pane.
-        at_once = 2 * (max(self.size.height, 24) // 4 + 2)  # options and their separators
-        self._replace(options[:at_once] if len(options) > at_once else options[:-1], claims)
-        if len(options) > at_once:
-            self._rest = options[at_once:-1]
-            reuse(self._rest)
+        page = self._built.get(quotes)
+        if page is None:
+            page = self._built.put(quotes, _QuotePage(quotes, evidence))
+        self.quotes = {q.id: q for q in quotes}
+        self.last, self.has_more = quotes[-1], len(quotes) >= self.PAGE
+        # Adding an option wraps its text to measure it (about 0.5 ms a quote), and building it
+        # costs a third of that again: a full page cost 25 ms of every map move at full scale.
+        # The quotes that can be on screen are built and added in the frame that shows the
+        # country, the others right after it.
+        first = page.options(self.first_part())
+        if len(first) < 2 * len(quotes):
+            self._replace(first, page.claims)
+            self._rest = (page, len(first) // 2)
             self.call_after_refresh(self.add_rest)
+        else:
+            self._replace(first[:-1], page.claims)
 
     def add_rest(self) -> None:
         """The shown country's quotes not added yet, now: a key, a jump to a quote or the next
         page acts on the whole list."""
-        rest, self._rest = self._rest, []
-        if rest:
-            self.add_options(rest)
+        rest, self._rest = self._rest, None
+        if rest is not None:
+            page, added = rest
+            options = page.options(len(page.quotes))[2 * added:-1]
+            reuse(options)
+            self.add_options(options)
 
     async def handle_key(self, event: events.Key) -> bool:
         self.add_rest()
@@ -333,7 +341,10 @@ class QuotesPane(ClaimList):
         if not quotes:
             self.has_more = False
             return
-        options, claims = self._quote_options(quotes, evidence)
+        self.quotes.update({q.id: q for q in quotes})
+        self.last = quotes[-1]
+        self.has_more = len(quotes) >= self.PAGE
+        options, claims = quote_options(quotes, evidence)
         self.claims.update(claims)
         self.add_options([None, *options[:-1]])
         self.retitle()
@@ -343,34 +354,6 @@ class QuotesPane(ClaimList):
         if self.has_more and self.last is not None and event.option.id == self.last.id:
             self.has_more = False  # until the page arrives
             self.post_message(self.MoreQuotes(self.last))
-
-    def _quote_options(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]
-                 ) -> tuple[list[Option | None], dict[str, Claim]]:
-        self.quotes.update({q.id: q for q in quotes})
-        self.last = quotes[-1]
-        self.has_more = len(quotes) >= self.PAGE
-        options: list[Option | None] = []
-        claims: dict[str, Claim] = {}
-        for quote in quotes:
-            if quote.damage is not None:
-                options.append(Option(damaged(quote.damage)))
-                options.append(None)
-                continue
-            speaker = quote.actor.name
-            role = ", ".join(p for p in (quote.actor.role, quote.actor.affiliation) if p)
-            when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10
-                               else "month") if quote.said_on else f"reported {source_date(quote.source)}"
-            quality = quality_mark(quote.source)
-            prompt = Content.assemble(
-                literal(speaker, "bold"), ("  ", ""), literal(role, "$text-muted"), "\n",
-                literal(f"“{quote.text}”"), "\n",
-                literal(f"{when} · {source_name(quote.source)}", "$text-muted italic"),
-                *((("  ·  ", ""), literal(quality, "$warning")) if quality else ()),
-            )
-            options.append(Option(prompt, id=quote.id))
-            options.append(None)
-            claims[quote.id] = Claim(f"quote by {speaker}", tuple(evidence.get(quote.id, [])))
-        return options, claims
 
     def action_speaker(self) -> None:
         """Everything the highlighted quote's speaker said, on any country."""
@@ -382,6 +365,53 @@ class QuotesPane(ClaimList):
         if self.highlighted is None:
             return None
         return self.quotes.get(self.get_option_at_index(self.highlighted).id or "")
+
+
+def quote_options(quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]
+                  ) -> tuple[list[Option | None], dict[str, Claim]]:
+    """Each quote's option followed by a rule (None), and the claim behind each quote."""
+    options: list[Option | None] = []
+    claims: dict[str, Claim] = {}
+    for quote in quotes:
+        if quote.damage is not None:
+            options.append(Option(damaged(quote.damage)))
+            options.append(None)
+            continue
+        speaker = quote.actor.name
+        role = ", ".join(p for p in (quote.actor.role, quote.actor.affiliation) if p)
+        when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10
+                           else "month") if quote.said_on else f"reported {source_date(quote.source)}"
+        quality = quality_mark(quote.source)
+        prompt = Content.assemble(
+            literal(speaker, "bold"), ("  ", ""), literal(role, "$text-muted"), "\n",
+            literal(f"“{quote.text}”"), "\n",
+            literal(f"{when} · {source_name(quote.source)}", "$text-muted italic"),
+            *((("  ·  ", ""), literal(quality, "$warning")) if quality else ()),
+        )
+        options.append(Option(prompt, id=quote.id))
+        options.append(None)
+        claims[quote.id] = Claim(f"quote by {speaker}", tuple(evidence.get(quote.id, [])))
+    return options, claims
+
+
+class _QuotePage:
+    """A page of quotes and the options built for it so far: building is done in order, a part
+    at a time, and kept for a return visit."""
+
+    def __init__(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]) -> None:
+        self.quotes = quotes
+        self.evidence = evidence
+        self._options: list[Option | None] = []
+        self.claims: dict[str, Claim] = {}
+
+    def options(self, count: int) -> list[Option | None]:
+        """The options (each quote's and its rule) of the first `count` quotes."""
+        built = len(self._options) // 2
+        if count > built:
+            options, claims = quote_options(self.quotes[built:count], self.evidence)
+            self._options += options
+            self.claims.update(claims)
+        return self._options[: 2 * count]
 
 
 class SourcesPane(OptionList):
@@ -415,18 +445,20 @@ class SourcesPane(OptionList):
             return
         self._shown = True
         self.claim = claim
-        self.clear_options()
         if claim is None or not claim.evidence:
+            self.set_options([Option(literal("Nothing selected with sources."), disabled=True)])
             self.retitle()
-            self.add_option(Option(literal("Nothing selected with sources."), disabled=True))
             return
         built = self._built.get(claim)
-        if built is not None:
-            reuse(built)
-            self.add_options(built)
-            self.highlighted = 0
-            self.retitle()
-            return
+        if built is None:
+            built = self._built.put(claim, self._options_for(claim))
+        reuse(built)
+        self.set_options(built)  # one change of the list's height (see ClaimList._replace)
+        self.highlighted = 0
+        self.retitle()
+
+    @staticmethod
+    def _options_for(claim: Claim) -> list[Option | None]:
         options: list[Option | None] = []
         for item in claim.evidence:
             if item.damage is not None:
@@ -448,9 +480,7 @@ class SourcesPane(OptionList):
             )
             options.append(Option(prompt, id=item.id))
             options.append(None)
-        self.add_options(self._built.put(claim, options[:-1]))
-        self.highlighted = 0
-        self.retitle()
+        return options[:-1]
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

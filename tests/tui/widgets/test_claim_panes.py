@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
+from textual.widgets._option_list import OptionListContent
 
 from tests.helpers import app_for, press, settle
 
@@ -127,13 +129,13 @@ async def test_a_map_move_fills_the_sources_pane_once(seed_db: Path) -> None:
         await settle(pilot)
         sources = app.screen.query_one(SourcesPane)
         fills: list[object] = []
-        original = sources.clear_options
+        original = sources.set_options
 
-        def counted() -> SourcesPane:
+        def counted(options: Iterable[OptionListContent]) -> SourcesPane:
             fills.append(sources.claim)
-            return original()
+            return original(options)
 
-        sources.clear_options = counted  # type: ignore[method-assign]
+        sources.set_options = counted  # type: ignore[method-assign]
         await press(pilot, "down")
         await settle(pilot)
         assert len(fills) == 1
@@ -150,3 +152,20 @@ async def test_back_in_a_claim_pane_the_sources_start_at_the_first_again(seed_db
         app.screen.query_one(DecisionPane).focus()
         await settle(pilot)
         assert sources.highlighted == 0
+
+
+async def test_a_country_first_shows_a_pane_full_of_quotes_and_no_more(seed_db: Path) -> None:
+    # The frame that shows a country builds and measures only the quotes that fill the pane
+    # (docs/benchmarks.md, round three): enough that the pane is full, about as few as that.
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        quotes = app.screen.query_one(QuotesPane)
+        page = list(quotes.quotes.values())
+        evidence = {q.id: list(quotes.claims[q.id].evidence) for q in page}
+        quotes.show("Elsewhere", page[1:], evidence)  # data not shown before: built anew
+        height = quotes.scrollable_content_region.height
+        assert quotes.virtual_size.height >= height  # no gap at the bottom of the frame
+        assert quotes.option_count <= height // 4 + 2  # every quote has at least 3 lines and a rule
+        await settle(pilot)
+        assert quotes.option_count == len(page) - 1
