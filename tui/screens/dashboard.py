@@ -263,9 +263,9 @@ class Dashboard(DataScreen[None]):
         self._on_screen = self._countries.get((self.as_of, code))
         decision = self.query_one(DecisionPane)
         quotes_pane = self.query_one(QuotesPane)
-        # First after the frame: the read-ahead's queries run on their thread while the quotes
-        # pane adds the quotes below the fold.
-        self.call_after_refresh(self._prefetch, code)
+        # After the frame that shows the country (its queries on their thread would slow that
+        # frame), first: they run while the quotes pane adds the quotes below the fold.
+        quotes_pane.when_drawn(lambda: self._prefetch(code) if code == self.query_one(TileMap).selected else None)
         decision.show(detail)
         quotes_pane.show(detail.country.name if detail else None, quotes, evidence, as_of=self.as_of)
         if focus_quote is not None:

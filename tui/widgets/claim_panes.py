@@ -6,6 +6,7 @@ pane shows the excerpts behind it. Every string from the database goes through `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from techstance.db.store.read_models import CountryDetail, DamagedRecord, DecisionEvent, EvidenceItem, QuoteItem
@@ -29,7 +30,9 @@ from techstance.tui.widgets.built import KEPT, Built
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -279,6 +282,7 @@ class QuotesPane(ClaimList):
         self.has_more = False
         # The shown country's page and how many of its quotes are added, while not all are.
         self._rest: tuple[_QuotePage, int] | None = None
+        self._when_drawn: list[Callable[[], object]] = []
         self._built: Built[_QuotePage] = Built()
 
     country_name: str | None = None
@@ -318,9 +322,23 @@ class QuotesPane(ClaimList):
         if len(first) < 2 * len(quotes):
             self._replace(first, page.claims)
             self._rest = (page, len(first) // 2)
-            self.call_after_refresh(self.add_rest)
+            self.when_drawn(self.add_rest)
         else:
             self._replace(first[:-1], page.claims)
+
+    def when_drawn(self, callback: Callable[[], object]) -> None:
+        """Call back after the next frame that draws this pane. Not `call_after_refresh`: that
+        runs when the screen is next idle, which can come before the panes have asked to be
+        drawn, so work left for after the frame ran before it."""
+        self._when_drawn.append(callback)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._when_drawn:
+            callbacks, self._when_drawn = self._when_drawn, []
+            for callback in callbacks:
+                self.call_after_refresh(callback)  # asked during a frame: runs right after it
+        return lines
 
     def add_rest(self) -> None:
         """The shown country's quotes not added yet, now: a key, a jump to a quote or the next

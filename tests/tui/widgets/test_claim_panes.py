@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets._option_list import OptionListContent
 
 from tests.helpers import app_for, press, settle
@@ -169,3 +171,32 @@ async def test_a_country_first_shows_a_pane_full_of_quotes_and_no_more(seed_db: 
         assert quotes.option_count <= height // 4 + 2  # every quote has at least 3 lines and a rule
         await settle(pilot)
         assert quotes.option_count == len(page) - 1
+
+
+async def test_work_left_for_after_the_frame_waits_for_a_frame_that_draws_the_pane(
+        seed_db: Path) -> None:
+    # The quotes below the fold and the read-ahead wait for the frame that shows the country
+    # (docs/benchmarks.md, round three). Textual's call_after_refresh runs when the screen is
+    # next idle, which can come before the panes have asked to be drawn: the quotes' measuring
+    # (10-15 ms at full scale) then delayed the very frame it was left out of.
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        quotes = app.screen.query_one(QuotesPane)
+        ran: list[int] = []
+        drawn: list[int] = []
+        original = quotes.render_lines
+
+        def counted(crop: Region) -> list[Strip]:
+            drawn.append(1)
+            return original(crop)
+
+        quotes.render_lines = counted  # type: ignore[method-assign]
+        quotes.when_drawn(lambda: ran.append(len(drawn)))
+        await settle(pilot)
+        assert not ran  # the screen was idle, but the pane not drawn: not yet
+        quotes.refresh()
+        await settle(pilot)
+        assert ran and ran[0] >= 1  # after a frame that drew it
+        await settle(pilot)
+        assert len(ran) == 1  # once
