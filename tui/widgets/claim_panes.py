@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from techstance.db.store.read_models import CountryDetail, DamagedRecord, DecisionEvent, EvidenceItem, QuoteItem
 from techstance.tui.formatting import (
     STANCE_LABEL,
@@ -294,9 +295,20 @@ class QuotesPane(ClaimList):
                                            at=order.index(quote.id) + 1 if quote else None,
                                            of=len(order), more=self.has_more)
 
-    def first_part(self) -> int:
-        """How many quotes fill the pane: every quote has at least three lines and a rule."""
-        return (self.size.height or 24) // 4 + 2
+    def first_part(self, quotes: list[QuoteItem]) -> int:
+        """How many quotes fill the pane, and one more. Each is counted at the fewest lines it
+        can take (its speaker, its text's length over the width, its date, a rule), so the pane
+        is never short; a quote of 300 characters takes seven lines of a 56-column pane."""
+        height, width = self.size.height or 24, max(self.size.width, 1)
+        lines = 0
+        for count, quote in enumerate(quotes, 1):
+            if quote.damage is not None:
+                lines += 2  # its line and a rule
+            else:
+                lines += 3 + -(-(cell_len(quote.text) + 2) // width)  # the text in its quote marks
+            if lines >= height:
+                return count + 1
+        return len(quotes)
 
     def show(self, country_name: str | None, quotes: list[QuoteItem],
              evidence: dict[str, list[EvidenceItem]], as_of: str | None = None) -> None:
@@ -318,7 +330,7 @@ class QuotesPane(ClaimList):
         # costs a third of that again: a full page cost 25 ms of every map move at full scale.
         # The quotes that can be on screen are built and added in the frame that shows the
         # country, the others right after it.
-        first = page.options(self.first_part())
+        first = page.options(self.first_part(quotes))
         if len(first) < 2 * len(quotes):
             self._replace(first, page.claims)
             self._rest = (page, len(first) // 2)
