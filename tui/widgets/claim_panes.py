@@ -341,8 +341,12 @@ class QuotesPane(ClaimList):
     def when_drawn(self, callback: Callable[[], object]) -> None:
         """Call back after the next frame that draws this pane. Not `call_after_refresh`: that
         runs when the screen is next idle, which can come before the panes have asked to be
-        drawn, so work left for after the frame ran before it."""
-        self._when_drawn.append(callback)
+        drawn, so work left for after the frame ran before it. A pane not on screen (another
+        zoomed, the terminal too small) is not drawn: then after the next refresh."""
+        if self.is_on_screen:
+            self._when_drawn.append(callback)
+        else:
+            self.call_after_refresh(callback)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         lines = super().render_lines(crop)

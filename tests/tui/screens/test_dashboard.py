@@ -330,3 +330,21 @@ def key_target(tile_map: TileMap, key: str) -> str:
     target = nearest(tile_map._navigable(), here, key)
     assert target is not None
     return target.country.code
+
+
+async def test_with_the_map_zoomed_moves_still_read_ahead(seed_db: Path) -> None:
+    # The read-ahead waits for a frame that draws the quotes pane (round three); zoomed, the map
+    # hides it, and the read-ahead must not wait for it.
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, Dashboard)
+        tile_map = screen.query_one(TileMap)
+        await press(pilot, "z")
+        assert screen.maximized is tile_map
+        screen._countries.clear()
+        await press(pilot, "right")
+        await settle(pilot)
+        ahead = tile_map.reachable(tile_map.selected or "")
+        assert ahead and all((None, code) in screen._countries for code in ahead)
