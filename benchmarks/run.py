@@ -227,6 +227,7 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
 
     drawn: set[Widget] = set()  # the panes drawn since their country was filled in
     pane_classes = [DecisionPane, QuotesPane, SourcesPane]
+    own = {cls: cls.__dict__.get("render_lines") for cls in pane_classes}  # a class's own, if any
     for cls in pane_classes:
         cls.render_lines = drawing(cls)  # type: ignore[method-assign]
     Dashboard.load_country = timed_load  # type: ignore[method-assign]
@@ -273,7 +274,10 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
         Dashboard.load_country = original_load  # type: ignore[method-assign]
         Dashboard._show_country = original_show  # type: ignore[method-assign]
         for cls in pane_classes:
-            del cls.render_lines  # back to OptionList's
+            if own[cls] is None:
+                del cls.render_lines  # back to the inherited one
+            else:
+                cls.render_lines = own[cls]  # type: ignore[method-assign]
     return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], "data_cpu": cpu_ms, **{
         f"data_{kind}": values for kind, values in data_ms.items()}}
 
