@@ -178,6 +178,7 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
     app = _instrumented_app(db)
     data_ms: dict[str, list[float]] = {"cached": [], "uncached": []}
     cpu_ms: list[float] = []  # the event loop's CPU time over the same spans
+    cpu_kind: dict[str, list[float]] = {"cached": [], "uncached": []}
     original_load, original_show = Dashboard.load_country, Dashboard._show_country
     moves: dict[str, str] = {}  # the country each pending map move is for, and how it was served
 
@@ -209,6 +210,7 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
                 return
             data_ms[kind].append((time.perf_counter() - t0) * 1000)
             cpu_ms.append((time.thread_time() - c0) * 1000)
+            cpu_kind[kind].append(cpu_ms[-1])
 
         # Asked before the panes are filled, so it runs first after the frame that draws
         # them: work the panes leave for after that frame is not what the user waits for.
@@ -241,6 +243,8 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
             for kind in data_ms.values():
                 kind.clear()
             cpu_ms.clear()
+            for kind in cpu_kind.values():
+                kind.clear()
             # Map moves that walk across the map (a direction is kept until it leads nowhere),
             # at reading pace: the prefetch started by each country has finished before the next
             # key. Every other move first forgets what was read (as a reload or a topic switch
@@ -278,7 +282,8 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
                 del cls.render_lines  # back to the inherited one
             else:
                 cls.render_lines = own[cls]  # type: ignore[method-assign]
-    return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], "data_cpu": cpu_ms, **{
+    return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], "data_cpu": cpu_ms,
+            **{f"data_cpu_{kind}": values for kind, values in cpu_kind.items()}, **{
         f"data_{kind}": values for kind, values in data_ms.items()}}
 
 
@@ -397,7 +402,7 @@ def only(args: argparse.Namespace, rounds: int) -> None:
     if args.only == "keys":
         keys = run_async(key_latency(db, rounds))
         figures["moves"] = {name: len(keys[name]) for name in ("data", "data_cached", "data_uncached")}
-        for name in ("data", "data_cached", "data_uncached", "data_cpu"):
+        for name in ("data", "data_cached", "data_uncached", "data_cpu", "data_cpu_cached", "data_cpu_uncached"):
             if not keys[name]:
                 continue
             stats = spread(keys[name])
