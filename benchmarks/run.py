@@ -44,6 +44,7 @@ from benchmarks.make_scale_db import counts_for, make  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SIZE = (120, 36)
+PANES = ("#decision", "#quotes", "#sources")  # what a map move fills: its data is shown when they are drawn
 
 
 def spread(values: list[float]) -> dict[str, float]:
@@ -180,10 +181,15 @@ def _instrumented_app(db: Path) -> Any:
 async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
     """Key to frame over every kind of key; key to data shown over map moves."""
     from techstance.tui.screens.dashboard import Dashboard
+    from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widget import Widget
 
     app = _instrumented_app(db)
     data_ms: dict[str, list[float]] = {"cached": [], "uncached": []}
     cpu_ms: list[float] = []  # the event loop's CPU time over the same spans
+    cpu_kind: dict[str, list[float]] = {"cached": [], "uncached": []}
     original_load, original_show = Dashboard.load_country, Dashboard._show_country
     moves: dict[str, str] = {}  # the country each pending map move is for, and how it was served
 
@@ -196,18 +202,47 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
 
     def timed_show(self: Dashboard, code: str, *args: Any) -> None:
         kind = moves.pop(code, None)
-        if kind is not None and code == self.query_one("#map").selected:  # else dropped: the user moved on
-            t0, c0 = app.key_at, app.key_cpu
+        if kind is None or code != self.query_one("#map").selected:  # dropped: the user moved on
+            original_show(self, code, *args)
+            return
+        t0, c0 = app.key_at, app.key_cpu
+        panes = [self.query_one(pane) for pane in PANES]
+        for pane in panes:
+            drawn.discard(pane)
+        waits = [0]
 
-            def shown() -> None:
-                data_ms[kind].append((time.perf_counter() - t0) * 1000)
-                cpu_ms.append((time.thread_time() - c0) * 1000)
+        def shown() -> None:
+            # The frame after the fill may come before a pane has asked to be drawn (each asks
+            # from its own message queue): the data is shown when every pane the fill changed
+            # has been drawn since.
+            if not changed <= drawn and waits[0] < 20:
+                waits[0] += 1
+                app.call_after_refresh(shown)
+                return
+            data_ms[kind].append((time.perf_counter() - t0) * 1000)
+            cpu_ms.append((time.thread_time() - c0) * 1000)
+            cpu_kind[kind].append(cpu_ms[-1])
 
-            # Asked before the panes are filled, so it runs first after the frame that draws
-            # them: work the panes leave for after that frame is not what the user waits for.
-            app.call_after_refresh(shown)
+        # Asked before the panes are filled, so it runs first after the frame that draws
+        # them: work the panes leave for after that frame is not what the user waits for.
+        app.call_after_refresh(shown)
         original_show(self, code, *args)
+        changed = {pane for pane in panes if pane._repaint_required}  # those the fill changed
 
+    def drawing(cls: type[Widget]) -> Callable[[Widget, Region], list[Strip]]:
+        original = cls.render_lines
+
+        def render_lines(self: Widget, crop: Region) -> list[Strip]:
+            drawn.add(self)
+            return original(self, crop)
+
+        return render_lines
+
+    drawn: set[Widget] = set()  # the panes drawn since their country was filled in
+    pane_classes = [DecisionPane, QuotesPane, SourcesPane]
+    own = {cls: cls.__dict__.get("render_lines") for cls in pane_classes}  # a class's own, if any
+    for cls in pane_classes:
+        cls.render_lines = drawing(cls)  # type: ignore[method-assign]
     Dashboard.load_country = timed_load  # type: ignore[method-assign]
     Dashboard._show_country = timed_show  # type: ignore[method-assign]
     try:
@@ -219,6 +254,8 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
             for kind in data_ms.values():
                 kind.clear()
             cpu_ms.clear()
+            for kind in cpu_kind.values():
+                kind.clear()
             # Map moves that walk across the map (a direction is kept until it leads nowhere),
             # at reading pace: the prefetch started by each country has finished before the next
             # key. Every other move first forgets what was read (as a reload or a topic switch
@@ -251,7 +288,13 @@ async def key_latency(db: Path, rounds: int) -> dict[str, list[float]]:
     finally:
         Dashboard.load_country = original_load  # type: ignore[method-assign]
         Dashboard._show_country = original_show  # type: ignore[method-assign]
-    return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], "data_cpu": cpu_ms, **{
+        for cls in pane_classes:
+            if own[cls] is None:
+                del cls.render_lines  # back to the inherited one
+            else:
+                cls.render_lines = own[cls]  # type: ignore[method-assign]
+    return {"frame": frames, "data": data_ms["cached"] + data_ms["uncached"], "data_cpu": cpu_ms,
+            **{f"data_cpu_{kind}": values for kind, values in cpu_kind.items()}, **{
         f"data_{kind}": values for kind, values in data_ms.items()}}
 
 
@@ -373,7 +416,7 @@ def only(args: argparse.Namespace, rounds: int) -> None:
     if args.only == "keys":
         keys = run_async(key_latency(db, rounds))
         figures["moves"] = {name: len(keys[name]) for name in ("data", "data_cached", "data_uncached")}
-        for name in ("data", "data_cached", "data_uncached", "data_cpu"):
+        for name in ("data", "data_cached", "data_uncached", "data_cpu", "data_cpu_cached", "data_cpu_uncached"):
             if not keys[name]:
                 continue
             stats = spread(keys[name])

@@ -17,6 +17,7 @@ from techstance.tui.idle_gc import IdleCollector
 from techstance.tui.intents import AddDecision, AddQuote, CorrectQuote, FindText, NewRecord, ReviewImports
 from techstance.tui.literal import toast
 from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.waiting import SaysWaiting
 from textual import events, on
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -89,6 +90,8 @@ class TechstanceApp(TechstanceBase):
         line = str(problem)
         if line == self._problem_shown:
             return
+        if isinstance(self.screen, SaysWaiting) and self.screen.waiting:
+            return  # it has read nothing to keep showing: it says itself what it waits for
         self._problem_shown = line
         toast(self, f"{line}. Still showing what was read before.", severity="warning", timeout=10)
 
@@ -108,7 +111,12 @@ class TechstanceApp(TechstanceBase):
         def opened(choices: FormChoices) -> None:
             self.push_screen(CorrectQuoteForm(choices, intent.quote), intent.reply)
 
-        self.data.load(self.screen, "choices", read_choices, opened)
+        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
+
+    def _form_failed(self, problem: DataProblem) -> None:
+        # Said every time, not through read_failed: the app says a repeated problem once (the
+        # poll's, likely, under a lock), and a form key that seems to do nothing is worse.
+        toast(self, f"Cannot open the form: {problem}", severity="error", timeout=8)
 
     @on(ReviewImports)
     def _review(self, intent: ReviewImports) -> None:
@@ -125,7 +133,7 @@ class TechstanceApp(TechstanceBase):
             self.push_screen(AddDecisionForm(choices, intent.source, intent.start, intent.end, intent.excerpt,
                                              country=intent.country))
 
-        self.data.load(self.screen, "choices", read_choices, opened)
+        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
 
     @on(AddQuote)
     def _add_quote(self, intent: AddQuote) -> None:
@@ -136,7 +144,7 @@ class TechstanceApp(TechstanceBase):
             self.push_screen(AddQuoteForm(choices, intent.source, intent.start, intent.end, intent.text,
                                           country=intent.country))
 
-        self.data.load(self.screen, "choices", read_choices, opened)
+        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
 
     @on(FindText)
     def _find_text(self, intent: FindText) -> None:

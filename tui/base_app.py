@@ -27,6 +27,7 @@ from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
 from techstance.tui.view_screen import ViewScreen
 from textual import on
 from textual.app import App
+from textual.driver import Driver
 from textual.screen import Screen
 
 POLL_SECONDS = 2.0  # how soon a change by another process (an import, a kiosk operator) shows
@@ -121,6 +122,12 @@ class TechstanceBase(App[None]):
     def show_problem(self, problem: DataProblem) -> None:
         raise NotImplementedError
 
+    @on(Driver.SignalResume)
+    def _draw_all_after_resume(self) -> None:
+        # Continued after SIGTSTP (ctrl+z, then `fg`): Textual's driver re-enters the alternate
+        # screen, which the terminal shows blank, and draws only what changes next.
+        self.refresh(layout=True)
+
     # ----- reading intents: both apps -----
     # The screens behind these intents are imported when first opened: with the Input widget and
     # its suggester they were about 30 ms of every start, before the first frame.
@@ -166,6 +173,11 @@ class TechstanceBase(App[None]):
         dashboard = self.find_dashboard()
         return dashboard.topic if dashboard is not None else None
 
+    def shown_as_of(self) -> str | None:
+        """The date the dashboard shows the world as of (None: today): the views follow it."""
+        dashboard = self.find_dashboard()
+        return dashboard.as_of if dashboard is not None else None
+
     def find_dashboard(self) -> Dashboard | None:
         return next((s for s in reversed(self.screen_stack) if isinstance(s, Dashboard)), None)
 
@@ -173,7 +185,8 @@ class TechstanceBase(App[None]):
     def _open_person(self, intent: OpenPerson) -> None:
         from techstance.tui.screens.people import PeopleScreen, PersonScreen
 
-        self.open_view(PersonScreen(intent.actor_id) if intent.actor_id else PeopleScreen())
+        as_of = self.shown_as_of()
+        self.open_view(PersonScreen(intent.actor_id, as_of) if intent.actor_id else PeopleScreen(as_of))
 
     # Textual routes a message to the handlers of its own class only, so one handler per view; each
     # view is imported when first opened, as the other screens are, to keep them off the start-up path.
@@ -181,19 +194,19 @@ class TechstanceBase(App[None]):
     def _open_positions(self) -> None:
         from techstance.tui.screens.positions import PositionsScreen
 
-        self.open_view(PositionsScreen(self.shown_topic()))
+        self.open_view(PositionsScreen(self.shown_topic(), self.shown_as_of()))
 
     @on(OpenDisputes)
     def _open_disputes(self) -> None:
         from techstance.tui.screens.disputes import DisputesScreen
 
-        self.open_view(DisputesScreen(self.shown_topic()))
+        self.open_view(DisputesScreen(self.shown_topic(), self.shown_as_of()))
 
     @on(OpenTimeline)
     def _open_timeline(self) -> None:
         from techstance.tui.screens.timeline import TimelineScreen
 
-        self.open_view(TimelineScreen(self.shown_topic()))
+        self.open_view(TimelineScreen(self.shown_topic(), self.shown_as_of()))
 
     @on(ShowCountry)
     def _show_country(self, intent: ShowCountry) -> None:

@@ -90,6 +90,11 @@ class DataClient:
         current = self._ticket(owner, channel)
         self._deliver(owner, channel, self.service.write(action), current, done, failed)
 
+    def locked(self, owner: Owner, done: Callable[[bool], None]) -> None:
+        """`done(True)` when another program holds the file's lock (reads are waiting for it)."""
+        current = self._ticket(owner, "locked")
+        self._deliver(owner, "locked", self.service.locked(), current, done, lambda problem: None)
+
     async def search(self, query: Callable[[Store], T]) -> T:
         """Awaited by the search screen, which checks its own generation (typed-past queries stop
         early inside the query)."""

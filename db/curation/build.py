@@ -41,13 +41,19 @@ class BuildReport:
     backup: Path | None = None  # where --force kept the database it replaced
 
     def summary(self) -> str:
+        def count(n: int, one: str, many: str) -> str:
+            return f"{n} {one if n == 1 else many}"
+
         kinds = ((self.proposals, "proposed quote", "proposed quotes"),
                  (self.edits, "history entry", "history entries"))
-        work = [f"{n} {one if n == 1 else many}" for n, one, many in kinds if n]
+        work = [count(n, one, many) for n, one, many in kinds if n]
         line = (
-            f"built {self.path}: {self.decisions} decisions, {self.quotes} quotes, "
-            f"{self.evidence} evidence rows" + "".join(f", {w}" for w in work) + f" from {self.sources} sources "
-            f"({self.countries} countries, {self.actors} actors, {self.topics} topics)"
+            f"built {self.path}: {count(self.decisions, 'decision', 'decisions')}, "
+            f"{count(self.quotes, 'quote', 'quotes')}, {count(self.evidence, 'evidence row', 'evidence rows')}"
+            + "".join(f", {w}" for w in work)
+            + f" from {count(self.sources, 'source', 'sources')} "
+            f"({count(self.countries, 'country', 'countries')}, {count(self.actors, 'actor', 'actors')}, "
+            f"{count(self.topics, 'topic', 'topics')})"
         )
         if self.backup is not None:
             line += f"; the database it replaced was kept as {self.backup}"

@@ -103,9 +103,7 @@ def import_article(conn: sqlite3.Connection, path: Path, *, outlet: str | None =
     text, bom = _read(path)
     raw = text.encode("utf-8")
     digest = hashlib.sha256(raw).hexdigest()
-    known = _known(conn, digest)
-    if known:
-        return _propose_again(conn, path, known, text, topic, bom)
+    # The options first, whether or not the article is new: a typo is refused, not passed over.
     precision = "unknown"
     if date:
         precision = "day" if len(date) == 10 else "month"
@@ -115,6 +113,9 @@ def import_article(conn: sqlite3.Connection, path: Path, *, outlet: str | None =
             raise ImportError_(f"{path}: --date: {err}") from None
     if topic is not None and conn.execute("SELECT 1 FROM topics WHERE id = ?", (topic,)).fetchone() is None:
         raise ImportError_(f"{path}: --topic: unknown topic '{topic}'")
+    known = _known(conn, digest)
+    if known:
+        return _propose_again(conn, path, known, text, topic, bom)
     source_id = f"{_slug(title or path.stem)}-{digest[:8]}"
     proposals = extract_quotes(text)
     now = _now()

@@ -76,4 +76,8 @@ def decode_utf8(path: Path, raw: bytes) -> tuple[str, bool]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputFileError(f"{path}: not UTF-8 text (bad byte at offset {err.start})") from None
+    if (nul := raw.find(b"\x00")) >= 0:
+        # Valid UTF-8, but no article holds one; SQLite's text functions stop or slip at it, so
+        # search would show words the article does not contain.
+        raise InputFileError(f"{path}: not text: a NUL byte at offset {nul}")
     return text.removeprefix(BOM), text.startswith(BOM)

@@ -17,6 +17,9 @@ from pathlib import Path
 from techstance.db.curation.seeds import SeedSet
 from techstance.db.store.schema import APPLICATION_ID
 
+# Seconds to wait for another program's write lock before saying we cannot read the file.
+LOCK_WAIT = 5.0
+
 
 @dataclass(frozen=True)
 class AtRisk:
@@ -45,12 +48,14 @@ def work_at_risk(db_path: Path, seeds: SeedSet) -> AtRisk:
     `db_path` that `seeds` do not carry. A file that is not a techstance database holds none we know of
     (an older one may lack the tables). sqlite3.Error when it cannot be read: we cannot tell."""
     try:
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT)
     except sqlite3.Error:
         return AtRisk(0, 0)
     try:
         try:
             ours = conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        except sqlite3.OperationalError:
+            raise  # locked (or unreadable) is not "not a database": its edits are still at risk
         except sqlite3.DatabaseError:
             return AtRisk(0, 0)  # not an SQLite database at all
         if not ours:
@@ -86,7 +91,7 @@ def backup_database(db_path: Path) -> Path:
         if not is_sqlite:
             shutil.copy2(db_path, target)
             return target
-        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=LOCK_WAIT)
         try:
             copy = sqlite3.connect(target)
             try:

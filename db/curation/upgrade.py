@@ -66,7 +66,7 @@ class UpgradeReport:
     def summary(self) -> str:
         if self.backup is None:
             return f"{self.path} is already schema {SCHEMA_VERSION}; nothing to upgrade"
-        kept = ", ".join(f"{n} {table}" for table, n in self.rows.items() if n)
+        kept = ", ".join(f"{table}: {n}" for table, n in self.rows.items() if n)  # "1 topics" read wrong
         return (f"upgraded {self.path} from schema {self.from_version} to {SCHEMA_VERSION}, every row kept "
                 f"({kept}); the original is kept as {self.backup}")
 

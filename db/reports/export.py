@@ -35,6 +35,11 @@ UNKNOWN_DATE = "date unknown"
 # The meaning of an as-of date, partial dates included, is db/store/positions.py's (the dashboard's too).
 _AS_OF = f"(:as_of IS NULL OR {known_by(':as_of')})"
 
+# Whether the source says the excerpt at its span: 1, 0, or NULL where SQLite cannot tell (a text
+# holding NUL, whose characters SQLite counts differently; the build checked such spans).
+_EXCERPT_MATCHES = """CASE WHEN s.text IS NULL OR instr(CAST(s.text AS BLOB), x'00') > 0 THEN NULL
+       ELSE substr(s.text, e.start + 1, e."end" - e.start) = e.excerpt END"""
+
 _POSITIONS_SQL = f"""
 WITH ranked AS ({current_decisions_sql(
     "d.id, d.topic, d.country, d.stance, d.status, d.date, d.date_precision, d.date_inferred, d.summary, "
@@ -42,8 +47,9 @@ WITH ranked AS ({current_decisions_sql(
 SELECT r.id, r.topic, r.country, c.name AS country_name, r.stance, r.status, r.date, r.date_precision,
        r.date_inferred, r.summary, r.conditions,
        e.id AS e_id, e.role AS e_role, e.source AS e_source, e.start AS e_start, e."end" AS e_end,
-       e.excerpt AS e_excerpt, s.outlet AS s_outlet, s.published AS s_published,
-       s.date_precision AS s_date_precision, s.date_inferred AS s_date_inferred, s.quality AS s_quality
+       e.excerpt AS e_excerpt, {_EXCERPT_MATCHES} AS e_matches, s.outlet AS s_outlet,
+       s.published AS s_published, s.date_precision AS s_date_precision, s.date_inferred AS s_date_inferred,
+       s.quality AS s_quality
 FROM ranked r
 LEFT JOIN countries c ON c.code = r.country
 LEFT JOIN evidence e ON e.claim_table = 'decisions' AND e.claim_id = r.id AND e.claim_field = 'decision'
@@ -66,8 +72,9 @@ GROUP BY e.claim_id, e.claim_field ORDER BY e.claim_id, e.claim_field
 _HISTORY_SQL = f"""
 SELECT d.id, d.country, d.kind, d.stance, d.status, d.date, d.date_precision, d.date_inferred, d.summary,
        {ORDERED_ON} AS ordered_on,
-       e.excerpt AS e_excerpt, s.outlet AS s_outlet, s.published AS s_published, s.date_precision AS s_date_precision,
-       s.date_inferred AS s_date_inferred, s.quality AS s_quality, s.id AS e_source, e.start AS e_start,
+       e.excerpt AS e_excerpt, {_EXCERPT_MATCHES} AS e_matches, s.outlet AS s_outlet, s.published AS s_published,
+       s.date_precision AS s_date_precision, s.date_inferred AS s_date_inferred, s.quality AS s_quality,
+       s.id AS e_source, e.start AS e_start,
        e."end" AS e_end
 FROM decisions d
 LEFT JOIN evidence e ON e.claim_table = 'decisions' AND e.claim_id = d.id AND e.role = 'disputes'
@@ -263,6 +270,8 @@ def _citation(r: sqlite3.Row, role: str | None = None) -> Citation:
     e = checks.Checked(r, "evidence", key="id" if role is None else "source", prefix="e_")
     s = checks.Checked(r, "sources", key="source", prefix="s_", key_prefix="e_")
     start, end = e.span()
+    if r["e_matches"] == 0:
+        e.fail("excerpt", f"is not what source '{r['e_source']}' says at [{start}, {end})")
     precision = "unknown" if r["s_date_precision"] is None else s.choice("date_precision", checks.PRECISIONS,
                                                                            "a date precision")
     return Citation(source=e.name("source"), outlet=s.optional("outlet"), published=s.date("published", precision),

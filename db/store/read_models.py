@@ -259,6 +259,7 @@ class TimelineEvent:
     disputed: bool
     kind: str = "decision"  # decision on the topic, related action or stated view (only decisions set a position)
     damage: DamagedRecord | None = None  # set: a placeholder; damage.line says what is wrong
+    uncertain: bool = False  # read as of a date within the event's period (a year, a month): not yet certain
 
 
 @read_model

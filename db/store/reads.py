@@ -56,6 +56,9 @@ MAX_DISPUTES = 200
 _SOURCE_FIELDS = ("id", "outlet", "title", "published", "date_precision", "date_inferred", "quality")
 # Source columns under an s_ prefix, so they can sit beside another table's columns.
 _SOURCE_COLUMNS = ", ".join(f"s.{name} AS s_{name}" for name in _SOURCE_FIELDS)
+# A quote (`q`, its source `s`) had certainly been said by the end of the day `?`: the rule of
+# the quotes pane as of a date (quotes_about).
+_SAID_BY = known_by("?", "COALESCE(q.said_on, s.published)")
 
 
 # Prefix indexes cover up to this many letters; a longer prefix of a common word merges every
@@ -307,8 +310,9 @@ class Store:
         return [checks.excerpt(r) for r in rows]
 
     # ----- the analyst's views (issue 15) -----
-    def person(self, actor_id: str, limit: int = MAX_PERSON_QUOTES) -> PersonView | None:
-        """A speaker with every quote of theirs on any topic, newest first (said, else reported)."""
+    def person(self, actor_id: str, limit: int = MAX_PERSON_QUOTES, as_of: str | None = None) -> PersonView | None:
+        """A speaker with every quote of theirs on any topic, newest first (said, else reported);
+        `as_of`: only what had certainly been said by the end of that day (as quotes_about)."""
         rows = self._all("SELECT id, name, kind, role, affiliation, country FROM actors WHERE id = ?", (actor_id,))
         if not rows:
             return None
@@ -320,11 +324,11 @@ class Store:
                    a.affiliation AS a_affiliation, a.country AS a_country,
                    {_SOURCE_COLUMNS}
             FROM quotes q JOIN actors a ON a.id = q.actor JOIN sources s ON s.id = q.source
-            WHERE q.actor = ?
+            WHERE q.actor = ? {"" if as_of is None else f"AND {_SAID_BY}"}
             ORDER BY COALESCE(q.said_on, s.published, '') DESC, q.source, q.start, q.id
             LIMIT ?
             """,
-            (actor_id, limit + 1),
+            (actor_id, limit + 1) if as_of is None else (actor_id, as_of, limit + 1),
         )]
         codes = sorted({q.country for q in quotes[:limit] if q.country} | ({actor.country} if actor.country else set()))
         names = {r["code"]: r["name"] for r in self._all(
@@ -333,32 +337,38 @@ class Store:
         return PersonView(actor=actor, affiliation_country=self.country(actor.country) if actor.country else None,
                           quotes=quotes[:limit], country_names=names, more=len(quotes) > limit)
 
-    def speakers(self, limit: int = 2000) -> list[Speaker]:
-        """Everyone quoted or known, most quoted first, then by name."""
+    def speakers(self, limit: int = 2000, as_of: str | None = None) -> list[Speaker]:
+        """Everyone quoted or known, most quoted first, then by name; `as_of`: quotes counted as
+        `person` shows them then."""
+        said = "" if as_of is None else f"AND {_SAID_BY}"
         rows = self._all(
-            """
+            f"""
             SELECT a.id, a.name, a.kind, a.role, a.affiliation, a.country,
-                   (SELECT COUNT(*) FROM quotes q WHERE q.actor = a.id) AS n
+                   (SELECT COUNT(*) FROM quotes q JOIN sources s ON s.id = q.source
+                    WHERE q.actor = a.id {said}) AS n
             FROM actors a ORDER BY n DESC, a.name, a.id LIMIT ?
             """,
-            (limit,),
+            (limit,) if as_of is None else (as_of, limit),
         )
         return [Speaker(actor=checks.actor(r), quotes=r["n"]) for r in rows]
 
-    def _events(self, topic: str, limit: int) -> dict[str, list[TimelineEvent]]:
-        """Every country's events on a topic, latest first (the order of current_positions)."""
+    def _events(self, topic: str, limit: int, as_of: str | None = None) -> dict[str, list[TimelineEvent]]:
+        """Every country's events on a topic, latest first (the order of current_positions);
+        `as_of`: those begun by the end of that day, as the map's (`tiles`), one whose period is
+        still under way marked uncertain."""
         rows = self._all(
             f"""
             SELECT d.id, d.country, d.kind, d.stance, d.status, d.date, d.date_precision, d.date_inferred,
                    d.summary, {ORDERED_ON} AS placed_on,
                    EXISTS (SELECT 1 FROM evidence e WHERE e.role = 'disputes' AND e.claim_table = 'decisions'
                            AND e.claim_id = d.id) AS disputed,
+                   {"0" if as_of is None else f"NOT ({known_by(':as_of')})"} AS uncertain,
                    ROW_NUMBER() OVER (PARTITION BY d.country ORDER BY {LATEST_FIRST}) AS rank
-            FROM decisions d WHERE d.topic = ?
+            FROM decisions d WHERE d.topic = :topic {"" if as_of is None else f"AND {begun_by(':as_of')}"}
             ORDER BY d.country, rank
-            LIMIT ?
+            LIMIT :limit
             """,
-            (topic, limit),
+            {"topic": topic, "limit": limit, "as_of": as_of},
         )
         out: dict[str, list[TimelineEvent]] = {}
         for r in rows:
@@ -376,10 +386,11 @@ class Store:
         return [CountryTimeline(country=countries[code], events=events[code][::-1])
                 for code in sorted(known, key=lambda c: (countries[c].name, c))]
 
-    def positions(self, topic: str, limit: int = MAX_TOPIC_EVENTS) -> list[Position]:
+    def positions(self, topic: str, limit: int = MAX_TOPIC_EVENTS, as_of: str | None = None) -> list[Position]:
         """Every country's current position on the topic, by country name: its latest decision on the
-        topic (techstance.db.store.positions), never a related action or a stated view."""
-        every = self._events(topic, limit)
+        topic (techstance.db.store.positions), never a related action or a stated view; `as_of`: as
+        the map shows it on that day (`tiles`)."""
+        every = self._events(topic, limit, as_of)
         events = {code: on_topic for code, latest in every.items()
                   if (on_topic := [e for e in latest if e.kind == "decision"])}
         countries = self._countries_by_code()
@@ -409,18 +420,37 @@ class Store:
                                 disputed=any(e.disputed for e in every[code])))
         return out
 
-    def disputes(self, topic: str, limit: int = MAX_DISPUTES) -> list[Dispute]:
-        """Decisions some source disputes, latest first, each with both sides' excerpts."""
-        events = self._events(topic, MAX_TOPIC_EVENTS)
+    def disputes(self, topic: str, limit: int = MAX_DISPUTES, as_of: str | None = None) -> list[Dispute]:
+        """Decisions some source disputes, latest first, each with both sides' excerpts; `as_of`:
+        decisions begun by then, disputed by a source published by then, each side as it stood."""
+        events = self._events(topic, MAX_TOPIC_EVENTS, as_of)
         countries = self._countries_by_code()
         disputed = [(code, event) for code, latest in events.items() for event in latest if event.disputed]
         disputed.sort(key=lambda pair: (pair[1].placed_on or "", pair[1].id), reverse=True)
         disputed = disputed[:limit]
         evidence = self.evidence_for("decisions", [event.id for _, event in disputed])
+        if as_of is not None:
+            known = self._published_by([item.id for items in evidence.values() for item in items], as_of)
+            evidence = {claim: [item for item in items if item.id in known] for claim, items in evidence.items()}
+            disputed = [(code, event) for code, event in disputed
+                        if any(item.role == "disputes" for item in evidence.get(event.id, []))]
         return [Dispute(country=countries[code], event=event,
                         supports=[e for e in evidence[event.id] if e.role == "supports"],
                         disputes=[e for e in evidence[event.id] if e.role == "disputes"])
                 for code, event in disputed if code in countries]
+
+    def _published_by(self, evidence_ids: list[str], as_of: str) -> set[str]:
+        """The evidence whose source had certainly been published by the end of the day `as_of`."""
+        if not evidence_ids:
+            return set()
+        return {r["id"] for r in self._all(
+            f"""
+            SELECT e.id FROM evidence e JOIN sources s ON s.id = e.source
+            WHERE e.id IN ({','.join('?' * len(evidence_ids))}) AND {known_by('?', 's.published')}
+            LIMIT ?
+            """,
+            (*evidence_ids, as_of, len(evidence_ids)),
+        )}
 
     def search(self, text: str, limit_per_kind: int = 20, budget_s: float = 0.03,
                cancelled: Callable[[], bool] | None = None) -> SearchResults:

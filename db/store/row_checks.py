@@ -265,7 +265,8 @@ def timeline_event(row: sqlite3.Row) -> TimelineEvent:
                              status=c.choice("status", STATUSES, "a status"),
                              date=c.date("date", precision), date_precision=precision,
                              date_inferred=c.flag("date_inferred"), placed_on=c.optional("placed_on"),
-                             summary=c.name("summary"), disputed=bool(row["disputed"]))
+                             summary=c.name("summary"), disputed=bool(row["disputed"]),
+                             uncertain=bool(row["uncertain"]))
 
     def placeholder(d: DamagedRecord) -> TimelineEvent:
         return TimelineEvent(id=c.key, kind=row["kind"] if row["kind"] in KINDS else "related", stance="undecided",

@@ -40,6 +40,9 @@ class DataProblem(Exception):
         self.problems = problems or []
 
 
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6  # primary result codes
+
+
 def explain(err: BaseException, path: Path | None, *, writing: bool = False) -> DataProblem:
     """The one place a database error becomes words."""
     where = f"{path}: " if path is not None else ""
@@ -61,7 +64,10 @@ def explain(err: BaseException, path: Path | None, *, writing: bool = False) -> 
         return DataProblem(text, kind=kind)
     if isinstance(err, sqlite3.Error):
         text = str(err)
-        if "locked" in text or "busy" in text:
+        # The code, not only the text: a search's first use of a full-text index under a lock
+        # says "vtable constructor failed: quotes_fts" with SQLITE_BUSY.
+        code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
+        if "locked" in text or "busy" in text or code in (SQLITE_BUSY, SQLITE_LOCKED):
             after = "; nothing was saved, try again in a moment" if writing else ""
             return DataProblem(f"{where}the database is locked by another program{after}", kind="locked")
         if "readonly" in text or "read-only" in text:
@@ -100,6 +106,8 @@ class DataService:
         # Search has a lane of its own: a query the user has typed past stops early, and page
         # loads must not queue behind it (nor it behind them).
         self._search = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search")
+        # The lock probe must not queue behind a read that is itself waiting for the lock.
+        self._probes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probes")
         self._closed = threading.Event()
 
     def _need_path(self) -> Path:
@@ -130,6 +138,20 @@ class DataService:
 
     def search(self, query: Callable[[Store], T]) -> Future[T]:
         return self._search.submit(self._run_read, query)
+
+    def _run_probe(self) -> bool:
+        if self.path is None:
+            return False
+        try:
+            open_database(self.path, busy_timeout=0).close()
+        except (sqlite3.Error, DatabaseOpenError, OSError) as err:
+            return explain(err, self.path).kind == "locked"
+        return False
+
+    def locked(self) -> Future[bool]:
+        """Whether another program holds the file's lock now, so that reads wait for it; asked
+        without waiting, so a slow read can say at once what it is waiting for."""
+        return self._probes.submit(self._run_probe)
 
     # ----- writes -----
     def editor_connection(self) -> sqlite3.Connection:
@@ -183,5 +205,5 @@ class DataService:
         if self._closed.is_set():
             return
         self._closed.set()
-        for pool in (self._search, self._reads, self._writes, self._polls):
+        for pool in (self._search, self._reads, self._writes, self._polls, self._probes):
             pool.shutdown(wait=False, cancel_futures=True)

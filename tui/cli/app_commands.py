@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -92,6 +93,11 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
     from techstance.tui.kiosk.app import KioskApp
 
     config = _kiosk_config(args)
+    # As the dashboard's: with no terminal on standard input Textual reads an endless end of file.
+    # Under `serve` the web driver reads the browser's keys from a pipe instead.
+    if not sys.stdin.isatty() and not os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        raise CliError("the kiosk needs a terminal: standard input is not one "
+                       "(for a browser: `techstance serve --kiosk`)")
     return run_app(KioskApp(args.db or default_database_path(), config, config_file=_kiosk_config_path(args)))
 
 

@@ -45,6 +45,17 @@ class _Version(argparse.Action):
         parser.exit(message=f"techstance {found}\n")
 
 
+def _count(text: str) -> int:
+    """A whole number of records to list: SQLite takes at most 2**63 - 1, and 0 would list none."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{text} is not a count from 1 to 1000000")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors told through the command's one error printer."""
 
@@ -139,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     exps.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
     exps.add_argument("--replace", action="store_true", help="replace DIR when it holds an earlier export")
     hist = sub.add_parser("history", parents=[common], help="list the changes made to the database, newest first")
-    hist.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    hist.add_argument("--limit", type=_count, default=50, help="how many (default 50)")
     locate = sub.add_parser("locate", parents=[seeds],
                             help="print the [start, end) span of TEXT in a source, for curating")
     locate.add_argument("source", help="source id, as in seeds/sources.toml")

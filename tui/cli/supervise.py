@@ -2,7 +2,7 @@
 
 - A crash inside the app exits with EXIT_CRASH; Textual's own report (a traceback with local
   values, many screens long) goes to the crash log, not over the terminal.
-- SIGTERM and SIGHUP end the app the way quitting does, so Textual's driver gives the terminal
+- SIGTERM, SIGHUP and SIGINT end the app the way quitting does, so Textual's driver gives the terminal
   back (echo on, cursor shown, mouse tracking off, main screen), then exit with 128 + n, the
   status a shell reports for a process killed by that signal. An app that does not stop within
   STOP_GRACE_S (or a second signal) is stopped hard, with the terminal settings restored first.
@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # Textual is imported only when an app starts
     from techstance.tui.base_app import TechstanceBase
 
 STOP_GRACE_S = 5.0
-STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 # What Textual's driver turns on, turned off: mouse tracking (all modes), bracketed paste, focus
 # events, the alternate screen; then the cursor shown.
 _RESET = ("\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1004l"

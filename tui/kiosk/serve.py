@@ -22,6 +22,7 @@ import sys
 from asyncio.subprocess import Process
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
@@ -263,9 +264,18 @@ def check_port(port: int) -> None:
         raise ServeError(f"port {port} is not a TCP port (1 to 65535)")
 
 
+def check_public_url(url: str) -> None:
+    """The page loads its script from this address and connects back to it: anything but an http
+    or https URL with a host gives a blank page in every browser."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ServeError(f"--public-url {url!r} is not an http:// or https:// address (e.g. http://wall-server:8000)")
+
+
 def serve_kiosk(settings: ServeSettings) -> None:
     """Serve until SIGINT or SIGTERM. Raises ServeError (one line) when it cannot start."""
     check_port(settings.port)
+    check_public_url(settings.public_url)
     server = KioskServer(settings)
     server.initialize_logging()
     announce = f"serving the techstance kiosk on {settings.public_url} (read-only, at most " \

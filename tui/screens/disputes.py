@@ -4,7 +4,6 @@ with its date; Enter opens a side's source at its excerpt, or on the heading the
 from __future__ import annotations
 
 from techstance.db.store.read_models import Dispute, EvidenceItem, TopicInfo
-from techstance.db.store.reads import Store
 from techstance.tui.formatting import (
     STANCE_LABEL,
     STANCE_SYMBOL,
@@ -57,8 +56,8 @@ def side(item: EvidenceItem) -> Content:
 class DisputesScreen(ViewScreen):
     CSS_PATH = css_beside(__file__, "disputes.tcss")
 
-    def __init__(self, topic: str | None = None) -> None:
-        super().__init__(topic)
+    def __init__(self, topic: str | None = None, as_of: str | None = None) -> None:
+        super().__init__(topic, as_of)
         self.disputes: list[Dispute] = []
         self.targets: dict[str, tuple[Dispute, EvidenceItem | None]] = {}
 
@@ -75,7 +74,8 @@ class DisputesScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        self.load_topic("disputes", Store.disputes, self._loaded)
+        as_of = self.as_of
+        self.load_topic("disputes", lambda store, topic: store.disputes(topic, as_of=as_of), self._loaded)
 
     def _loaded(self, topic: TopicInfo, disputes: list[Dispute]) -> None:
         self.disputes = disputes
@@ -97,11 +97,13 @@ class DisputesScreen(ViewScreen):
         countries = len({d.country.code for d in self.disputes})
         self.query_one("#disputes-status", Static).update(literal(
             f"{len(self.disputes)} disputed decision{'s' if len(self.disputes) != 1 else ''} in "
-            f"{countries} countr{'ies' if countries != 1 else 'y'} · Enter on a source opens it, "
+            f"{countries} countr{'ies' if countries != 1 else 'y'}{self.by_then()} · Enter on a source opens it, "
             f"on a country shows it on the map"))
         empty = not self.disputes
         self.query_one("#disputes").set_class(empty, "-empty")
-        self.query_one("#disputes-empty", Static).update(literal("No source disputes a decision on this topic."))
+        self.query_one("#disputes-empty", Static).update(literal(
+            "No source disputes a decision on this topic." if self.as_of is None
+            else f"No source had disputed a decision on this topic by {self.as_of}."))
         listing.highlighted = 0 if self.disputes else None
         listing.focus()
 

@@ -41,13 +41,30 @@ def _kind_title(widget: Widget) -> str:
     return next((title for kind, title in _KIND_TITLES if isinstance(widget, kind)), "More keys")
 
 
+def shown_now(widget: Widget) -> bool:
+    """On the screen now: neither it nor anything around it hidden (the dashboard's as-of field
+    is there all along, hidden until `a` opens it; its typing keys were listed as if usable)."""
+    return all(node.display and node.visible for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+def _row_key(binding: Binding) -> tuple[str, str]:
+    """Bindings of one group are one row under the group's description ("As of a date": a, [, ],
+    A); any other binding is a row of its own action."""
+    if binding.group is not None:
+        return ("group", binding.group.description)
+    return (binding.action, binding.description)
+
+
 def help_sections(app: App[object], screen: Screen[object]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(section title, [(keys, description)]) for the screen and the widgets on it."""
+    """(section title, [(keys, description)]) for the screen and the widgets on it the user can
+    reach now."""
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     sources: list[tuple[str, DOMNode | type[DOMNode]]] = [("Everywhere", app), ("This screen", screen)]
     seen_types: set[type] = set()
     for widget in screen.query("*"):
-        if widget.focusable and type(widget) not in seen_types and widget._bindings.key_to_bindings:
+        if not widget.focusable or type(widget) in seen_types or not shown_now(widget):
+            continue
+        if widget._bindings.key_to_bindings:
             seen_types.add(type(widget))
             title = str(widget.border_title or "").split(" · ")[0] or _kind_title(widget)
             sources.append((title, widget))
@@ -57,8 +74,7 @@ def help_sections(app: App[object], screen: Screen[object]) -> list[tuple[str, l
         for binding in _bindings(source):
             if owner.check_action(binding.action, ()) is False:
                 continue  # switched off here (e.g. topic switching with one topic)
-            key = (binding.action, binding.description)
-            grouped.setdefault(key, []).append(app.get_key_display(binding))
+            grouped.setdefault(_row_key(binding), []).append(app.get_key_display(binding))
         rows = [(" / ".join(dict.fromkeys(keys)), description)
                 for (_, description), keys in grouped.items()]
         if rows and sections and sections[-1][1] == rows:

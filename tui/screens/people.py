@@ -53,8 +53,8 @@ def quote_prompt(quote: QuoteItem, country: str) -> Content:
 class PersonScreen(ViewScreen):
     CSS_PATH = css_beside(__file__, "people.tcss")
 
-    def __init__(self, actor_id: str) -> None:
-        super().__init__()
+    def __init__(self, actor_id: str, as_of: str | None = None) -> None:
+        super().__init__(as_of=as_of)
         self.actor_id = actor_id
         self.person: PersonView | None = None
 
@@ -71,8 +71,8 @@ class PersonScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        actor = self.actor_id
-        self.data.load(self, "person", lambda store: store.person(actor), self._loaded)
+        actor, as_of = self.actor_id, self.as_of
+        self.read("person", lambda store: store.person(actor, as_of=as_of), self._loaded)
 
     def _loaded(self, person: PersonView | None) -> None:
         box = self.query_one("#person")
@@ -98,7 +98,9 @@ class PersonScreen(ViewScreen):
             listing.add_option(None)
         box.set_class(not person.quotes, "-empty")
         if not person.quotes:
-            self.query_one("#person-empty", Static).update(literal(f"No quotes of {actor.name} are held."))
+            self.query_one("#person-empty", Static).update(literal(
+                f"No quotes of {actor.name} are held." if self.as_of is None
+                else f"No quote of {actor.name} had been said by {self.as_of}."))
         listing.highlighted = min(keep or 0, len(person.quotes) - 1) if person.quotes else None
         listing.focus()
         self._retitle()
@@ -134,8 +136,8 @@ class PeopleScreen(ViewScreen):
     CSS_PATH = css_beside(__file__, "people.tcss")
     BINDINGS = [Binding("down", "to_list", "List", show=False)]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, as_of: str | None = None) -> None:
+        super().__init__(as_of=as_of)
         self.speakers: list[Speaker] = []
 
     def compose_body(self) -> ComposeResult:
@@ -157,7 +159,8 @@ class PeopleScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        self.data.load(self, "people", lambda store: store.speakers(READ_SPEAKERS), self._loaded)
+        as_of = self.as_of
+        self.read("people", lambda store: store.speakers(READ_SPEAKERS, as_of=as_of), self._loaded)
 
     def _loaded(self, speakers: list[Speaker]) -> None:
         self.speakers = speakers
@@ -182,7 +185,8 @@ class PeopleScreen(ViewScreen):
         more = f", the first {SHOWN_SPEAKERS} shown: type to narrow" if len(found) > SHOWN_SPEAKERS else ""
         known = f"{len(self.speakers)}{'+' if len(self.speakers) >= READ_SPEAKERS else ''}"
         self.query_one("#people-status", Static).update(literal(
-            f"{len(found)} of {known} people and bodies{more} · Enter opens, ↓ to the list"))
+            f"{len(found)} of {known} people and bodies{more}"
+            + (f" · quotes said by {self.as_of}" if self.as_of else "") + " · Enter opens, ↓ to the list"))
         empty = not found and bool(self.speakers)
         self.query_one("#people").set_class(empty, "-empty")
         if empty:

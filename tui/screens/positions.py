@@ -9,8 +9,14 @@ from typing import Any
 
 from rich.text import Text
 from techstance.db.store.read_models import Position, TopicInfo
-from techstance.db.store.reads import Store
-from techstance.tui.formatting import DAMAGED_MARK, STANCE_LABEL, STANCE_ORDER, STANCE_SYMBOL, placed_by
+from techstance.tui.formatting import (
+    DAMAGED_MARK,
+    STANCE_LABEL,
+    STANCE_ORDER,
+    STANCE_SYMBOL,
+    UNCERTAIN_MARK,
+    placed_by,
+)
 from techstance.tui.intents import ShowCountry
 from techstance.tui.literal import literal, literal_rich
 from techstance.tui.view_screen import ViewScreen, css_beside
@@ -62,7 +68,10 @@ def _cells(p: Position, colours: dict[str, str]) -> tuple[Text, ...]:
     if p.current.damage is not None:  # its placeholder's stance is no fact: say so, the reader has the rest
         shown_stance = Text(f"{DAMAGED_MARK} damaged", style=colours.get("warning", ""))
     else:
-        shown_stance = Text(f"{STANCE_SYMBOL.get(stance, '?')} {STANCE_LABEL.get(stance, stance)}", style=colour)
+        # As on the map as of a date: "?" when the decision's year or month was still under way.
+        uncertain = UNCERTAIN_MARK if p.current.uncertain else ""
+        shown_stance = Text(f"{STANCE_SYMBOL.get(stance, '?')} {STANCE_LABEL.get(stance, stance)}{uncertain}",
+                            style=colour)
     return (
         name,
         shown_stance,
@@ -87,8 +96,8 @@ class PositionsScreen(ViewScreen):
         Binding("c", "clear", "Clear filters"),
     ]
 
-    def __init__(self, topic: str | None = None) -> None:
-        super().__init__(topic)
+    def __init__(self, topic: str | None = None, as_of: str | None = None) -> None:
+        super().__init__(topic, as_of)
         self.positions: list[Position] = []
         self.shown: list[Position] = []
         self.sort, self.descending = 0, False
@@ -108,7 +117,8 @@ class PositionsScreen(ViewScreen):
         super().on_mount()
 
     def load(self) -> None:
-        self.load_topic("positions", Store.positions, self._loaded)
+        as_of = self.as_of
+        self.load_topic("positions", lambda store, topic: store.positions(topic, as_of=as_of), self._loaded)
 
     def _loaded(self, topic: TopicInfo, positions: list[Position]) -> None:
         self.positions = positions
@@ -140,15 +150,18 @@ class PositionsScreen(ViewScreen):
         filters = self._filters()
         order = "descending" if self.descending else "ascending"
         n = len(self.shown)
-        text = (f"{n} of {len(self.positions)} countries · sorted by {COLUMNS[self.sort].title}, {order}"
-                + (f" · {', '.join(filters)} (c clears)" if filters else "")
-                + " · “by”: undated, first reported then")
+        text = (f"{n} of {len(self.positions)} countries{self.by_then()} · sorted by {COLUMNS[self.sort].title}, "
+                f"{order}" + (f" · {', '.join(filters)} (c clears)" if filters else "")
+                + " · “by”: undated, first reported then"
+                + (f" · {UNCERTAIN_MARK}: its period not over by then" if any(
+                    p.current.uncertain for p in self.positions) else ""))
         self.query_one("#positions-status", Static).update(literal(text))
-        empty = not self.shown and bool(self.positions)
+        empty = not self.shown and (bool(self.positions) or self.as_of is not None)
         self.query_one("#positions").set_class(empty, "-empty")
         if empty:
             self.query_one("#positions-empty", Static).update(literal(
-                f"No country matches: {' and '.join(filters)}. Press c to clear the filters."))
+                f"No country matches: {' and '.join(filters)}. Press c to clear the filters." if self.positions
+                else f"No country had decided anything on this topic by {self.as_of}."))
 
     # ----- keys -----
     def action_sort(self, step: int) -> None:

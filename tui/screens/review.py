@@ -266,7 +266,12 @@ class ReviewScreen(DataScreen[None]):
             if self.current() is proposal:
                 self.app.push_screen(AcceptForm(proposal, choices))
 
-        self.data.load(self, "choices", read_choices, opened, self.app_read_failed)
+        def failed(problem: DataProblem) -> None:
+            # Said here, every time: the app says a repeated problem once (the poll's, likely), and
+            # a key that seems to do nothing is worse than a line said twice.
+            toast(self, f"Cannot open the form: {problem}", severity="error", timeout=8)
+
+        self.data.load(self, "choices", read_choices, opened, failed)
 
     def action_close(self) -> None:
         self.dismiss(None)  # not pop_screen: the dashboard's callback reloads what changed

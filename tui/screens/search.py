@@ -10,6 +10,7 @@ from techstance.db.store.reads import RANK_LIMIT, SearchCancelled, Store
 from techstance.db.store.service import DataProblem
 from techstance.tui.data import data_of
 from techstance.tui.literal import visible
+from techstance.tui.waiting import LOCKED, RETRY_LOCKED_S, say_why_when_slow
 from techstance.tui.widgets.result_list import ResultGroup, ResultList
 from textual import on, work
 from textual.app import ComposeResult
@@ -90,6 +91,24 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         # The data service's search lane: one thread, so a newer query waits while the older stops.
         future = data_of(self).service.search(lambda store: self._query(store, text, generation))
         self._deliver(text, future)
+        say_why_when_slow(self, lambda: self._waiting_for(text), lambda line: self._say_waiting(text, line),
+                          reading="Searching…")
+
+    def _waiting_for(self, text: str) -> bool:
+        return self._is_current(text) and self.shown_for != text
+
+    @property
+    def waiting(self) -> bool:
+        """The results of what is typed are not shown yet: the status line says what they wait for."""
+        return self.is_attached and self._waiting_for(self.query_one(Input).value)
+
+    def _say_waiting(self, text: str, line: str) -> None:
+        if self._waiting_for(text):
+            self.query_one("#search-status", Static).update(Content(visible(line)))
+
+    def _retry(self, text: str) -> None:
+        if self._waiting_for(text):
+            self.run_search(text)
 
     def _query(self, store: Store, text: str, generation: int) -> SearchResults | None:
         """On the search thread: the results, or None when a newer keystroke replaced the text."""
@@ -106,6 +125,10 @@ class SearchScreen(ModalScreen[SearchHit | None]):
         try:
             results = await asyncio.wrap_future(future)
         except DataProblem as err:
+            if err.kind == "locked" and self._waiting_for(text):
+                self._say_waiting(text, LOCKED)
+                self.set_timer(RETRY_LOCKED_S, lambda: self._retry(text))
+                return
             self._failed(text, str(err))
             return
         except Exception as err:  # a bug, not the user's text: say so, keep the app running

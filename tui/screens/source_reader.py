@@ -11,6 +11,7 @@ from techstance.tui.formatting import cut_to_lines, quality_mark, source_date, s
 from techstance.tui.intents import AddDecision, AddQuote, FindText
 from techstance.tui.literal import visible
 from techstance.tui.loose_find import find_loosely
+from techstance.tui.waiting import RETRY_LOCKED_S, say_why_when_slow, waiting_line
 from techstance.tui.widgets.article import ArticleView
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.title_bar import title_bar
@@ -41,9 +42,14 @@ class SourceReader(DataScreen[None]):
         self.editable = editable
         self.source_id = evidence.source.id if evidence else source_id
         self.start_at = (evidence.start, evidence.end) if evidence else None
+        # What the pane cited, to check against the words at its span once the text is read.
+        self.cited = evidence.excerpt if evidence is not None and evidence.damage is None else None
+        self.cited_span = self.start_at
+        self.misplaced = False
         self.doc: SourceDoc | None = None
         self.excerpt_list: list[Excerpt] = []
         self.index: int | None = None
+        self._answered = False  # the first read came back (with the source, or without: gone)
 
     def compose(self) -> ComposeResult:
         yield Static("techstance", id="title-bar")
@@ -57,6 +63,7 @@ class SourceReader(DataScreen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+        say_why_when_slow(self, lambda: self.waiting, self._say_waiting, reading="Reading the source…")
 
     def reload(self) -> None:
         source_id = self.source_id or ""
@@ -65,13 +72,25 @@ class SourceReader(DataScreen[None]):
             return store.source(source_id), store.excerpts(source_id)
 
         def failed(problem: DataProblem) -> None:
-            if self.doc is None:  # nothing shown yet: say why here, not only in a toast
-                self.query_one("#source-meta", Static).update(Content(visible(f"Cannot read the source: {problem}")))
+            if self.waiting:  # nothing shown yet: say why here (the app then makes no toast of it)
+                self._say_waiting(waiting_line(problem))
+                if problem.kind == "locked":
+                    self.set_timer(RETRY_LOCKED_S, self.reload)
             self.app_read_failed(problem)
 
         self.data.load(self, "source", query, lambda found: self._show(*found), failed)
 
+    @property
+    def waiting(self) -> bool:
+        """No source shown yet: the line above the article says what the reader waits for."""
+        return self.doc is None and not self._answered
+
+    def _say_waiting(self, line: str) -> None:
+        if self.waiting:
+            self.query_one("#source-meta", Static).update(Content(visible(line)))
+
     def _show(self, doc: SourceDoc | None, excerpts: list[Excerpt]) -> None:
+        self._answered = True
         meta = self.query_one("#source-meta", Static)
         if doc is None:
             meta.update(Content(visible(f"Source '{self.source_id}' is not in this database.")))
@@ -81,6 +100,9 @@ class SourceReader(DataScreen[None]):
             self.start_at = (current.start, current.end)  # a reload keeps the excerpt in view
         same_text = self.doc is not None and self.doc.text == doc.text
         self.doc = doc
+        if self.cited is not None and self.cited_span is not None:
+            start, end = self.cited_span
+            self.misplaced = doc.text[start:end] != self.cited
         ref = self.doc.ref
         self.sub_title = source_title(ref, fallback=source_name(ref))
         self.query_one("#title-bar", Static).update(title_bar(f"Source · {self.sub_title}"))
@@ -124,11 +146,20 @@ class SourceReader(DataScreen[None]):
             (where, "$text-muted"),
         ]
         parts: list[tuple[str, str] | str] = list(head)
+        width = max(8, self.query_one("#source-meta").content_size.width or self.app.size.width - 6)
+        head_rows = -(-cell_len("".join(text for text, _ in head)) // width)
+        current = self.current_excerpt()
+        if self.misplaced and self.cited is not None and current is not None \
+                and (current.start, current.end) == self.cited_span:
+            # The database's span and its excerpt disagree: say so rather than pass off other
+            # words as the citation.
+            warning = cut_to_lines(visible(f"The highlighted words are not the cited excerpt, which reads "
+                                           f"“{self.cited}”"), width, 2)
+            parts += ["\n", (warning, "bold $error")]
+            head_rows += len(warning.splitlines()) if "\n" in warning else -(-cell_len(warning) // width)
         if self.doc.notes:
             # The pane holds META_ROWS rows: a longer note is cut where it stops showing and ends
             # with an ellipsis, so nobody takes the cut for the end of the note.
-            width = max(8, self.query_one("#source-meta").content_size.width or self.app.size.width - 6)
-            head_rows = -(-cell_len("".join(text for text, _ in head)) // width)
             note = cut_to_lines(visible(f"Note: {self.doc.notes}"), width, max(1, META_ROWS - head_rows))
             parts += ["\n", (note, "$text-muted")]
         return Content.assemble(*parts)

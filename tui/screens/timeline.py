@@ -22,14 +22,17 @@ LEGEND = "  ".join(f"{STANCE_SYMBOL[s]} {STANCE_LABEL[s]}" for s in STANCE_ORDER
 class TimelineScreen(ViewScreen):
     CSS_PATH = css_beside(__file__, "timeline.tcss")
 
-    def __init__(self, topic: str | None = None) -> None:
-        super().__init__(topic)
+    def __init__(self, topic: str | None = None, as_of: str | None = None) -> None:
+        super().__init__(topic, as_of)
         self.rows: list[CountryTimeline] = []
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="timeline", classes="view-body"):
-            yield Static(literal(f"Oldest on the left · {LEGEND}"), classes="view-status", id="timeline-legend")
-            yield TimelineChart(id="timeline-chart", classes="view-list")
+            marker = f"┃ {self.as_of}: later events dimmed · " if self.as_of else ""
+            yield Static(literal(f"Oldest on the left · {marker}{LEGEND}"), classes="view-status", id="timeline-legend")
+            chart = TimelineChart(id="timeline-chart", classes="view-list")
+            chart.as_of = self.as_of
+            yield chart
             yield Static(classes="view-empty", id="timeline-empty")
             yield Static(id="timeline-detail")
 

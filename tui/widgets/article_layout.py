@@ -55,6 +55,12 @@ def chunk_starts(text: str) -> list[int]:
     return starts
 
 
+def _line_end(text: str, start: int, newline: int) -> int:
+    """Where the line ending at `newline` stops showing: before a CR that makes it a CRLF ending
+    (an article saved on Windows), which is layout, not a character to show as an escape."""
+    return newline - 1 if newline > start and text[newline - 1] == "\r" else newline
+
+
 class ArticleLayout:
     """Rows of one article at one wrap width: estimated everywhere, exact where looked at."""
 
@@ -103,7 +109,7 @@ class ArticleLayout:
                     self._wrap_line(text[pos:b], pos, rows)
                 break
             rows.append(pos)
-            self._wrap_line(text[pos:end], pos, rows)
+            self._wrap_line(text[pos:_line_end(text, pos, end)], pos, rows)
             pos = end + 1
         return rows
 
@@ -171,7 +177,7 @@ class ArticleLayout:
         start = rows[i]
         nxt = rows[i + 1] if i + 1 < len(rows) else self.starts[index + 1]
         newline = self.text.find("\n", start, nxt)
-        return start, (newline if newline >= 0 else nxt)
+        return start, (_line_end(self.text, start, newline) if newline >= 0 else nxt)
 
     def row_of_offset(self, offset: int) -> int:
         offset = max(0, min(offset, len(self.text)))

@@ -6,8 +6,10 @@ pane shows the excerpts behind it. Every string from the database goes through `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from techstance.db.store.read_models import CountryDetail, DamagedRecord, DecisionEvent, EvidenceItem, QuoteItem
 from techstance.tui.formatting import (
     STANCE_LABEL,
@@ -29,7 +31,9 @@ from techstance.tui.widgets.built import KEPT, Built
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -134,9 +138,10 @@ class ClaimList(OptionList):
 
     def _replace(self, options: list[Option | None], claims: dict[str, Claim]) -> None:
         self.claims = claims
-        self.clear_options()
         reuse(options)
-        self.add_options(options)
+        # One change of the list's height, not two (cleared to nothing, then filled): each
+        # change of a pane's virtual size lays out the whole screen again.
+        self.set_options(options)
         first = next((i for i, o in enumerate(options) if o is not None and not o.disabled), None)
         self.highlighted = first
         self.retitle()
@@ -276,8 +281,10 @@ class QuotesPane(ClaimList):
         self.quotes: dict[str, QuoteItem] = {}
         self.last: QuoteItem | None = None
         self.has_more = False
-        self._rest: list[Option | None] = []  # options of the shown country not added yet
-        self._built: Built[tuple[list[Option | None], dict[str, Claim]]] = Built()
+        # The shown country's page and how many of its quotes are added, while not all are.
+        self._rest: tuple[_QuotePage, int] | None = None
+        self._when_drawn: list[Callable[[], object]] = []
+        self._built: Built[_QuotePage] = Built()
 
     country_name: str | None = None
 
@@ -288,41 +295,76 @@ class QuotesPane(ClaimList):
                                            at=order.index(quote.id) + 1 if quote else None,
                                            of=len(order), more=self.has_more)
 
+    def first_part(self, quotes: list[QuoteItem]) -> int:
+        """How many quotes fill the pane, and one more. Each is counted at the fewest lines it
+        can take (its speaker, its text's length over the width, its date, a rule), so the pane
+        is never short; a quote of 300 characters takes seven lines of a 56-column pane."""
+        height, width = self.size.height or 24, max(self.size.width, 1)
+        lines = 0
+        for count, quote in enumerate(quotes, 1):
+            if quote.damage is not None:
+                lines += 2  # its line and a rule
+            else:
+                lines += 3 + -(-(cell_len(quote.text) + 2) // width)  # the text in its quote marks
+            if lines >= height:
+                return count + 1
+        return len(quotes)
+
     def show(self, country_name: str | None, quotes: list[QuoteItem],
              evidence: dict[str, list[EvidenceItem]], as_of: str | None = None) -> None:
         """`as_of`: the quotes are those said by the end of that day (the pane says so when there are none)."""
         self.quotes = {}
-        self._rest = []
+        self._rest = None
         self.country_name = country_name
         if not quotes:
             self.has_more = False
             empty = f"No quotes about this country by {as_of}." if as_of else "No quotes about this country."
             self._replace([Option(literal(empty), disabled=True)], {})
             return
-        built = self._built.get(quotes)
-        if built is None:
-            options, claims = self._built.put(quotes, self._quote_options(quotes, evidence))
+        page = self._built.get(quotes)
+        if page is None:
+            page = self._built.put(quotes, _QuotePage(quotes, evidence))
+        self.quotes = {q.id: q for q in quotes}
+        self.last, self.has_more = quotes[-1], len(quotes) >= self.PAGE
+        # Adding an option wraps its text to measure it (about 0.5 ms a quote), and building it
+        # costs a third of that again: a full page cost 25 ms of every map move at full scale.
+        # The quotes that can be on screen are built and added in the frame that shows the
+        # country, the others right after it.
+        first = page.options(self.first_part(quotes))
+        if len(first) < 2 * len(quotes):
+            self._replace(first, page.claims)
+            self._rest = (page, len(first) // 2)
+            self.when_drawn(self.add_rest)
         else:
-            options, claims = built
-            self.quotes = {q.id: q for q in quotes}
-            self.last, self.has_more = quotes[-1], len(quotes) >= self.PAGE
-        # Adding an option wraps its text to measure it (about 0.5 ms a quote): a full page cost
-        # 25 ms of every map move at full scale. The quotes that can be on screen are added in
-        # the frame that shows the country, the others right after it; every quote has at least
-        # three lines and a rule, so this many fill the pane.
-        at_once = 2 * (max(self.size.height, 24) // 4 + 2)  # options and their separators
-        self._replace(options[:at_once] if len(options) > at_once else options[:-1], claims)
-        if len(options) > at_once:
-            self._rest = options[at_once:-1]
-            reuse(self._rest)
-            self.call_after_refresh(self.add_rest)
+            self._replace(first[:-1], page.claims)
+
+    def when_drawn(self, callback: Callable[[], object]) -> None:
+        """Call back after the next frame that draws this pane. Not `call_after_refresh`: that
+        runs when the screen is next idle, which can come before the panes have asked to be
+        drawn, so work left for after the frame ran before it. A pane not on screen (another
+        zoomed, the terminal too small) is not drawn: then after the next refresh."""
+        if self.is_on_screen:
+            self._when_drawn.append(callback)
+        else:
+            self.call_after_refresh(callback)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._when_drawn:
+            callbacks, self._when_drawn = self._when_drawn, []
+            for callback in callbacks:
+                self.call_after_refresh(callback)  # asked during a frame: runs right after it
+        return lines
 
     def add_rest(self) -> None:
         """The shown country's quotes not added yet, now: a key, a jump to a quote or the next
         page acts on the whole list."""
-        rest, self._rest = self._rest, []
-        if rest:
-            self.add_options(rest)
+        rest, self._rest = self._rest, None
+        if rest is not None:
+            page, added = rest
+            options = page.options(len(page.quotes))[2 * added:-1]
+            reuse(options)
+            self.add_options(options)
 
     async def handle_key(self, event: events.Key) -> bool:
         self.add_rest()
@@ -333,7 +375,10 @@ class QuotesPane(ClaimList):
         if not quotes:
             self.has_more = False
             return
-        options, claims = self._quote_options(quotes, evidence)
+        self.quotes.update({q.id: q for q in quotes})
+        self.last = quotes[-1]
+        self.has_more = len(quotes) >= self.PAGE
+        options, claims = quote_options(quotes, evidence)
         self.claims.update(claims)
         self.add_options([None, *options[:-1]])
         self.retitle()
@@ -343,34 +388,6 @@ class QuotesPane(ClaimList):
         if self.has_more and self.last is not None and event.option.id == self.last.id:
             self.has_more = False  # until the page arrives
             self.post_message(self.MoreQuotes(self.last))
-
-    def _quote_options(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]
-                 ) -> tuple[list[Option | None], dict[str, Claim]]:
-        self.quotes.update({q.id: q for q in quotes})
-        self.last = quotes[-1]
-        self.has_more = len(quotes) >= self.PAGE
-        options: list[Option | None] = []
-        claims: dict[str, Claim] = {}
-        for quote in quotes:
-            if quote.damage is not None:
-                options.append(Option(damaged(quote.damage)))
-                options.append(None)
-                continue
-            speaker = quote.actor.name
-            role = ", ".join(p for p in (quote.actor.role, quote.actor.affiliation) if p)
-            when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10
-                               else "month") if quote.said_on else f"reported {source_date(quote.source)}"
-            quality = quality_mark(quote.source)
-            prompt = Content.assemble(
-                literal(speaker, "bold"), ("  ", ""), literal(role, "$text-muted"), "\n",
-                literal(f"“{quote.text}”"), "\n",
-                literal(f"{when} · {source_name(quote.source)}", "$text-muted italic"),
-                *((("  ·  ", ""), literal(quality, "$warning")) if quality else ()),
-            )
-            options.append(Option(prompt, id=quote.id))
-            options.append(None)
-            claims[quote.id] = Claim(f"quote by {speaker}", tuple(evidence.get(quote.id, [])))
-        return options, claims
 
     def action_speaker(self) -> None:
         """Everything the highlighted quote's speaker said, on any country."""
@@ -382,6 +399,53 @@ class QuotesPane(ClaimList):
         if self.highlighted is None:
             return None
         return self.quotes.get(self.get_option_at_index(self.highlighted).id or "")
+
+
+def quote_options(quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]
+                  ) -> tuple[list[Option | None], dict[str, Claim]]:
+    """Each quote's option followed by a rule (None), and the claim behind each quote."""
+    options: list[Option | None] = []
+    claims: dict[str, Claim] = {}
+    for quote in quotes:
+        if quote.damage is not None:
+            options.append(Option(damaged(quote.damage)))
+            options.append(None)
+            continue
+        speaker = quote.actor.name
+        role = ", ".join(p for p in (quote.actor.role, quote.actor.affiliation) if p)
+        when = format_date(quote.said_on, "day" if quote.said_on and len(quote.said_on) == 10
+                           else "month") if quote.said_on else f"reported {source_date(quote.source)}"
+        quality = quality_mark(quote.source)
+        prompt = Content.assemble(
+            literal(speaker, "bold"), ("  ", ""), literal(role, "$text-muted"), "\n",
+            literal(f"“{quote.text}”"), "\n",
+            literal(f"{when} · {source_name(quote.source)}", "$text-muted italic"),
+            *((("  ·  ", ""), literal(quality, "$warning")) if quality else ()),
+        )
+        options.append(Option(prompt, id=quote.id))
+        options.append(None)
+        claims[quote.id] = Claim(f"quote by {speaker}", tuple(evidence.get(quote.id, [])))
+    return options, claims
+
+
+class _QuotePage:
+    """A page of quotes and the options built for it so far: building is done in order, a part
+    at a time, and kept for a return visit."""
+
+    def __init__(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]) -> None:
+        self.quotes = quotes
+        self.evidence = evidence
+        self._options: list[Option | None] = []
+        self.claims: dict[str, Claim] = {}
+
+    def options(self, count: int) -> list[Option | None]:
+        """The options (each quote's and its rule) of the first `count` quotes."""
+        built = len(self._options) // 2
+        if count > built:
+            options, claims = quote_options(self.quotes[built:count], self.evidence)
+            self._options += options
+            self.claims.update(claims)
+        return self._options[: 2 * count]
 
 
 class SourcesPane(OptionList):
@@ -415,18 +479,20 @@ class SourcesPane(OptionList):
             return
         self._shown = True
         self.claim = claim
-        self.clear_options()
         if claim is None or not claim.evidence:
+            self.set_options([Option(literal("Nothing selected with sources."), disabled=True)])
             self.retitle()
-            self.add_option(Option(literal("Nothing selected with sources."), disabled=True))
             return
         built = self._built.get(claim)
-        if built is not None:
-            reuse(built)
-            self.add_options(built)
-            self.highlighted = 0
-            self.retitle()
-            return
+        if built is None:
+            built = self._built.put(claim, self._options_for(claim))
+        reuse(built)
+        self.set_options(built)  # one change of the list's height (see ClaimList._replace)
+        self.highlighted = 0
+        self.retitle()
+
+    @staticmethod
+    def _options_for(claim: Claim) -> list[Option | None]:
         options: list[Option | None] = []
         for item in claim.evidence:
             if item.damage is not None:
@@ -448,9 +514,7 @@ class SourcesPane(OptionList):
             )
             options.append(Option(prompt, id=item.id))
             options.append(None)
-        self.add_options(self._built.put(claim, options[:-1]))
-        self.highlighted = 0
-        self.retitle()
+        return options[:-1]
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -30,9 +30,11 @@ from techstance.tui.literal import visible
 from techstance.tui.themes import color_system, tile_backgrounds
 from textual.binding import Binding
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 MIN_TILE_WIDTH = 7
@@ -49,7 +51,7 @@ EMPTY_ROW = 1
 MAX_EMPTY_RUN = 3
 # Positions a tile may have (records.Country: 0..99); outside them it is listed as damaged.
 TILE_LIMIT = 99
-DAMAGED_SHOWN = 3  # lines of damaged countries under the map; then a count of the rest
+DAMAGED_SHOWN = 3  # damaged countries listed under the map at most; then a count of the rest
 MAP_SHARE = 0.6  # of its column at most: TileMap's max-height in dashboard.tcss
 
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
@@ -157,7 +159,8 @@ class TileMap(Widget, can_focus=True):
         "tile--selected", "tile--filtered", "map--region", "map--legend", "map--cue", "map--notice",
     }
 
-    selected: reactive[str | None] = reactive(None)
+    # A new selection redraws only the lines it changed (watch_selected), not the whole map.
+    selected: reactive[str | None] = reactive(None, repaint=False)
     stance_filter: reactive[str | None] = reactive(None)
 
     class Selected(Message):
@@ -171,10 +174,14 @@ class TileMap(Widget, can_focus=True):
         self._hits: list[_Hit] = []
         self._list_top = 0  # the first line of the narrow list on screen
         self._tile_styles: tuple[object, dict[str | None, Style]] | None = None
+        self._facts: _Facts | None = None  # what the tiles alone decide, worked out once per set
+        self._drawn: tuple[Size, list[Text]] | None = None  # the lines of the last full drawing
+        self._patched: set[Region] = set()  # regions dirty only for lines redrawn here
 
     # ----- data -----
     def set_tiles(self, tiles: Iterable[CountryTile], select: str | None = None) -> None:
         self.tiles = sorted(tiles, key=lambda t: (t.country.tile_row, t.country.tile_col))
+        self._facts = None
         codes = [t.country.code for t in self.tiles]
         wanted = select if select in codes else self.selected
         if wanted not in codes:
@@ -184,14 +191,19 @@ class TileMap(Widget, can_focus=True):
         self.selected = wanted
         self.refresh(layout=True)
 
+    def facts(self) -> _Facts:
+        if self._facts is None or self._facts.tiles is not self.tiles:
+            self._facts = _Facts.of(self.tiles)
+        return self._facts
+
     def tile(self, code: str | None) -> CountryTile | None:
-        return next((t for t in self.tiles if t.country.code == code), None)
+        return self.facts().by_code.get(code) if code is not None else None
 
     def shown(self, tile: CountryTile) -> bool:
         return self.stance_filter is None or tile.stance == self.stance_filter
 
     def _navigable(self) -> list[CountryTile]:
-        return [t for t in self.tiles if self.shown(t) and on_map(t)]
+        return [t for t in self.facts().placed if self.shown(t)]
 
     def _off_map(self) -> list[CountryTile]:
         return [t for t in self.tiles if not on_map(t)]
@@ -199,7 +211,7 @@ class TileMap(Widget, can_focus=True):
     def watch_selected(self, old: str | None, new: str | None) -> None:
         if new is not None and new != old:
             self.post_message(self.Selected(new))
-        self.refresh()
+        self._redraw_changed()
 
     def watch_stance_filter(self) -> None:
         current = self.tile(self.selected)
@@ -217,7 +229,7 @@ class TileMap(Widget, can_focus=True):
         return self._grid(self.content_region.width, self.content_region.height) is None
 
     def _list_order(self) -> list[CountryTile]:
-        return sorted(self._navigable(), key=lambda t: (t.country.region, t.country.name))
+        return [t for t in self.facts().by_region if self.shown(t)]
 
     def action_move(self, direction: str) -> None:
         current = self.tile(self.selected)
@@ -322,7 +334,48 @@ class TileMap(Widget, can_focus=True):
 
     def render(self) -> Text:
         region = self.content_region
-        return Text("\n").join(text for text, _ in self._lines(region.width, region.height))
+        texts = [text for text, _ in self._lines(region.width, region.height)]
+        self._drawn = (self.size, texts)
+        return Text("\n").join(texts)
+
+    # ----- redrawing only what a move changed -----
+    def _redraw_changed(self) -> None:
+        """A new selection changes a few lines (the tiles left and reached; the whole window
+        when the narrow list scrolls): only those are drawn again and sent to the screen. The
+        whole map drawn again cost 4 ms of every move at full scale, most of it lines that had
+        not changed."""
+        drawn, cache = self._drawn, self._render_cache
+        if (drawn is None or not self.is_mounted or drawn[0] != self.size or cache.size != self.size
+                or len(cache.lines) != self.size.height or self.text_selection is not None
+                or (self._dirty_regions and not self._dirty_regions <= self._patched)):
+            self.refresh()  # nothing drawn yet, or a whole drawing is due anyway
+            return
+        width, height = self.size
+        texts = [text for text, _ in self._lines(self.content_region.width, self.content_region.height)]
+        if len(texts) != len(drawn[1]) or len(texts) > height or any(t.cell_len > width for t in texts):
+            self.refresh()  # a line wraps or the lines moved: only a whole drawing is right
+            return
+        changed = [y for y, (was, now) in enumerate(zip(drawn[1], texts, strict=True)) if not _same(was, now)]
+        self._drawn = (self.size, texts)
+        if len(changed) > 2 * MAX_TILE_HEIGHT:  # the narrow list scrolled: draw it whole, once
+            cache.lines[:] = Visual.to_strips(self, visualize(self, Text("\n").join(texts), markup=False),
+                                              width, height, self.visual_style)
+        for y in changed if len(changed) <= 2 * MAX_TILE_HEIGHT else ():
+            # Drawn below y empty lines, as in the whole drawing: each cell's style carries its
+            # line and column (Textual's text selection reads them).
+            alone = Text("\n").join([*(Text() for _ in range(y)), texts[y]])
+            cache.lines[y] = Visual.to_strips(self, visualize(self, alone, markup=False), width, y + 1,
+                                              self.visual_style)[y]
+        if changed:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+            self._patched = set(self._dirty_regions)
+
+    def render_line(self, y: int) -> Strip:
+        if self._dirty_regions and self._dirty_regions <= self._patched:
+            # Only lines redrawn by _redraw_changed are dirty, and their strips are in place.
+            self._dirty_regions.clear()
+            self._patched.clear()
+        return super().render_line(y)
 
     def _lines(self, width: int, height: int) -> list[tuple[Text, str | None]]:
         self._hits = []
@@ -330,7 +383,7 @@ class TileMap(Widget, can_focus=True):
             return [(Text("No countries in this database."), None)]
         notice = self._filter_notice()
         legend = self._legend(width, full=True)
-        damaged = self._damaged_lines(width)
+        damaged = self._damaged_lines(width, height)
         grid = self._grid(width, height - len(notice) - len(legend) - len(damaged))
         if grid is None:
             legend = self._legend(width, full=False)  # the list writes each stance out
@@ -344,16 +397,30 @@ class TileMap(Widget, can_focus=True):
         self._hits += [_Hit(top + y, 0, width, code) for y, (_, code) in enumerate(damaged) if code is not None]
         return notice + body + damaged + legend
 
-    def _damaged_lines(self, width: int) -> list[tuple[Text, str | None]]:
-        """Countries the grid cannot place, each a marked line (a few, then how many more)."""
+    def _damaged_lines(self, width: int, height: int) -> list[tuple[Text, str | None]]:
+        """Countries the grid cannot place, each a marked line wrapped to the pane (cut, at 80
+        columns it lost what was damaged), in at most half of the pane's rows; then how many
+        more. Every row of a country's line selects it when clicked."""
         off = self._off_map()
         if not off:
             return []
         style = self.get_component_rich_style("map--notice")
-        lines: list[tuple[Text, str | None]] = [
-            (Text(visible(damaged_line(t))[: max(1, width)], style), t.country.code) for t in off[:DAMAGED_SHOWN]]
-        if len(off) > DAMAGED_SHOWN:
-            lines.append((Text(f"⚠ {len(off) - DAMAGED_SHOWN} more damaged countries"[: max(1, width)], style), None))
+        width = max(1, width)
+        budget = max(2, height // 2)
+        lines: list[tuple[Text, str | None]] = []
+        listed = 0
+        for n, tile in enumerate(off[:DAMAGED_SHOWN]):
+            rows = list(Text(visible(damaged_line(tile)), style).wrap(self.app.console, width, overflow="fold"))
+            room = budget - len(lines) - (1 if n + 1 < len(off) else 0)  # a row kept for "more"
+            if len(rows) > room:
+                if lines:
+                    break
+                rows = rows[: max(1, room)]  # the first in part rather than none of them
+            lines += [(row, tile.country.code) for row in rows]
+            listed += 1
+        if len(off) > listed:
+            more = f"⚠ {len(off) - listed} more damaged countr{'ies' if len(off) - listed != 1 else 'y'}"
+            lines.append((Text(more[:width], style), None))
         return lines
 
     def _filter_notice(self) -> list[tuple[Text, str | None]]:
@@ -369,12 +436,10 @@ class TileMap(Widget, can_focus=True):
     # ----- the grid -----
     def _grid(self, width: int, height: int) -> _Grid | None:
         """Tiles as wide and tall as the space allows; None when the full stance words do not fit."""
-        placed = [t for t in self.tiles if on_map(t)]
-        if not placed:
+        facts = self.facts()
+        if not facts.placed:
             return _Grid(col_x={}, row_y={}, tile_w=MIN_TILE_WIDTH, tile_h=MIN_TILE_HEIGHT, width=0, height=0, left=0)
-        cols = sorted({t.country.tile_col for t in placed})
-        rows = sorted({t.country.tile_row for t in placed})
-        need = max(MIN_TILE_WIDTH, *(max(len(_head(t)), len(_label(t))) + 1 for t in placed))
+        cols, rows, need = facts.cols, facts.rows, facts.need
         tile_w = min(MAX_TILE_WIDTH, (width - _empty_runs(cols) * EMPTY_COLUMN) // len(cols))
         if tile_w < need:
             return None
@@ -389,7 +454,7 @@ class TileMap(Widget, can_focus=True):
         lines = [Text(" " * grid.left) for _ in range(grid.height)]
         inner = grid.tile_w - 1  # one column of gap between tiles
         top = (grid.tile_h - TILE_TEXT_LINES) // 2
-        by_place = sorted((t for t in self.tiles if on_map(t)), key=lambda t: (t.country.tile_row, t.country.tile_col))
+        by_place = self.facts().placed  # in the order of their places, as self.tiles
         tile_style = self._styler()
         for tile in by_place:
             x0 = grid.left + grid.col_x[tile.country.tile_col]
@@ -408,14 +473,7 @@ class TileMap(Widget, can_focus=True):
     def _list_rows(self) -> list[tuple[CountryTile | str, str | None]]:
         """The narrow list's rows, each a region's title (no code) or a tile: only the rows that
         fit the window are drawn (250 lines at full scale, of which about 20 are seen)."""
-        out: list[tuple[CountryTile | str, str | None]] = []
-        region = None
-        for tile in sorted((t for t in self.tiles if on_map(t)), key=lambda t: (t.country.region, t.country.name)):
-            if tile.country.region != region:
-                region = tile.country.region
-                out.append((region, None))
-            out.append((tile, tile.country.code))
-        return out
+        return self.facts().list_rows
 
     def _list_line(self, width: int) -> Callable[[CountryTile | str], Text]:
         tile_style = self._styler()
@@ -447,7 +505,8 @@ class TileMap(Widget, can_focus=True):
         if len(lines) <= height or height < 3:
             top, count, up, down = 0, min(len(lines), max(height, 1)), 0, 0
         else:
-            selected = next((i for i, (_, code) in enumerate(lines) if code == self.selected), 0)
+            selected = self.facts().list_row.get(self.selected or "", 0) if lines is self.facts().list_rows \
+                else next((i for i, (_, code) in enumerate(lines) if code == self.selected), 0)
             top = min(self._list_top, len(lines) - 1)
             for _ in range(len(lines) + 2):
                 up = 1 if top > 0 else 0
@@ -492,6 +551,46 @@ class TileMap(Widget, can_focus=True):
                 current = candidate
         lines.append((Text(current, style), None))
         return lines
+
+
+def _same(a: Text, b: Text) -> bool:
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What depends on the tiles alone (not on the selection, the filter or the size)."""
+
+    tiles: list[CountryTile]
+    placed: list[CountryTile]  # on the map, in the order of their places
+    by_code: dict[str, CountryTile]
+    cols: list[int]
+    rows: list[int]
+    need: int  # the narrowest tile that shows every tile's text
+    by_region: list[CountryTile]  # the narrow list's order
+    list_rows: list[tuple[CountryTile | str, str | None]]
+    list_row: dict[str, int]  # each country's row in list_rows
+
+    @classmethod
+    def of(cls, tiles: list[CountryTile]) -> _Facts:
+        placed = [t for t in tiles if on_map(t)]
+        by_region = sorted(placed, key=lambda t: (t.country.region, t.country.name))
+        rows: list[tuple[CountryTile | str, str | None]] = []
+        region = None
+        for tile in by_region:
+            if tile.country.region != region:
+                region = tile.country.region
+                rows.append((region, None))
+            rows.append((tile, tile.country.code))
+        return cls(
+            tiles=tiles, placed=placed,
+            by_code={t.country.code: t for t in reversed(tiles)},  # the first of a code, as before
+            cols=sorted({t.country.tile_col for t in placed}),
+            rows=sorted({t.country.tile_row for t in placed}),
+            need=max(MIN_TILE_WIDTH, *(max(len(_head(t)), len(_label(t))) + 1 for t in placed)) if placed else 0,
+            by_region=by_region, list_rows=rows,
+            list_row={code: i for i, (_, code) in reversed(list(enumerate(rows))) if code is not None},
+        )
 
 
 def _head(tile: CountryTile) -> str:

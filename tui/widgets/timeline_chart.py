@@ -1,6 +1,7 @@
 """Each country's stance over time, one row per country: coloured, symbol-marked stretches with
 their dates, in the map's tile colours. A cursor moves between stretches (left/right) and
-countries (up/down); Enter posts Chosen with the event.
+countries (up/down); Enter posts Chosen with the event. As of a date, a marker stands after each
+row's last event begun by then (the map's rule, positions.begun_by), later events are dimmed.
 
 Drawn line by line (only the rows on screen), as the search results are: a topic can hold a
 thousand countries.
@@ -66,7 +67,8 @@ def lay_out(events: list[TimelineEvent], width: int) -> list[Stretch]:
 
 
 class TimelineChart(ScrollView, can_focus=True):
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"timeline--name", "timeline--cursor-row", "timeline--more"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"timeline--name", "timeline--cursor-row", "timeline--more",
+                                             "timeline--as-of"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move_row(-1)", "Previous country", show=False),
         Binding("down,j", "move_row(1)", "Next country", show=False),
@@ -94,6 +96,7 @@ class TimelineChart(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: list[CountryTimeline] = []
+        self.as_of: str | None = None  # the dashboard's date: a marker on each row
         self._longest = 0
         self._styles: tuple[object, dict[str | None, Style]] | None = None
 
@@ -102,10 +105,18 @@ class TimelineChart(ScrollView, can_focus=True):
         self._longest = max((cell_len(visible(r.country.name)) for r in rows), default=0)
         codes = [r.country.code for r in rows]
         self.row = codes.index(keep) if keep in codes else 0
-        self.column = len(rows[self.row].events) - 1 if rows else 0  # the latest: where each row stands now
+        # Where the row stands now, or as of the date: its latest event (begun by then).
+        self.column = max(0, self.begun(rows[self.row].events) - 1) if rows else 0
         self.virtual_size = Size(self.size.width, len(rows))
         self.refresh()
         self._moved()
+
+    def begun(self, events: list[TimelineEvent]) -> int:
+        """How many of the (oldest first) events had begun by the date: all of them with no date.
+        Partial dates compare as their start, as positions.begun_by does in SQL."""
+        if self.as_of is None:
+            return len(events)
+        return sum(1 for e in events if e.placed_on is not None and e.placed_on <= self.as_of)
 
     # ----- the cursor -----
     def current(self) -> TimelineEvent | None:
@@ -187,7 +198,11 @@ class TimelineChart(ScrollView, can_focus=True):
         name = visible(timeline.country.name)
         if cell_len(name) > name_width - 1:
             name = name[: name_width - 2] + "…"
-        segments = [Segment(name.ljust(name_width - 1) + " ", name_style)]
+        marker = self.get_component_rich_style("timeline--as-of")
+        begun = self.begun(timeline.events)
+        dated = self.as_of is not None
+        segments = [Segment(name.ljust(name_width - 1), name_style),
+                    Segment("┃", marker) if dated and begun == 0 else Segment(" ", name_style)]
         room = width - name_width
         stretches = lay_out(timeline.events, room)
         # A crowded row shows its latest stretches, or those around the cursor on the cursor's row.
@@ -207,10 +222,12 @@ class TimelineChart(ScrollView, can_focus=True):
             style = base if stretch.event.damage else styles.get(stretch.event.stance, base)
             if stretch.event.disputed:
                 style += Style(underline=True)
+            if i >= begun:
+                style += Style(dim=True)  # not yet begun on the date shown
             if index == self.row and i == self.column:
                 style += Style(reverse=True, bold=True) if on_row else Style(bold=True, underline=True)
             segments.append(Segment(text, style))
-            segments.append(Segment(GAP, base))
+            segments.append(Segment("┃", marker) if dated and i == begun - 1 else Segment(GAP, base))
             used += cell_len(text) + len(GAP)
         strip = Strip(segments)
         return strip.adjust_cell_length(width, base)

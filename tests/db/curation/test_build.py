@@ -78,3 +78,16 @@ def test_sqlite_utils_cli_reads_the_tables(seed_db: Path) -> None:
 def test_sqlite_utils_search_finds_a_quote_by_a_word_in_it(seed_db: Path) -> None:
     out = _sqlite_utils("search", str(seed_db), "quotes", "sovereignty", "-c", "id").stdout
     assert "cotton-deeply-disappointing" in out
+
+
+def test_the_summary_counts_in_words_that_agree_with_their_number(tmp_path: Path) -> None:
+    from techstance.db.curation.build import BuildReport
+
+    one = BuildReport(path=tmp_path / "t.db", topics=1, countries=1, sources=1, actors=1, decisions=1,
+                      quotes=1, evidence=1, proposals=1, edits=1)
+    line = one.summary()
+    assert "1 decision, 1 quote, 1 evidence row, 1 proposed quote, 1 history entry from 1 source" in line
+    assert "(1 country, 1 actor, 1 topic)" in line  # was "1 topics", "1 countries"
+    two = BuildReport(path=tmp_path / "t.db", topics=2, countries=9, sources=6, actors=3, decisions=2,
+                      quotes=5, evidence=4)
+    assert "(9 countries, 3 actors, 2 topics)" in two.summary()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from techstance.db.curation.build import WouldLoseError, build_database
+from techstance.db.curation.build import BuildError, WouldLoseError, build_database
 from techstance.db.curation.default_db import refresh_default_database
 from techstance.db.curation.importer import import_article
 from techstance.db.store.edits import open_for_editing, reject_proposal
@@ -162,3 +162,25 @@ def test_force_over_a_file_that_is_not_a_database_keeps_it_byte_for_byte(tmp_pat
     report = build_database(SEEDS, db, force=True)
     assert report.backup is not None and report.backup.read_bytes() == b"my notes, not a database\n"
     assert report.backup.parent == tmp_path and report.backup.name.startswith("notes.backup-")
+
+
+def test_a_database_locked_by_another_program_is_not_replaced(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: the lock's "database is locked" was taken for "not an SQLite database", so the
+    # build replaced the file, edits and pending proposals with it, without --force.
+    from techstance.db.curation import replacing
+
+    monkeypatch.setattr(replacing, "LOCK_WAIT", 0.1)
+    db = tmp_path / "work.db"
+    build_database(SEEDS, db)
+    _import(db, tmp_path)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(BuildError, match="database is locked"):
+            build_database(SEEDS, db)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert _count(db, "SELECT COUNT(*) FROM edits") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt", "work.db"]

@@ -156,3 +156,27 @@ def test_two_import_commands_at_once_store_the_article_once(db: Path, tmp_path: 
     said = sorted("already stored" in out for out, _ in outputs)
     assert said == [False, True], outputs  # before: "UNIQUE constraint failed" for the second
     assert _sources(db) == 6
+
+
+def test_a_file_with_a_nul_byte_is_refused_as_not_text(db: Path, tmp_path: Path) -> None:
+    # Before: stored, and SQLite's text functions stop or slip at a NUL: the search result for
+    # "words" read 'abcwords here" said Bob.', words the article does not contain.
+    article = tmp_path / "nul.txt"
+    article.write_bytes(b'abc\x00def "quoted words here" said Bob.\n')
+    with pytest.raises(ImportError_, match=r"nul\.txt: not text: a NUL byte at offset 3"):
+        import_article(open_for_editing(db), article)
+    assert _sources(db) == 5
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [("date", "2019-02-30", "--date: malformed date"),
+                                                        ("topic", "nope", "--topic: unknown topic 'nope'")])
+def test_a_bad_option_is_refused_for_an_article_already_stored_too(db: Path, tmp_path: Path, option: str,
+                                                                   value: str, said: str) -> None:
+    # Before: checked only for a new article; the same file again with a bad --date or --topic was
+    # "already stored; nothing changed", exit 0, and the typo went unnoticed.
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    conn = open_for_editing(db)
+    assert import_article(conn, article).stored
+    with pytest.raises(ImportError_, match=said):
+        import_article(conn, article, **{option: value})

@@ -80,6 +80,7 @@ def test_the_command_upgrades_once_then_says_there_is_nothing_to_do(v3: Path) ->
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith(f"upgraded {v3} from schema 3 to {SCHEMA_VERSION}, every row kept")
     assert f"the original is kept as {v3}.v3.bak" in first.stdout
+    assert "topics: 1," in first.stdout  # was "1 topics": a row count, read as the table's name
     again = _techstance("--db", str(v3), "upgrade")
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == f"{v3} is already schema {SCHEMA_VERSION}; nothing to upgrade"

@@ -190,7 +190,11 @@ def test_markdown_escapes_pipes_and_line_breaks_only(db_copy: Path) -> None:
     with conn:
         conn.execute("UPDATE decisions SET summary = ?, conditions = ? WHERE id = 'gb-2020-01-28-limited-role'",
                      (summary, json.dumps([condition])))
-        conn.execute("UPDATE evidence SET excerpt = 'a | b' WHERE claim_table = 'decisions' "
+        # A pipe in the source's own words (same length: every span stays on its words).
+        conn.execute("UPDATE sources SET text = replace(text, 'a limited role', 'a limited|role') "
+                     "WHERE id = 'uk-limited-role-us-reaction'")
+        conn.execute("UPDATE evidence SET excerpt = replace(excerpt, 'a limited role', 'a limited|role') "
+                     "WHERE claim_table = 'decisions' "
                      "AND claim_id = 'gb-2020-01-28-limited-role' AND claim_field = 'decision' "
                      "AND source = 'uk-limited-role-us-reaction'")
     lines = export_positions(conn, "markdown").splitlines()
@@ -200,7 +204,8 @@ def test_markdown_escapes_pipes_and_line_breaks_only(db_copy: Path) -> None:
     assert len(uk) == len(MARKDOWN_COLUMNS)
     assert uk[4] == "Core \\| periphery<br>split *literally* <b>as written</b> \\ `here`"
     assert uk[5] == "caps:<br>35% \\| 0% (2 sources)"  # the evidence of the first condition
-    assert 'unknown outlet [relayed report], 2020-01 (inferred): "a \\| b"' in uk[6].split("<br>")
+    assert ('unknown outlet [relayed report], 2020-01 (inferred): "the U.K. has decided to allow Huawei to play '
+            'a limited\\|role in the advancement of their 5G networks"') in uk[6].split("<br>")
 
 
 def test_default_topic_is_the_first_by_id(db_copy: Path) -> None:
@@ -409,3 +414,20 @@ def test_export_does_not_change_the_database(db_copy: Path, tmp_path: Path) -> N
     assert not conn.in_transaction
     conn.close()
     assert db_copy.read_bytes() == before
+
+
+def test_a_citation_whose_span_holds_other_words_is_left_out_and_named(db_copy: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: the stored excerpt went into the report as what the source says, though the source
+    # says other words at that span (a row written by another tool): a citation nobody could find.
+    conn = _connect(db_copy, readonly=False)
+    with conn:
+        conn.execute("UPDATE evidence SET excerpt = 'Japan lifted its ban on Huawei' WHERE claim_table = 'decisions' "
+                     "AND claim_id = 'jp-5g-ban' AND claim_field = 'decision' "
+                     "AND source = 'uk-limited-role-us-reaction'")
+    japan = _by_country(_json(conn))["JP"]
+    conn.close()
+    excerpts = [c["excerpt"] for c in japan["citations"]]
+    assert excerpts and "Japan lifted its ban on Huawei" not in excerpts
+    said = capsys.readouterr().err
+    assert "evidence" in said and "excerpt" in said and "uk-limited-role-us-reaction" in said

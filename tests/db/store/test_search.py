@@ -60,3 +60,30 @@ def test_a_common_word_in_a_long_article_is_found_within_the_budget(seed_db: Pat
     sources = [hit for hit in results.hits if hit.kind == "source" and hit.label == "Long piece"]
     assert sources and "minister" in sources[0].snippet.lower()
     assert elapsed < 0.5, f"{elapsed:.2f} s"
+
+
+def test_a_search_while_another_program_holds_the_lock_says_locked(seed_db: Path, tmp_path: Path) -> None:
+    # Before: "database error: vtable constructor failed: quotes_fts" when the lock came after the
+    # first read but before the first search: SQLite's code says busy, its text does not.
+    import shutil
+    import sqlite3
+
+    import pytest
+    from techstance.db.store.service import DataProblem, DataService
+
+    db = tmp_path / "locked.db"
+    shutil.copy(seed_db, db)
+    service = DataService(db, connect=lambda: open_database(db, busy_timeout=0.1))
+    try:
+        assert service.read(lambda store: store.conn.execute("SELECT count(*) FROM meta").fetchone()[0]).result()
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            with pytest.raises(DataProblem) as err:
+                service.search(lambda store: store.search("Raab")).result(timeout=30)
+        finally:
+            holder.close()
+    finally:
+        service.close()
+    assert err.value.kind == "locked"
+    assert str(err.value) == f"{db}: the database is locked by another program"

@@ -254,3 +254,12 @@ def test_a_dashboard_that_cannot_open_its_database_leaves_garbage_collection_on(
     with pytest.raises(CliError):
         cmd_dashboard(tmp_path / "missing.db", None)
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("limit", ["999999999999999999999", "0", "-1", "ten"])
+def test_history_limit_that_is_not_a_sensible_count_is_refused(limit: str, seed_db: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # Before: a 21-digit limit crashed (OverflowError, exit 70) and 0 or -1 printed
+    # "no changes since the database was built" over a database with changes.
+    assert main(["history", "--db", str(seed_db), "--limit", limit]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith("techstance: error: argument --limit: ")

@@ -123,7 +123,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         tmux.kill()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT], ids=["SIGTERM", "SIGHUP", "SIGINT"])
 def test_a_stopping_signal_gives_the_terminal_back_and_exits_128_plus_n(tmp_path: Path, terminal: Terminal,
                                                                        signum: int) -> None:
     db = build_with_command(tmp_path)
@@ -208,3 +208,30 @@ def test_the_dashboard_without_a_terminal_is_refused_in_one_line(tmp_path: Path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == ["techstance: error: the dashboard needs a terminal: standard input "
                                           "is not one (try `techstance export`)"]
+
+
+def test_a_dashboard_stopped_and_continued_draws_its_screen_again(tmp_path: Path, terminal: Terminal) -> None:
+    # Before: after SIGTSTP then SIGCONT (ctrl+z then `fg` in a shell) the screen stayed blank until a
+    # key happened to redraw all of it: Textual re-entered the alternate screen but drew nothing.
+    db = build_with_command(tmp_path)
+    terminal.start([*TECHSTANCE, "--db", str(db)])
+    terminal.wait_ready()
+    os.kill(terminal.pid(), signal.SIGTSTP)
+    terminal.tmux.wait_for("the terminal given back", lambda s: "Decision" not in s)
+    os.kill(terminal.pid(), signal.SIGCONT)
+    terminal.wait_ready()
+    os.kill(terminal.pid(), signal.SIGTERM)
+    assert terminal.wait_done() == 128 + signal.SIGTERM
+
+
+def test_the_kiosk_without_a_terminal_is_refused_in_one_line(tmp_path: Path) -> None:
+    # Before: with standard input at /dev/null (a unit without StandardInput=tty) it never quit,
+    # drawing into the void at most of a core, for ever. Under `serve` it has no terminal either,
+    # but the web driver reads the browser's keys from its pipe: tests/tui/kiosk/ cover that.
+    db = build_with_command(tmp_path)
+    result = subprocess.run([*TECHSTANCE, "kiosk", "--db", str(db)], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=DEADLINE,
+                            env={k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["techstance: error: the kiosk needs a terminal: standard input is not "
+                                          "one (for a browser: `techstance serve --kiosk`)"]

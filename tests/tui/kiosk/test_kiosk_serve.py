@@ -282,6 +282,17 @@ def test_an_invalid_port_is_one_line(tmp_path: Path, port: str) -> None:
     assert result.stderr == f"techstance: error: port {port} is not a TCP port (1 to 65535)\n"
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "wall-server:8000", "http://", "ftp://wall/"])
+def test_a_public_url_a_browser_cannot_connect_back_to_is_one_line(tmp_path: Path, url: str) -> None:
+    # Before: served, and every page asked for its script at "javascript:alert(1)/static/js/textual.js":
+    # a blank wall screen, with "serving the techstance kiosk on javascript:alert(1)" on the console.
+    result = run_cli("serve", "--kiosk", "--db", str(tmp_path / "none.db"), "--port", str(free_port()),
+                     "--public-url", url, environment=env(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == (f"techstance: error: --public-url {url!r} is not an http:// or https:// address "
+                             "(e.g. http://wall-server:8000)\n")
+
+
 def test_an_unknown_host_is_one_line(tmp_path: Path) -> None:
     result = run_cli("serve", "--kiosk", "--db", str(tmp_path / "none.db"), "--host", "no-such-host.invalid",
                      "--port", str(free_port()), environment=env(tmp_path))

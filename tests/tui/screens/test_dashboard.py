@@ -289,6 +289,67 @@ async def test_t_with_one_topic_says_there_is_no_other(seed_db: Path) -> None:
         assert any("one topic" in n.message for n in app._notifications)
 
 
+async def test_a_move_to_a_country_read_before_draws_map_and_panes_in_one_frame(
+        seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The panes of a country read ahead are filled in the step that moves the map, so the frame
+    # that shows the new selection shows its decision, quotes and sources too; through the map's
+    # message the map's frame came first, and work left for after it delayed the panes
+    # (docs/benchmarks.md, round three).
+    frames: list[set[object]] = []  # the widgets each frame of the dashboard draws
+    original = Dashboard._on_timer_update
+
+    def frame(self: Dashboard) -> None:
+        frames.append(set(self._dirty_widgets))
+        original(self)
+
+    monkeypatch.setattr(Dashboard, "_on_timer_update", frame)  # the screen's frame timer calls it
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, Dashboard)
+        tile_map, decision = screen.query_one(TileMap), screen.query_one(DecisionPane)
+        quotes, sources = screen.query_one(QuotesPane), screen.query_one(SourcesPane)
+        for key in ("right", "down", "left"):
+            before = tile_map.selected
+            assert (None, key_target(tile_map, key)) in screen._countries  # read ahead while settling
+            frames.clear()
+            await press(pilot, key)
+            await settle(pilot)
+            assert tile_map.selected != before
+            assert screen.detail is not None and screen.detail.country.code == tile_map.selected
+            first = next(drawn for drawn in frames if tile_map in drawn)
+            assert {decision, quotes, sources} <= first, key
+
+
+def key_target(tile_map: TileMap, key: str) -> str:
+    from techstance.tui.widgets.tile_map import nearest
+
+    here = tile_map.tile(tile_map.selected)
+    assert here is not None
+    target = nearest(tile_map._navigable(), here, key)
+    assert target is not None
+    return target.country.code
+
+
+async def test_with_the_map_zoomed_moves_still_read_ahead(seed_db: Path) -> None:
+    # The read-ahead waits for a frame that draws the quotes pane (round three); zoomed, the map
+    # hides it, and the read-ahead must not wait for it.
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, Dashboard)
+        tile_map = screen.query_one(TileMap)
+        await press(pilot, "z")
+        assert screen.maximized is tile_map
+        screen._countries.clear()
+        await press(pilot, "right")
+        await settle(pilot)
+        ahead = tile_map.reachable(tile_map.selected or "")
+        assert ahead and all((None, code) in screen._countries for code in ahead)
+
+
 async def test_the_dashboard_is_not_restyled_as_a_whole_at_start(seed_db: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     # Textual restyled the whole screen on its first resume, its widgets styled a moment before

@@ -48,3 +48,34 @@ async def test_drop_downs_show_markup_in_names_as_text_and_clicking_it_does_noth
         form.query_one("#country", Select).value = "CN"
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, CorrectQuoteForm)
+
+
+@pytest.mark.parametrize("opener", ["correct quote", "add decision", "add quote"])
+async def test_a_form_that_cannot_read_its_choices_says_so_even_after_the_poll_did(
+        db: Path, opener: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: with the database locked the poll said so once; `e` (or the reader's `d`, `Q`) then
+    # failed to read the form's choices and said nothing, the same line not being repeated.
+    from techstance.db.store.service import explain
+    from techstance.tui.intents import AddDecision, AddQuote
+    from techstance.tui.screens import form as form_module
+
+    def locked(store: object) -> object:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(form_module, "read_choices", locked)
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await settle(pilot)
+        app.read_failed(explain(sqlite3.OperationalError("database is locked"), db))  # the poll's report
+        await settle(pilot)
+        before = len(app._notifications)
+        if opener == "correct quote":
+            await pilot.press("tab", "tab", "e")
+        elif opener == "add decision":
+            app.screen.post_message(AddDecision("src", 0, 1, "x", None))
+        else:
+            app.screen.post_message(AddQuote("src", 0, 1, "x", None))
+        await settle(pilot)
+        said = [str(n.message) for n in list(app._notifications)[before:]]
+        assert any("Cannot open the form" in m and "locked" in m for m in said), said
+        assert app.is_running

@@ -58,3 +58,27 @@ async def test_help_in_an_80_column_terminal_is_not_cut(seed_db: Path) -> None:
         await press(pilot, "question_mark", "end")
         text = _screen_text(app)
         assert "lists every" in text and "action." in text  # wrapped, whole
+
+
+def shown_help(app: object) -> str:
+    from techstance.tui.app import TechstanceApp
+
+    assert isinstance(app, TechstanceApp) and isinstance(app.screen, HelpScreen)
+    return str(app.screen.query_one("#help-body").render())
+
+
+async def test_help_lists_what_can_be_used_now_and_the_as_of_keys_once(seed_db: Path) -> None:
+    """The as-of field is hidden until `a`: its typing keys ("Delete all to the left") were listed
+    on the dashboard all along, and a, [, ], A were four entries."""
+    app = app_for(seed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        text = shown_help(app)
+        assert "Typing" not in text and "Delete all to the left" not in text
+        as_of = [line for line in text.splitlines() if "As of a date" in line]
+        assert len(as_of) == 1 and all(key in as_of[0] for key in ("a", "[", "]", "A")), as_of
+        assert "Previous event" not in text and "Back to today" not in text
+        await press(pilot, "escape", "a")  # the field open: now its keys are the ones in use
+        await press(pilot, "f1")
+        assert "Delete all to the left" in shown_help(app)

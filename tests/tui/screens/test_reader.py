@@ -5,6 +5,7 @@ forgives quote and dash forms, the source's quality, and review responsive on a 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 import statistics
 import time
@@ -381,6 +382,49 @@ async def test_the_reader_says_how_far_the_source_can_be_trusted_and_cuts_a_long
         await settle(pilot)
         reader, _ = await open_reader(app, pilot, evidence["small"])
         assert "original report" in str(reader.query_one("#source-meta", Static).render())
+
+
+async def test_a_cited_span_holding_other_words_than_its_excerpt_is_said_to_differ(
+        long_db: tuple[Path, dict[str, EvidenceItem]]) -> None:
+    # A row written by another tool (or a source's text replaced under its evidence) can point its
+    # span at other words. Before, the reader highlighted those words as the excerpt without a word,
+    # so a fact-checker read the pane's excerpt and the highlighted text as the same citation.
+    db, evidence = long_db
+    cited = evidence["small"]
+    moved = dataclasses.replace(cited, start=cited.start - 30, end=cited.end - 30)
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reader, _ = await open_reader(app, pilot, moved)
+        meta = str(reader.query_one("#source-meta", Static).render())
+        assert "The highlighted words are not the cited excerpt" in meta
+        assert QUOTE[:20] in meta  # what was cited, to compare with what is highlighted
+        await pilot.press("escape")
+        await settle(pilot)
+        reader, _ = await open_reader(app, pilot, cited)
+        assert "not the cited excerpt" not in str(reader.query_one("#source-meta", Static).render())
+
+
+async def test_an_article_saved_with_crlf_line_ends_shows_no_carriage_returns(seed_db: Path,
+                                                                               tmp_path: Path) -> None:
+    # Before: every line of an article saved on Windows ended in a visible "\x0d" in the reader
+    # and the review, and a line as wide as the pane wrapped a lone "\x0d" onto a row of its own.
+    db = tmp_path / "crlf.db"
+    db.write_bytes(seed_db.read_bytes())
+    wide = "w" * (SIZE[0] - 8)  # as wide as the article's rows, give or take its padding
+    text = f"First line.\r\n{wide}\r\nA quote: “{QUOTE}”\r\nLast line.\r\n"
+    evidence = add_source(db, "crlf", text)
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reader, _ = await open_reader(app, pilot, evidence)
+        article = reader.article
+        await pilot.press("g")
+        await settle(pilot)
+        rows = [row.rstrip() for row in visible_rows(article).splitlines()]
+        assert not any("\\x0d" in row for row in rows), rows
+        assert rows[:4] == ["First line.", wide[:len(rows[1])], *rows[2:4]] and "Last line." in rows, rows
+        assert all(row for row in rows[:rows.index("Last line.") + 1]), rows  # no row of a lone CR
 
 
 def test_cut_to_lines_ends_a_cut_with_an_ellipsis_and_leaves_a_fitting_text_alone() -> None:

@@ -65,3 +65,31 @@ async def test_reject_asks_first_and_n_keeps_the_proposal(db: Path) -> None:
         await pilot.press("x", "y")
         await settle(pilot)
         assert app.screen is review and not review.proposals and status(db) == ["rejected"]
+
+
+async def test_accept_that_cannot_read_its_choices_says_so_even_after_the_poll_did(
+        db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: with the database locked, the poll said so once; `a` then failed to read the form's
+    # choices and said nothing (the same line is not repeated): a key that did nothing at all.
+    import sqlite3
+
+    from techstance.db.store.service import explain
+    from techstance.tui.screens import review as review_module
+
+    def locked(store: object) -> object:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(review_module, "read_choices", locked)
+    app = TechstanceApp.for_database(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        app.read_failed(explain(sqlite3.OperationalError("database is locked"), db))  # the poll's report
+        await settle(pilot)
+        before = len(app._notifications)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        said = [n.message for n in list(app._notifications)[before:]]
+        assert any("Cannot open the form" in str(m) and "locked" in str(m) for m in said), said

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from techstance.tui.widgets.claim_panes import DecisionPane, QuotesPane, SourcesPane
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets._option_list import OptionListContent
 
 from tests.helpers import app_for, press, settle
 
@@ -127,13 +131,13 @@ async def test_a_map_move_fills_the_sources_pane_once(seed_db: Path) -> None:
         await settle(pilot)
         sources = app.screen.query_one(SourcesPane)
         fills: list[object] = []
-        original = sources.clear_options
+        original = sources.set_options
 
-        def counted() -> SourcesPane:
+        def counted(options: Iterable[OptionListContent]) -> SourcesPane:
             fills.append(sources.claim)
-            return original()
+            return original(options)
 
-        sources.clear_options = counted  # type: ignore[method-assign]
+        sources.set_options = counted  # type: ignore[method-assign]
         await press(pilot, "down")
         await settle(pilot)
         assert len(fills) == 1
@@ -150,3 +154,51 @@ async def test_back_in_a_claim_pane_the_sources_start_at_the_first_again(seed_db
         app.screen.query_one(DecisionPane).focus()
         await settle(pilot)
         assert sources.highlighted == 0
+
+
+async def test_a_country_first_shows_a_pane_full_of_quotes_and_no_more(seed_db: Path) -> None:
+    # The frame that shows a country builds and measures only the quotes that fill the pane, and
+    # one more (docs/benchmarks.md, round three): long quotes, fewer of them.
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        quotes = app.screen.query_one(QuotesPane)
+        page = list(quotes.quotes.values())
+        evidence = {q.id: list(quotes.claims[q.id].evidence) for q in page}
+        height = quotes.scrollable_content_region.height
+        for length, most in ((20, height // 4 + 2), (300, 3)):  # 300 characters: 9 lines or more
+            shown = [replace(q, text=("word " * length)[:length]) for q in page]
+            quotes.show("Elsewhere", shown, evidence)  # data not shown before: built anew
+            assert quotes.virtual_size.height >= height  # no gap at the bottom of the frame
+            assert quotes.option_count <= most, length
+            await settle(pilot)
+            assert quotes.option_count == len(page)
+
+
+async def test_work_left_for_after_the_frame_waits_for_a_frame_that_draws_the_pane(
+        seed_db: Path) -> None:
+    # The quotes below the fold and the read-ahead wait for the frame that shows the country
+    # (docs/benchmarks.md, round three). Textual's call_after_refresh runs when the screen is
+    # next idle, which can come before the panes have asked to be drawn: the quotes' measuring
+    # (10-15 ms at full scale) then delayed the very frame it was left out of.
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        quotes = app.screen.query_one(QuotesPane)
+        ran: list[int] = []
+        drawn: list[int] = []
+        original = quotes.render_lines
+
+        def counted(crop: Region) -> list[Strip]:
+            drawn.append(1)
+            return original(crop)
+
+        quotes.render_lines = counted  # type: ignore[method-assign]
+        quotes.when_drawn(lambda: ran.append(len(drawn)))
+        await settle(pilot)
+        assert not ran  # the screen was idle, but the pane not drawn: not yet
+        quotes.refresh()
+        await settle(pilot)
+        assert ran and ran[0] >= 1  # after a frame that drew it
+        await settle(pilot)
+        assert len(ran) == 1  # once
