@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,16 @@ def open_fds() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+@pytest.fixture
+def unfrozen_after() -> Iterator[None]:
+    """The frozen heap is given back to the collector, so the worker's later tests collect as usual."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.usefixtures("unfrozen_after")
 async def test_ten_thousand_tour_steps_keep_memory_and_handles_flat(seed_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "soak.db"
     db.write_bytes(seed_db.read_bytes())
@@ -58,7 +69,7 @@ async def test_ten_thousand_tour_steps_keep_memory_and_handles_flat(seed_db: Pat
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         gc.collect()
-        gc.freeze()  # undone when the app stops (tui/idle_gc.py) and again below
+        gc.freeze()  # until the test ends (unfrozen_after)
         tile_map = app.dashboard().query_one(TileMap)  # type: ignore[union-attr]
         samples: list[tuple[int, int, int]] = []
         for step in range(1, CHANGES + 1):
@@ -72,7 +83,6 @@ async def test_ten_thousand_tour_steps_keep_memory_and_handles_flat(seed_db: Pat
                 samples.append((step, rss_kib(), open_fds()))
         await settle(pilot)
         assert app.is_running
-    gc.unfreeze()
     warm = samples[len(samples) // 5]  # after the first fifth: caches and pools have filled
     last = samples[-1]
     print(f"\nsoak: {CHANGES} tour steps; RSS {warm[1]} KiB at step {warm[0]} -> {last[1]} KiB at step {last[0]}; "
