@@ -149,10 +149,14 @@ async def test_the_reader_opened_while_locked_says_why_and_shows_the_article_aft
         impatient_reads(app)
         with locked(db):
             app.screen.post_message(OpenSource(source_id="uk-limited-role-us-reaction"))
-            await pilot.pause(0.6)
+
+            def says_locked() -> bool:  # polled: a fixed 0.6 s pause failed under load
+                shown = app.screen
+                return isinstance(shown, SourceReader) and "locked" in str(shown.query_one("#source-meta").render())
+
+            assert await wait_for(pilot, says_locked)
             reader = app.screen
-            assert isinstance(reader, SourceReader)
-            assert "locked" in str(reader.query_one("#source-meta").render())
+            assert isinstance(reader, SourceReader) and reader.doc is None  # still locked: nothing read
         assert await wait_for(pilot, lambda: reader.doc is not None)
         assert reader.article.text == reader.doc.text and reader.article.layout_rows.height
 
