@@ -93,7 +93,6 @@ class TechstanceBase(App[None]):
         if not self.is_running:
             # Shutting down: its screens are losing their widgets; a reload found none (seen in CI).
             return
-        self.poll_seconds = POLL_SECONDS
         recovered = self.read_problem is not None
         self.read_problem = None
         self.poll_ok(result)
