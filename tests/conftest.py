@@ -28,6 +28,9 @@ from techstance.db.curation.build import build_database  # noqa: E402
 from techstance.db.store.connection import open_database  # noqa: E402
 from techstance.db.store.reads import Store  # noqa: E402
 from techstance.tui import idle_gc  # noqa: E402
+from textual.css.model import RuleSet  # noqa: E402
+from textual.css.stylesheet import Stylesheet  # noqa: E402
+from textual.css.types import CSSLocation  # noqa: E402
 
 from tests.helpers import REPO, SEEDS, Tmux, require  # noqa: E402
 
@@ -37,6 +40,29 @@ _tmux_names = itertools.count()
 # CPU per app, a sixth of what an ordinary Pilot test costs. Off for every test that does not ask
 # for it; the tests about memory and the collector do (`real_start_up_collection`).
 idle_gc.COLLECT_AT_START = False
+
+
+# Every app parses the same stylesheets again: Textual keeps parsed rules per Stylesheet, and each
+# App makes its own. About 40 ms of CPU per app, 50 ms per Pilot test measured, several hundred apps
+# a run. The tests share the parsed rules within a worker, keyed also on the theme's variables (the
+# rules are parsed with them), so a theme change still parses afresh. Parsing is a pure function of
+# the key and the rules are only read afterwards; a stylesheet that fails to parse is never cached
+# and fails as before. The snapshot tests draw the same with and without this (checked).
+_PARSED_RULES: dict[tuple[object, ...], list[RuleSet]] = {}
+_parse_rules_per_app = Stylesheet._parse_rules
+
+
+def _parse_rules_once(self: Stylesheet, css: str, read_from: CSSLocation, is_default_rules: bool = False,
+                      tie_breaker: int = 0, scope: str = "") -> list[RuleSet]:
+    key = (tuple(sorted(self._variables.items())), css, read_from, is_default_rules, tie_breaker, scope)
+    rules = _PARSED_RULES.get(key)
+    if rules is None:
+        rules = _parse_rules_per_app(self, css, read_from, is_default_rules, tie_breaker, scope)
+        _PARSED_RULES[key] = rules
+    return rules
+
+
+Stylesheet._parse_rules = _parse_rules_once  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -6,6 +6,10 @@ mypy reads folders, not setuptools' package-dir mapping, so the three folders ar
 mypy's incremental cache lives beside it (`.typecheck/cache`): a second run re-checks only what
 changed (measured: about 2 CPU-seconds warm, 9 cold, most of it reading textual's and pydantic's
 types; 25-40 s of wall on the loaded shared machine). CI starts clean and pays the cold cost once.
+
+The same run also checks PROBE, a module with two faults only a strict checker reports, so one
+mypy process (the cold start is most of its cost) proves both that the package is clean and
+that the gate fails on a type error: exactly the probe's two errors, none anywhere else.
 """
 
 from __future__ import annotations
@@ -29,12 +33,27 @@ def _typed_tree() -> Path:
     return root
 
 
-def test_mypy_strict_finds_no_errors() -> None:
+# An unannotated function (only strict mode's disallow_untyped_defs reports it) and a plain type error.
+PROBE = '''\
+def untyped(value):
+    return value
+
+
+count: int = "three"
+'''
+
+
+def test_mypy_strict_finds_no_errors_in_the_package_and_fails_on_a_type_error() -> None:
     root = _typed_tree()
+    (root / "gate_probe.py").write_text(PROBE, encoding="utf-8")
     env = {**os.environ, "MYPYPATH": ""}
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
-         "--cache-dir", str(root / "cache"), "-p", "techstance"],
+         "--cache-dir", str(root / "cache"), "-p", "techstance", "-m", "gate_probe"],
         cwd=root, capture_output=True, text=True, timeout=600, env=env)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "Success" in result.stdout and "source files" in result.stdout
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    outside = [line for line in errors if not line.startswith("gate_probe.py:")]
+    assert not outside, result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.returncode == 1, result.stdout[-6000:] + result.stderr[-2000:]
+    assert len(errors) == 2 and "[no-untyped-def]" in errors[0] and "[assignment]" in errors[1], errors
+    assert "Found 2 errors in 1 file" in result.stdout, result.stdout[-2000:]

@@ -149,10 +149,14 @@ async def test_the_reader_opened_while_locked_says_why_and_shows_the_article_aft
         impatient_reads(app)
         with locked(db):
             app.screen.post_message(OpenSource(source_id="uk-limited-role-us-reaction"))
-            await pilot.pause(0.6)
+
+            def says_locked() -> bool:  # polled: a fixed 0.6 s pause failed under load
+                shown = app.screen
+                return isinstance(shown, SourceReader) and "locked" in str(shown.query_one("#source-meta").render())
+
+            assert await wait_for(pilot, says_locked)
             reader = app.screen
-            assert isinstance(reader, SourceReader)
-            assert "locked" in str(reader.query_one("#source-meta").render())
+            assert isinstance(reader, SourceReader) and reader.doc is None  # still locked: nothing read
         assert await wait_for(pilot, lambda: reader.doc is not None)
         assert reader.article.text == reader.doc.text and reader.article.layout_rows.height
 
@@ -325,3 +329,24 @@ def test_accepting_with_a_new_person_is_all_or_nothing(db: Path, tmp_path: Path)
                         new_speaker={"name": "Jane Doe", "kind": "person"})
     assert conn.execute("SELECT count(*) FROM actors WHERE id = 'jane-doe'").fetchone() == (0,)
     assert conn.execute("SELECT count(*) FROM edits").fetchone()[0] == edits_before
+
+
+async def test_a_poll_that_ends_while_the_app_shuts_down_does_not_reload_its_screens(db: Path) -> None:
+    # CI found this: a poll that saw a change returned while the app was closing, and the dashboard
+    # asked to reload had already lost its map (NoMatches), the app ending on an error.
+    app = TechstanceApp.for_database(db)
+    app.poll_seconds = 3600
+
+    async def changed_at_shutdown() -> str:
+        while app.is_running:
+            await asyncio.sleep(0.01)
+        return "changed"
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # a second screen above the dashboard, as in CI
+        await settle(pilot)
+        app.data.poll = changed_at_shutdown  # type: ignore[method-assign]
+        app.poll_data()
+        await pilot.pause()
+    assert app.crash is None
