@@ -2,34 +2,51 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from tests.helpers import app_for, settle
 
+# In its own interpreter: the suite shares parsed rules between the apps of a worker
+# (tests/conftest.py), which would hide what one app parses.
+COUNT_PARSES = """
+import asyncio, collections, json, sys
+from pathlib import Path
+import textual.css.stylesheet as stylesheet
+from techstance.db.store.opening import read_opening
+from techstance.tui.app import TechstanceApp
 
-async def test_start_up_parses_each_stylesheet_once(seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+parsed = collections.Counter()
+parse = stylesheet.parse
+
+def counting(scope, css, read_from, *args, **kwargs):
+    parsed[Path(read_from[0]).name if read_from[0].endswith(".tcss") else read_from[1]] += 1
+    return parse(scope, css, read_from, *args, **kwargs)
+
+stylesheet.parse = counting
+db = Path(sys.argv[1])
+
+async def main():
+    async with TechstanceApp.for_database(db, opening=read_opening(db)).run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+
+asyncio.run(main())
+print(json.dumps(parsed))
+"""
+
+
+def test_start_up_parses_each_stylesheet_once(seed_db: Path) -> None:
     # Setting the theme re-parsed into a fresh stylesheet and threw the parsed sources away, so the
-    # first widgets' mount parsed app.tcss and dashboard.tcss again (about 6 ms of the start).
-    import textual.css.stylesheet as stylesheet
-
-    parsed: Counter[tuple[str, str]] = Counter()
-    parse = stylesheet.parse
-
-    def counting(scope: str, css: str, read_from: tuple[str, str], *args: Any, **kwargs: Any) -> Any:
-        parsed[read_from] += 1
-        return parse(scope, css, read_from, *args, **kwargs)
-
-    monkeypatch.setattr(stylesheet, "parse", counting)
-    app = app_for(seed_db)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-    files = {name: count for (name, _), count in parsed.items() if name.endswith(".tcss")}
-    assert {Path(name).name for name in files} >= {"app.tcss", "dashboard.tcss"}
-    assert all(count == 1 for count in files.values()), files
+    # first widgets' mount parsed app.tcss, dashboard.tcss and the App's CSS again (about 6 ms of
+    # the start).
+    done = subprocess.run([sys.executable, "-c", COUNT_PARSES, str(seed_db)], capture_output=True, text=True,
+                          env={**os.environ, "TEXTUAL_ANIMATIONS": "none"}, timeout=60, check=True)
+    parsed = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {"app.tcss", "dashboard.tcss", "App.DEFAULT_CSS"} <= set(parsed)
+    assert all(parsed[name] == 1 for name in ("app.tcss", "dashboard.tcss", "App.DEFAULT_CSS")), parsed
 
 
 async def test_a_theme_chosen_while_running_still_restyles(seed_db: Path) -> None:
