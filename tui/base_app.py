@@ -22,6 +22,7 @@ from techstance.tui.intents import (
     ShowCountry,
 )
 from techstance.tui.screens.dashboard import Dashboard
+from techstance.tui.stylesheet import KeptStylesheet
 from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
 from techstance.tui.view_screen import ViewScreen
 from textual import on
@@ -39,6 +40,7 @@ class TechstanceBase(App[None]):
         # Before Textual's own set-up, which can already fail.
         self._crash: Exception | None = None
         super().__init__(**kwargs)
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())  # nothing added to it yet
         self.service = service
         self.data = DataClient(service, self.read_failed)
         self.read_problem: DataProblem | None = None  # the last read that failed, until one succeeds

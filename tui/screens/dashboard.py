@@ -27,7 +27,7 @@ from techstance.tui.widgets.claim_panes import (
 from techstance.tui.widgets.footer import Footer
 from techstance.tui.widgets.tile_map import TileMap
 from techstance.tui.widgets.title_bar import title_bar
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -107,6 +107,7 @@ class Dashboard(DataScreen[None]):
         self.pending_quote: str | None = None  # a quote to highlight once its country loads
         self._countries: OrderedDict[CountryKey, CountryData] = OrderedDict()  # what was shown, newest last
         self._on_screen: CountryData | None = None
+        self._resumed = False
         self._watching = False  # the map's selection, by _selection_moved
         self._moved: deque[str] = deque()  # selections handled whose TileMap.Selected is still coming
 
@@ -145,6 +146,18 @@ class Dashboard(DataScreen[None]):
             data = (view.detail, view.quotes, view.evidence)
             self._remember((None, view.code), data)
             self._show_country(view.code, *data)  # now, not after the Selected message: the first frame
+
+    @on(events.ScreenResume)
+    def _first_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. As the app's default screen, resumed for the first
+        # time, the dashboard has just been mounted with the app's whole stylesheet (its own file
+        # included, tui/app.py), every widget styled as it mounted; Textual styled them all again
+        # (about 10 ms of the start at 120x36). A pushed dashboard (the kiosk's) brings its file
+        # with it and needs that second pass; later resumes are Textual's to decide.
+        if not self._resumed:
+            self._resumed = True
+            if self.app.screen_stack[:1] == [self]:
+                event.refresh_styles = False
 
     # ----- loading: through the data service, off the event loop -----
     def load_map(self, select: str | None = None) -> None:

@@ -81,7 +81,17 @@ class Footer(TextualFooter):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._drawn = self._shown()
-        yield from fitting(super().compose(), self._width())
+        keys = fitting(super().compose(), self._width())
+        for key in keys:
+            # A FooterKey starts compact and is bound to the footer's value only once mounted:
+            # its class went on, then off again, each time restyling the key and its parts
+            # (22 style updates at start-up, about 15 ms before the first frame). Given the
+            # footer's value now, nothing changes at mount. The palette key is not bound (it
+            # stays compact, as Textual draws it) and is left alone.
+            if isinstance(key, FooterKey) and not key.has_class("-command-palette"):
+                key.set_reactive(FooterKey.compact, self.compact)
+                key.set_class(self.compact, "-compact", update=False)
+        yield from keys
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True

@@ -348,3 +348,26 @@ async def test_with_the_map_zoomed_moves_still_read_ahead(seed_db: Path) -> None
         await settle(pilot)
         ahead = tile_map.reachable(tile_map.selected or "")
         assert ahead and all((None, code) in screen._countries for code in ahead)
+
+
+async def test_the_dashboard_is_not_restyled_as_a_whole_at_start(seed_db: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Textual restyled the whole screen on its first resume, its widgets styled a moment before
+    # as they mounted (about 10 ms of the first frame). Later resumes are Textual's to decide.
+    from textual.app import App
+
+    restyled: list[object] = []
+    update_styles = App.update_styles
+
+    def counting(self: App[object], node: object, animate: bool = True) -> None:
+        if isinstance(node, Dashboard):
+            restyled.append(node)
+        update_styles(self, node, animate)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "update_styles", counting)
+    app = app_for(seed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, Dashboard) and restyled == []
+        await press(pilot, "right")  # and it still draws a move: the styles it has are the right ones
+        assert app.screen.query_one(TileMap).has_focus

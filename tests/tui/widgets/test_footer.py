@@ -72,3 +72,26 @@ async def test_keys_left_out_come_back_when_wider(seed_db: Path) -> None:
         wide = {key.description for key in app.screen.query(FooterKey)}
         assert "Clear filters" not in narrow and "Clear filters" in wide
         assert not footer_problems(pilot, 160)
+
+
+async def test_the_first_frame_styles_each_footer_key_once(seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each key came compact and was bound to the footer's value only once mounted: restyled on
+    # (class on) and again off, 22 style updates before the first frame. The palette key is not
+    # bound and stays compact, as Textual draws it: its one update is Textual's.
+    from textual.app import App
+
+    restyled: list[FooterKey] = []
+    update_styles = App.update_styles
+
+    def counting(self: App[object], node: object, animate: bool = True) -> None:
+        if isinstance(node, FooterKey) and not node.has_class("-command-palette"):
+            restyled.append(node)
+        update_styles(self, node, animate)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "update_styles", counting)
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        keys = [key for key in app.screen.query(FooterKey) if not key.has_class("-command-palette")]
+        assert keys and not any(key.has_class("-compact") for key in keys)
+    assert restyled == []
