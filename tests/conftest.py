@@ -16,6 +16,7 @@ import sys  # noqa: E402
 if "textual.constants" in sys.modules:
     importlib.reload(sys.modules["textual.constants"])
 
+import gc  # noqa: E402
 import itertools  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
@@ -40,6 +41,13 @@ _tmux_names = itertools.count()
 # CPU per app, a sixth of what an ordinary Pilot test costs. Off for every test that does not ask
 # for it; the tests about memory and the collector do (`real_start_up_collection`).
 idle_gc.COLLECT_AT_START = False
+
+# A worker's full collections walk everything the worker holds (Textual, the collected tests) to
+# free each finished app's cycles: 0.3-0.7 s each, about a fifth of a worker's CPU. Python's default
+# runs one every tenth middle-generation collection; a fifth as often, each frees five apps' garbage
+# in one walk. Measured on tests/tui/screens at -n 2: worker CPU 47 -> 34 s, collections 11.8 -> 5.4 s.
+# The apps under test set and restore their own thresholds (tui/idle_gc.py) from these.
+gc.set_threshold(700, 10, 50)
 
 
 # Every app parses the same stylesheets again: Textual keeps parsed rules per Stylesheet, and each
@@ -106,6 +114,21 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
         session.kill()
 
 
+# ----- compiled once -----
+# Where PYTHONDONTWRITEBYTECODE is set (this machine, and so CI) nothing writes .pyc files, so every
+# process the suite starts (workers, and a few hundred `techstance` commands in terminals and
+# subprocesses) compiled the package from source again: about 50 ms of CPU each (docs/benchmarks.md,
+# round three). compileall writes them regardless of that setting, and imports read them.
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller has done it
+        return
+    import compileall
+
+    for package in ("db", "tui", "seeds"):
+        if (REPO / package).is_dir():
+            compileall.compile_dir(REPO / package, quiet=2, workers=1)
+
+
 # ----- scheduling -----
 # Tests that drive real terminals (tmux), a browser or served sessions start processes of their own
 # and wait on deadlines: run on one worker, one after another (`--dist loadgroup` in pyproject), so
@@ -126,8 +149,28 @@ TERMINAL_MODULES = {
 ONE_WORKER_MODULES = {"tests/test_packaging.py": "packaging"}
 
 
+# Tests that take 10-40 s of wall clock each (most of it waiting on deadlines or frames, not CPU)
+# start first: xdist hands single tests out in collection order, and one of these drawn last kept
+# three workers idle at the end of the run. A renamed test here only loses its place.
+LONG_TESTS = (
+    "tests/hardening/test_any_value.py::test_any_value_leaves_the_dashboard_alive",
+    "tests/hardening/test_random_input.py::",
+    "tests/hardening/test_soak.py::",
+    "tests/tui/kiosk/test_kiosk.py::test_hundreds_of_random_keys",
+    "tests/hardening/test_any_value.py::test_any_value_in_a_source",
+    "tests/hardening/test_any_value.py::test_any_value_leaves_the_kiosk",
+    "tests/tui/screens/test_reader.py::test_the_cursor_moving_up",
+    "tests/test_types.py::",
+)
+
+
+def _starts_late(item: pytest.Item) -> bool:
+    return not item.nodeid.startswith(LONG_TESTS)
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_starts_late)  # stable: the rest keep their order
     for item in items:
         module = item.nodeid.split("::")[0]
         if module in TERMINAL_MODULES:
