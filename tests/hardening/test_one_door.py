@@ -109,7 +109,8 @@ async def test_a_read_refused_by_a_lock_is_one_line_on_screen(db: Path) -> None:
             await pilot.press("right")
             assert await wait_for(pilot, lambda: app.read_problem is not None, 3)
             assert "locked" in str(app.read_problem)
-            assert any("locked" in str(n.message) for n in app._notifications)
+            # A toast is a message the app handles next, not at once (it failed once at -n 6).
+            assert await wait_for(pilot, lambda: any("locked" in str(n.message) for n in app._notifications), 3)
 
 
 async def test_a_late_page_of_quotes_never_lands_on_another_country(db: Path) -> None:
