@@ -160,10 +160,11 @@ class Store:
                 f"""
                 SELECT DISTINCT d.country FROM evidence e CROSS JOIN decisions d ON d.id = e.claim_id
                 WHERE e.role = 'disputes' AND e.claim_table = 'decisions' AND d.topic = ? AND {ON_TOPIC}
-                      {"" if as_of is None else f"AND {begun_by('?')}"}
+                      {"" if as_of is None else f'''AND {begun_by('?')} AND EXISTS (SELECT 1 FROM sources s
+                            WHERE s.id = e.source AND {known_by('?', 's.published')})'''}
                 LIMIT ?
                 """,
-                (topic, limit) if as_of is None else (topic, as_of, limit),
+                (topic, limit) if as_of is None else (topic, as_of, as_of, limit),
             )
         }
         return [_tile(checks.country(c), current.get(c["code"]), c["code"] in disputed, as_of is not None)
@@ -356,12 +357,15 @@ class Store:
         """Every country's events on a topic, latest first (the order of current_positions);
         `as_of`: those begun by the end of that day, as the map's (`tiles`), one whose period is
         still under way marked uncertain."""
+        # On a date, a dispute counts once its source had been published (as the Disputes view says).
+        disputed_by = "" if as_of is None else (
+            f"AND EXISTS (SELECT 1 FROM sources s WHERE s.id = e.source AND {known_by(':as_of', 's.published')})")
         rows = self._all(
             f"""
             SELECT d.id, d.country, d.kind, d.stance, d.status, d.date, d.date_precision, d.date_inferred,
                    d.summary, {ORDERED_ON} AS placed_on,
                    EXISTS (SELECT 1 FROM evidence e WHERE e.role = 'disputes' AND e.claim_table = 'decisions'
-                           AND e.claim_id = d.id) AS disputed,
+                           AND e.claim_id = d.id {disputed_by}) AS disputed,
                    {"0" if as_of is None else f"NOT ({known_by(':as_of')})"} AS uncertain,
                    ROW_NUMBER() OVER (PARTITION BY d.country ORDER BY {LATEST_FIRST}) AS rank
             FROM decisions d WHERE d.topic = :topic {"" if as_of is None else f"AND {begun_by(':as_of')}"}

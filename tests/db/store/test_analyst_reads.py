@@ -85,3 +85,18 @@ def test_a_topic_with_no_decisions_has_empty_views(store: Store) -> None:
     assert store.positions("no-such-topic") == []
     assert store.timeline("no-such-topic") == []
     assert store.disputes("no-such-topic") == []
+
+
+def test_on_a_date_disputed_means_disputed_by_a_source_published_by_then(store: Store) -> None:
+    # Before: as of 2019-06-01 New Zealand was "! yes" in Positions and "!" on the map, while the
+    # Disputes view, which counts only sources published by then, listed nothing.
+    date = "2019-06-01"
+    in_disputes = {d.country.code for d in store.disputes(TOPIC, as_of=date)}
+    in_positions = {p.country.code for p in store.positions(TOPIC, as_of=date) if p.disputed}
+    on_map = {t.country.code for t in store.tiles(TOPIC, as_of=date) if t.disputed}
+    assert in_positions == in_disputes == on_map
+    # Today every view agrees too, and New Zealand is disputed.
+    today = {d.country.code for d in store.disputes(TOPIC)}
+    assert "NZ" in today
+    assert {p.country.code for p in store.positions(TOPIC) if p.disputed} == today
+    assert {t.country.code for t in store.tiles(TOPIC) if t.disputed} == today
