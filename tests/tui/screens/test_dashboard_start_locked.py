@@ -20,7 +20,7 @@ from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.waiting import LOCKED
 from techstance.tui.widgets.claim_panes import DecisionPane
 from techstance.tui.widgets.tile_map import TileMap
-from tests.helpers import flat, shown_text, wait_until
+from tests.helpers import UK_TITLE, Tmux, flat, require, shown_text, wait_until
 
 HOLDER = """
 import sqlite3, sys, time
@@ -83,3 +83,17 @@ def test_other_refusals_are_not_taken_for_a_lock(tmp_path: Path) -> None:
         open_unless_locked(bad)
     with pytest.raises(DatabaseOpenError, match="no such database"):
         open_unless_locked(tmp_path / "missing.db")
+
+
+def test_the_command_in_a_terminal_waits_for_the_lock_then_fills_in(db: Path, tmux: Tmux) -> None:
+    """`techstance --db X` while an import holds the lock: no exit, a waiting line, then the data."""
+    with lock_held(db) as holder:
+        tmux.start(["env", "TERM=xterm-256color", "TEXTUAL_ANIMATIONS=none", require("techstance"), "--db", str(db)])
+        screen = tmux.wait_for("the waiting line", lambda s: "Waiting for the database" in s)
+        assert "locked by another" in screen and "─ Map " not in screen, screen
+        holder.kill()
+        holder.wait()
+        screen = tmux.wait_for(f"'{UK_TITLE}' once the lock is gone", lambda s: UK_TITLE in s)
+        assert "Waiting for the database" not in screen and "─ Map " in screen, screen
+        tmux.keys("q")
+        assert tmux.wait_exit() == 0
