@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from techstance.db.store.connection import DatabaseOpenError, open_unless_locked
 from techstance.tui.app import TechstanceApp
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.waiting import LOCKED
 from techstance.tui.widgets.claim_panes import DecisionPane
 from techstance.tui.widgets.tile_map import TileMap
+
 from tests.helpers import UK_TITLE, Tmux, flat, require, shown_text, wait_until
 
 HOLDER = """
