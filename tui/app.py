@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from techstance.db.store.connection import open_database
+from techstance.db.store.connection import open_unless_locked
 from techstance.db.store.opening import Opening
 from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem, DataService
@@ -51,8 +51,12 @@ class TechstanceApp(TechstanceBase):
     @classmethod
     def for_database(cls, path: Path, *, conn: sqlite3.Connection | None = None, theme: str | None = None,
                      opening: Opening | None = None, as_of: str | None = None) -> TechstanceApp:
-        """The app over the file at `path` (`conn`: a read-only connection to it already open)."""
-        return cls(DataService(path, Store(conn if conn is not None else open_database(path))), theme=theme,
+        """The app over the file at `path` (`conn`: a read-only connection to it already open).
+        Under another program's lock it starts unopened: the dashboard says it waits, and the
+        file is opened (and checked) by the first read after the lock goes."""
+        if conn is None:
+            conn = open_unless_locked(path)
+        return cls(DataService(path, Store(conn) if conn is not None else None), theme=theme,
                    opening=opening, as_of=as_of)
 
     def __init__(self, service: DataService, theme: str | None = None, opening: Opening | None = None,

@@ -23,6 +23,10 @@ class OlderSchemaError(DatabaseOpenError):
     """A techstance database written by an older version: `techstance upgrade` fixes this."""
 
 
+class DatabaseLockedError(DatabaseOpenError):
+    """Another program holds the file's lock, so it could not be checked yet: it may be fine."""
+
+
 def _uri(path: Path, mode: str) -> str:
     return f"file:{quote(str(path.resolve()))}?mode={mode}"
 
@@ -61,6 +65,20 @@ def open_database(path: Path, *, readonly: bool = True, busy_timeout: float = BU
     return conn
 
 
+START_BUSY_S = 0.2  # at start, a lock held longer is waited for on screen, not before it
+
+
+def open_unless_locked(path: Path) -> sqlite3.Connection | None:
+    """open_database, or None while another program holds the lock (an import, say): the caller
+    starts without a connection and opens one when the lock goes. Every other refusal raises."""
+    try:
+        conn = open_database(path, busy_timeout=START_BUSY_S)
+    except DatabaseLockedError:
+        return None
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")  # later reads wait as any do
+    return conn
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -93,7 +111,7 @@ def _check(conn: sqlite3.Connection, path: Path) -> None:
         if "not a database" in text or "malformed" in text:
             raise DatabaseOpenError(f"{path}: damaged database: {text}") from None
         if "locked" in text or "busy" in text:
-            raise DatabaseOpenError(f"{path}: the database is locked by another program") from None
+            raise DatabaseLockedError(f"{path}: the database is locked by another program") from None
         raise DatabaseOpenError(f"{path}: cannot read the database: {text}") from None
     if app_id != APPLICATION_ID:
         raise DatabaseOpenError(f"{path}: a SQLite database, but not a techstance database")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from techstance.db.curation.default_db import default_database_path
-from techstance.db.store.connection import DatabaseOpenError, open_database
+from techstance.db.store.connection import DatabaseOpenError, open_unless_locked
 from techstance.tui.cli.errors import EXIT_OK, CliError, shown
 from techstance.tui.cli.supervise import run_app
 
@@ -45,20 +45,23 @@ def cmd_dashboard(db_arg: Path | None, theme: str | None, as_of: str | None = No
     # them after the first frame (techstance.tui.idle_gc), which turns collections back on.
     gc.disable()
     try:
-        conn = open_database(path)
+        # None while another program holds the lock (an import in another terminal): the dashboard
+        # starts anyway, says on screen that it waits, and fills in when the lock goes.
+        conn = open_unless_locked(path)
     except DatabaseOpenError as err:
         gc.enable()  # a refused start leaves a caller (a test) as it was
         raise CliError(str(err)) from None
     if not sys.stdin.isatty():
         # Textual reads keys from standard input; from a file, /dev/null or a pipe it would read an
         # end of file without pause, for ever, and nobody could quit it.
-        conn.close()
+        if conn is not None:
+            conn.close()
         gc.enable()
         raise CliError("the dashboard needs a terminal: standard input is not one (try `techstance export`)")
     from techstance.db.store.opening import read_opening
 
     # The first frame is drawn once, filled; the opening view is today's, so not with a date.
-    opening = read_opening(path) if as_of is None else None
+    opening = read_opening(path) if as_of is None and conn is not None else None
     from techstance.tui.app import TechstanceApp  # imported late: textual is slow to import
 
     return run_app(TechstanceApp.for_database(path, conn=conn, theme=theme, opening=opening, as_of=as_of))

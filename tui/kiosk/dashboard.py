@@ -14,6 +14,7 @@ from textual.widgets import Static
 class KioskDashboard(Dashboard):
     # A wall screen has no clipboard worth writing to, and nothing on it may change data.
     EDITING = Dashboard.EDITING | {"copy_quote"}
+    SAYS_WAITING = False  # its status line says it (tui/kiosk/app.py)
 
     def compose_bottom(self) -> ComposeResult:
         yield Static(id="kiosk-status")

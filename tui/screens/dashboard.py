@@ -16,6 +16,7 @@ from techstance.tui.base_screen import DataScreen
 from techstance.tui.formatting import STANCE_ORDER, quote_citation
 from techstance.tui.intents import CorrectQuote, OpenPerson, OpenSearch, OpenSource, PickTopic, ReviewImports
 from techstance.tui.literal import literal, toast
+from techstance.tui.waiting import RETRY_LOCKED_S, say_why_when_slow, waiting_line
 from techstance.tui.widgets.as_of_bar import AsOfBar
 from techstance.tui.widgets.claim_panes import (
     ClaimHighlighted,
@@ -90,6 +91,9 @@ class Dashboard(DataScreen[None]):
     ]
     PANE_ORDER = ("#map", "#decision", "#quotes", "#sources")
     EDITING = frozenset({"review", "correct_quote"})
+    # Until the map is first read the screen says what it waits for (the kiosk says it in its
+    # status line instead).
+    SAYS_WAITING = True
 
     def __init__(self, topic: str | None = None, *, opening: Opening | None = None,
                  as_of: str | None = None) -> None:
@@ -110,10 +114,12 @@ class Dashboard(DataScreen[None]):
         self._resumed = False
         self._watching = False  # the map's selection, by _selection_moved
         self._moved: deque[str] = deque()  # selections handled whose TileMap.Selected is still coming
+        self._map_shown = False
 
     def compose(self) -> ComposeResult:
         yield Static("techstance", id="title-bar")
         with Vertical(id="left"):
+            yield Static(id="dashboard-waiting")
             yield TileMap(id="map")
             yield QuotesPane(id="quotes")
         with Vertical(id="right"):
@@ -139,6 +145,8 @@ class Dashboard(DataScreen[None]):
         view = self.opening.view if self.opening is not None and self.as_of is None else None
         if view is None:
             self.load_map()
+            if self.SAYS_WAITING:
+                say_why_when_slow(self, lambda: not self._map_shown, self._say_waiting)
             return
         # Read before Textual started (techstance.db.store.opening): the first frame is drawn filled.
         self._show_map(view.topic.id, view.topic.title, view.topic_count, view.tiles, view.code)
@@ -180,7 +188,28 @@ class Dashboard(DataScreen[None]):
 
     def data_failed(self, problem: DataProblem) -> None:
         """A read failed (locked, damaged, gone): keep what is shown and say so, never crash."""
+        if self.SAYS_WAITING and not self._map_shown and (problem.kind == "locked" or self.waiting):
+            # Nothing to keep showing: say why in the screen, and under a lock try again soon
+            # (a user running an import in another terminal need not restart the dashboard).
+            self._say_waiting(waiting_line(problem))
+            if problem.kind == "locked":
+                self.set_timer(RETRY_LOCKED_S, self._retry_map)
         self.app_read_failed(problem)
+
+    @property
+    def waiting(self) -> bool:
+        """Nothing read is shown and the screen says itself what it waits for (tui/waiting.py)."""
+        return self.has_class("-waiting") and not self._map_shown
+
+    def _say_waiting(self, line: str) -> None:
+        if self._map_shown:
+            return
+        self.add_class("-waiting")
+        self.query_one("#dashboard-waiting", Static).update(literal(line))
+
+    def _retry_map(self) -> None:
+        if not self._map_shown:
+            self.load_map()
 
     def reload(self) -> None:
         """New data in the file: redraw everything, keeping the selected country."""
@@ -193,6 +222,8 @@ class Dashboard(DataScreen[None]):
                   select: str | None) -> None:
         if topic != self.topic:
             self._countries.clear()
+        self._map_shown = True
+        self.remove_class("-waiting")
         self.topic, self.topic_count, self.topic_title = topic, topic_count, title
         self._retitle()
         tile_map = self.query_one(TileMap)
