@@ -3,6 +3,10 @@ file when another program changes it, help, and routing of the reading intents."
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +29,7 @@ from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.stylesheet import KeptStylesheet
 from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
 from techstance.tui.view_screen import ViewScreen
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.driver import Driver
 from textual.screen import Screen
@@ -76,6 +80,26 @@ class TechstanceBase(App[None]):
 
     def on_unmount(self) -> None:
         self.service.close()
+
+    # ----- SIGTSTP (ctrl+z from a shell's job control, `kill -TSTP`) -----
+    @on(events.Mount)
+    def _suspend_from_the_loop(self) -> None:
+        # Textual suspends inside its SIGTSTP handler, which Python runs between two steps of
+        # whatever the main thread was doing. When that was a write to the terminal (a put on the
+        # output thread's queue, whose lock is not re-entrant), the handler's own writes wait for
+        # a lock that will never be released: the terminal was never given back in 2 of 13 full
+        # suite runs under load. Run from the event loop, the suspension interrupts nothing.
+        driver = self._driver
+        if (driver is None or not driver.can_suspend or not hasattr(signal, "SIGTSTP")
+                or threading.current_thread() is not threading.main_thread()):
+            return
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTSTP, self._suspend_now)
+
+    def _suspend_now(self) -> None:
+        # App.suspend gives the terminal back as it was, and takes it again (redrawn whole) when
+        # the shell continues the process; SIGSTOP, not SIGTSTP, which would come back here.
+        with self.suspend():
+            os.kill(os.getpid(), signal.SIGSTOP)
 
     # ----- another process changed or replaced the file: show it -----
     def poll_data(self) -> None:
