@@ -110,17 +110,12 @@ class TechstanceApp(TechstanceBase):
     @on(CorrectQuote)
     def _correct_quote(self, intent: CorrectQuote) -> None:
         from techstance.tui.screens.editing import CorrectQuoteForm
-        from techstance.tui.screens.form import read_choices
+        from techstance.tui.screens.form import read_choices, say_cannot_open
 
         def opened(choices: FormChoices) -> None:
             self.push_screen(CorrectQuoteForm(choices, intent.quote), intent.reply)
 
-        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
-
-    def _form_failed(self, problem: DataProblem) -> None:
-        # Said every time, not through read_failed: the app says a repeated problem once (the
-        # poll's, likely, under a lock), and a form key that seems to do nothing is worse.
-        toast(self, f"Cannot open the form: {problem}", severity="error", timeout=8)
+        self.data.load(self.screen, "choices", read_choices, opened, partial(say_cannot_open, self))
 
     @on(ReviewImports)
     def _review(self, intent: ReviewImports) -> None:
@@ -131,24 +126,24 @@ class TechstanceApp(TechstanceBase):
     @on(AddDecision)
     def _add_decision(self, intent: AddDecision) -> None:
         from techstance.tui.screens.editing import AddDecisionForm
-        from techstance.tui.screens.form import read_choices
+        from techstance.tui.screens.form import read_choices, say_cannot_open
 
         def opened(choices: FormChoices) -> None:
             self.push_screen(AddDecisionForm(choices, intent.source, intent.start, intent.end, intent.excerpt,
                                              country=intent.country))
 
-        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
+        self.data.load(self.screen, "choices", read_choices, opened, partial(say_cannot_open, self))
 
     @on(AddQuote)
     def _add_quote(self, intent: AddQuote) -> None:
         from techstance.tui.screens.editing import AddQuoteForm
-        from techstance.tui.screens.form import read_choices
+        from techstance.tui.screens.form import read_choices, say_cannot_open
 
         def opened(choices: FormChoices) -> None:
             self.push_screen(AddQuoteForm(choices, intent.source, intent.start, intent.end, intent.text,
                                           country=intent.country))
 
-        self.data.load(self.screen, "choices", read_choices, opened, self._form_failed)
+        self.data.load(self.screen, "choices", read_choices, opened, partial(say_cannot_open, self))
 
     @on(FindText)
     def _find_text(self, intent: FindText) -> None:

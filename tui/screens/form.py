@@ -17,13 +17,14 @@ from techstance.db.store.reads import Store
 from techstance.db.store.service import DataProblem
 from techstance.tui.base_screen import DataModal
 from techstance.tui.intents import NewRecord
-from techstance.tui.literal import literal
+from techstance.tui.literal import literal, toast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -52,6 +53,13 @@ Options = list[tuple[Content, str]]
 # a drop-down that opens the form for a record the list does not hold yet.
 NEW_COUNTRY = "+country"
 NEW_PERSON = "+person"
+
+
+def say_cannot_open(node: DOMNode, problem: DataProblem) -> None:
+    """A form whose choices could not be read says so every time, not through the app's stale-data
+    line: that says a repeated problem once (the poll's, likely, under a lock), and a form key that
+    seems to do nothing is worse than a line said twice."""
+    toast(node, f"Cannot open the form: {problem}", severity="error", timeout=8)
 
 
 def actor_options(choices: FormChoices, *, new: bool = False) -> Options:

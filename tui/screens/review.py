@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import partial
 
 from techstance.db.store.edits import Proposal, accept_proposal, open_proposals, reject_proposal
 from techstance.db.store.read_models import Excerpt, SourceDoc
@@ -19,6 +20,7 @@ from techstance.tui.screens.form import (
     country_options,
     field,
     read_choices,
+    say_cannot_open,
     topic_options,
 )
 from techstance.tui.widgets.article import ArticleView
@@ -266,12 +268,7 @@ class ReviewScreen(DataScreen[None]):
             if self.current() is proposal:
                 self.app.push_screen(AcceptForm(proposal, choices))
 
-        def failed(problem: DataProblem) -> None:
-            # Said here, every time: the app says a repeated problem once (the poll's, likely), and
-            # a key that seems to do nothing is worse than a line said twice.
-            toast(self, f"Cannot open the form: {problem}", severity="error", timeout=8)
-
-        self.data.load(self, "choices", read_choices, opened, failed)
+        self.data.load(self, "choices", read_choices, opened, partial(say_cannot_open, self))
 
     def action_close(self) -> None:
         self.dismiss(None)  # not pop_screen: the dashboard's callback reloads what changed
