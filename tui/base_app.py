@@ -151,8 +151,9 @@ class TechstanceBase(App[None]):
 
     @on(Driver.SignalResume)
     def _draw_all_after_resume(self) -> None:
-        # Continued after SIGTSTP (ctrl+z, then `fg`): Textual's driver re-enters the alternate
-        # screen, which the terminal shows blank, and draws only what changes next.
+        # Continued after a SIGTSTP that reached Textual's own handler (only before mount, see
+        # _suspend_from_the_loop): its driver re-enters the alternate screen, which the terminal
+        # shows blank, and draws only what changes next.
         self.refresh(layout=True)
 
     # ----- reading intents: both apps -----

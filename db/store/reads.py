@@ -61,6 +61,11 @@ _SOURCE_COLUMNS = ", ".join(f"s.{name} AS s_{name}" for name in _SOURCE_FIELDS)
 _SAID_BY = known_by("?", "COALESCE(q.said_on, s.published)")
 
 
+def _source_published_by(param: str) -> str:
+    """Evidence `e`'s source had certainly been published by the end of the day `param`."""
+    return f"EXISTS (SELECT 1 FROM sources s WHERE s.id = e.source AND {known_by(param, 's.published')})"
+
+
 # Prefix indexes cover up to this many letters; a longer prefix of a common word merges every
 # matching word's document list (90 ms over 50,000 sources), so the whole word is tried first.
 INDEXED_PREFIX = 3
@@ -160,8 +165,7 @@ class Store:
                 f"""
                 SELECT DISTINCT d.country FROM evidence e CROSS JOIN decisions d ON d.id = e.claim_id
                 WHERE e.role = 'disputes' AND e.claim_table = 'decisions' AND d.topic = ? AND {ON_TOPIC}
-                      {"" if as_of is None else f'''AND {begun_by('?')} AND EXISTS (SELECT 1 FROM sources s
-                            WHERE s.id = e.source AND {known_by('?', 's.published')})'''}
+                      {"" if as_of is None else f"AND {begun_by('?')} AND {_source_published_by('?')}"}
                 LIMIT ?
                 """,
                 (topic, limit) if as_of is None else (topic, as_of, as_of, limit),
@@ -358,8 +362,7 @@ class Store:
         `as_of`: those begun by the end of that day, as the map's (`tiles`), one whose period is
         still under way marked uncertain."""
         # On a date, a dispute counts once its source had been published (as the Disputes view says).
-        disputed_by = "" if as_of is None else (
-            f"AND EXISTS (SELECT 1 FROM sources s WHERE s.id = e.source AND {known_by(':as_of', 's.published')})")
+        disputed_by = "" if as_of is None else f"AND {_source_published_by(':as_of')}"
         rows = self._all(
             f"""
             SELECT d.id, d.country, d.kind, d.stance, d.status, d.date, d.date_precision, d.date_inferred,
