@@ -149,28 +149,8 @@ TERMINAL_MODULES = {
 ONE_WORKER_MODULES = {"tests/test_packaging.py": "packaging"}
 
 
-# Tests that take 10-40 s of wall clock each (most of it waiting on deadlines or frames, not CPU)
-# start first: xdist hands single tests out in collection order, and one of these drawn last kept
-# three workers idle at the end of the run. A renamed test here only loses its place.
-LONG_TESTS = (
-    "tests/hardening/test_any_value.py::test_any_value_leaves_the_dashboard_alive",
-    "tests/hardening/test_random_input.py::",
-    "tests/hardening/test_soak.py::",
-    "tests/tui/kiosk/test_kiosk.py::test_hundreds_of_random_keys",
-    "tests/hardening/test_any_value.py::test_any_value_in_a_source",
-    "tests/hardening/test_any_value.py::test_any_value_leaves_the_kiosk",
-    "tests/tui/screens/test_reader.py::test_the_cursor_moving_up",
-    "tests/test_types.py::",
-)
-
-
-def _starts_late(item: pytest.Item) -> bool:
-    return not item.nodeid.startswith(LONG_TESTS)
-
-
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    items.sort(key=_starts_late)  # stable: the rest keep their order
     for item in items:
         module = item.nodeid.split("::")[0]
         if module in TERMINAL_MODULES:

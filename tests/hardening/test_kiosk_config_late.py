@@ -7,23 +7,15 @@ it does not have, and keeps checking, so fixing the database (or a build that ad
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 from techstance.tui.kiosk.app import KioskApp, KioskMessage
 from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.screens.dashboard import Dashboard
-from textual.pilot import Pilot
 
-from tests.helpers import FIXED_NOW, settle, shown_text
+from tests.helpers import FIXED_NOW, settle, shown_text, wait_until
 
 SIZE = (120, 36)
-
-
-async def wait_for(pilot: Pilot[None], done: object, seconds: float = 5) -> None:
-    deadline = time.monotonic() + seconds
-    while not done() and time.monotonic() < deadline:  # type: ignore[operator]
-        await pilot.pause(0.1)
 
 
 async def test_an_unknown_country_is_said_on_screen_once_the_database_appears(seed_db: Path, tmp_path: Path) -> None:
@@ -35,7 +27,7 @@ async def test_an_unknown_country_is_said_on_screen_once_the_database_appears(se
         await settle(pilot)
         assert isinstance(app.screen, KioskMessage) and "no such database" in app.screen.message
         path.write_bytes(seed_db.read_bytes())
-        await wait_for(pilot, lambda: "QQ" in getattr(app.screen, "message", ""))
+        await wait_until(pilot, lambda: "QQ" in getattr(app.screen, "message", ""), 5)
         screen = app.screen
         assert isinstance(screen, KioskMessage)
         assert screen.message.startswith(f"{config_file}: field 'countries.1': no country 'QQ' in the database")
@@ -46,7 +38,7 @@ async def test_an_unknown_country_is_said_on_screen_once_the_database_appears(se
         conn.execute("INSERT INTO countries VALUES ('QQ', 'Qland', 'Nowhere', 9, 9)")
         conn.commit()
         conn.close()
-        await wait_for(pilot, lambda: isinstance(app.screen, Dashboard))
+        await wait_until(pilot, lambda: isinstance(app.screen, Dashboard), 5)
         assert isinstance(app.screen, Dashboard)
 
 
@@ -56,7 +48,7 @@ async def test_an_unknown_topic_is_said_on_screen_once_the_database_appears(seed
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         path.write_bytes(seed_db.read_bytes())
-        await wait_for(pilot, lambda: "no-such-topic" in getattr(app.screen, "message", ""))
+        await wait_until(pilot, lambda: "no-such-topic" in getattr(app.screen, "message", ""), 5)
         assert isinstance(app.screen, KioskMessage)
         assert app.screen.message.startswith("kiosk configuration: field 'topic': no topic 'no-such-topic'")
         assert app.is_running
@@ -72,7 +64,7 @@ async def test_a_change_seen_before_a_new_dashboard_has_drawn_does_not_end_the_k
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         path.write_bytes(seed_db.read_bytes())
-        await wait_for(pilot, lambda: isinstance(app.screen, Dashboard))
+        await wait_until(pilot, lambda: isinstance(app.screen, Dashboard), 5)
         await pilot.pause()
         fresh = type(app.screen)(topic=None)
         app.push_screen(fresh)
