@@ -19,7 +19,7 @@ from techstance.tui.widgets.claim_panes import QuotesPane
 from techstance.tui.widgets.tile_map import TileMap
 from textual.pilot import Pilot
 
-from tests.helpers import app_for, press, settle
+from tests.helpers import app_for, press, settle, wait_until
 
 SIZE = (120, 36)
 
@@ -138,6 +138,9 @@ async def test_clicking_a_header_sorts_by_it(seed_db: Path) -> None:
         assert isinstance(screen, PositionsScreen)
         from techstance.tui.widgets.key_table import KeyTable
 
+        # The click needs the filled table: in one CI-like run at load 2 the view still waited
+        # for its read when the click came, and the screen showed nothing but its title.
+        assert await wait_until(pilot, lambda: screen.filled, 5)
         table = screen.query_one(KeyTable)
         x = sum(c.get_render_width(table) for c in list(table.columns.values())[:5]) + 2
         await pilot.click(KeyTable, offset=(x, 0))
