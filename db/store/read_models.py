@@ -6,8 +6,9 @@ nothing to validate, and importing pydantic would add ~100 ms to every dashboard
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import TypeVar, dataclass_transform
+from typing import Any, TypeVar, dataclass_transform
 
 _Model = TypeVar("_Model")
 
@@ -17,11 +18,30 @@ QUALITY_LABEL = {"original": "original report", "relayed": "relayed report",
 KIND_LABEL = {"decision": "decision", "related": "related action", "view": "stated view"}
 
 
+_MAKING = threading.Lock()  # reads build models on their own threads
+
+
 # Keyword-only and immutable, as the pydantic models these replaced were. A decorator function
 # marked with dataclass_transform, not a `dataclass(...)` alias, so type checkers see the fields.
+#
+# The dataclass is made when the first instance is: `dataclass` writes and compiles six methods
+# per class, and doing that for every model at import cost each start about 90 M instructions
+# (12 ms of CPU), most of it for models the first frame never builds. No slots: they need a new
+# class, and the class must stay the one every module has imported.
 @dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
 def read_model(cls: type[_Model]) -> type[_Model]:
-    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
+    if cls.__bases__ != (object,):  # a base made later than its subclass would lose its fields
+        raise TypeError(f"read model {cls.__name__} inherits: read models are flat")
+
+    def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        with _MAKING:
+            if cls.__dict__.get("__init__") is first_init:  # not made yet (or by another thread)
+                delattr(cls, "__init__")  # else dataclass keeps it as the class's own
+                dataclass(frozen=True, kw_only=True)(cls)
+        cls.__init__(self, *args, **kwargs)
+
+    cls.__init__ = first_init  # type: ignore[method-assign]
+    return cls
 
 
 @read_model
