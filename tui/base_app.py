@@ -13,6 +13,7 @@ from typing import Any
 from techstance.db.store.read_models import SearchHit
 from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_screen import Reloadable
+from techstance.tui.css_cache import cache_folder
 from techstance.tui.data import DataClient
 from techstance.tui.intents import (
     OpenDisputes,
@@ -44,7 +45,8 @@ class TechstanceBase(App[None]):
         # Before Textual's own set-up, which can already fail.
         self._crash: Exception | None = None
         super().__init__(**kwargs)
-        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())  # nothing added to it yet
+        # Nothing added to it yet; what it parses is kept for the next start.
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables(), cache_folder=cache_folder())
         self.service = service
         self.data = DataClient(service, self.read_failed)
         self.read_problem: DataProblem | None = None  # the last read that failed, until one succeeds
