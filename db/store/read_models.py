@@ -1,47 +1,21 @@
 """Typed models the query module hands to the UI: widgets never see SQL rows.
 
 Frozen dataclasses, not pydantic: these rows come from our own validated database, so there is
-nothing to validate, and importing pydantic would add ~100 ms to every dashboard start.
+nothing to validate, and importing pydantic would add ~100 ms to every dashboard start. Each is
+made a dataclass when its first instance is built (db/store/model_class.py).
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-from typing import Any, TypeVar, dataclass_transform
+from dataclasses import field
 
-_Model = TypeVar("_Model")
+# The models' decorator, re-exported for the other modules' models (edits, forms, opening).
+from techstance.db.store.model_class import read_model as read_model
 
 # How a source that is not an outlet's own report is marked beside its excerpts (UI and export).
 QUALITY_LABEL = {"original": "original report", "relayed": "relayed report",
                  "paraphrase": "machine paraphrase", "opinion": "opinion"}
 KIND_LABEL = {"decision": "decision", "related": "related action", "view": "stated view"}
-
-
-_MAKING = threading.Lock()  # reads build models on their own threads
-
-
-# Keyword-only and immutable, as the pydantic models these replaced were. A decorator function
-# marked with dataclass_transform, not a `dataclass(...)` alias, so type checkers see the fields.
-#
-# The dataclass is made when the first instance is: `dataclass` writes and compiles six methods
-# per class, and doing that for every model at import cost each start about 90 M instructions
-# (12 ms of CPU), most of it for models the first frame never builds. No slots: they need a new
-# class, and the class must stay the one every module has imported.
-@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
-def read_model(cls: type[_Model]) -> type[_Model]:
-    if cls.__bases__ != (object,):  # a base made later than its subclass would lose its fields
-        raise TypeError(f"read model {cls.__name__} inherits: read models are flat")
-
-    def first_init(self: Any, *args: Any, **kwargs: Any) -> None:
-        with _MAKING:
-            if cls.__dict__.get("__init__") is first_init:  # not made yet (or by another thread)
-                delattr(cls, "__init__")  # else dataclass keeps it as the class's own
-                dataclass(frozen=True, kw_only=True)(cls)
-        cls.__init__(self, *args, **kwargs)
-
-    cls.__init__ = first_init  # type: ignore[method-assign]
-    return cls
 
 
 @read_model
