@@ -29,7 +29,6 @@ from techstance.tui.intents import (
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.stylesheet import KeptStylesheet
 from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
-from techstance.tui.view_screen import ViewScreen
 from textual import events, on
 from textual.app import App
 from textual.driver import Driver
@@ -194,6 +193,8 @@ class TechstanceBase(App[None]):
     def open_view(self, view: Screen[None]) -> None:
         """A view opened from another view replaces it: escape always leads back to the dashboard
         (or to the reader or search it was opened from)."""
+        from techstance.tui.view_screen import ViewScreen  # (the views', not the first frame's)
+
         if isinstance(self.screen, ViewScreen):
             self.switch_screen(view)
         else:

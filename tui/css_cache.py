@@ -15,11 +15,11 @@ beside the compiled modules their Python runs anyway: pickle is trusted as those
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pickle
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +55,9 @@ class ParsedCss:
 
     def __init__(self, folder: Path, variables: dict[str, str]) -> None:
         self.stamp = (_install_stamp(), sorted(variables.items()))
-        digest = hashlib.sha256(repr(self.stamp).encode()).hexdigest()[:20]
-        self.path = folder / f"css-{digest}.pickle"
+        # A checksum names the file (hashlib would load OpenSSL: 4 ms); the stamp inside it decides.
+        named = repr(self.stamp).encode()
+        self.path = folder / f"css-{zlib.crc32(named):08x}{zlib.adler32(named):08x}.pickle"
         self._entries: dict[Key, list[RuleSet]] | None = None
         self._used: set[Key] = set()
         self._added = False
