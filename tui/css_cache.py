@@ -32,11 +32,14 @@ MAX_ENTRIES = 200  # past this, a write keeps only what this process used (the f
 Key = tuple[str, tuple[str, str], bool, int, str]  # Textual's: css, read_from, is_default, tie_breaker, scope
 
 
-def cache_folder() -> Path:
+def cache_folder() -> Path | None:
     """$XDG_CACHE_HOME/techstance, else ~/.cache/techstance (a relative XDG path is ignored, as
-    the specification says)."""
+    the specification says); None when there is no home to find (no cache then)."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    try:
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except (RuntimeError, KeyError, OSError):  # no $HOME and no password entry for the user
+        return None
     return root / "techstance"
 
 

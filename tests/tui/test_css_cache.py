@@ -123,6 +123,19 @@ def test_the_cache_folder_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path:
     assert cache_folder() == Path.home() / ".cache" / "techstance"
 
 
+def test_no_home_to_find_means_no_cache_not_a_crash(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                    parses: list[str]) -> None:
+    def nowhere() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(nowhere))
+    assert cache_folder() is None
+    sheet(cache_folder(), tmp_path / "a.tcss", CSS)
+    sheet(cache_folder(), tmp_path / "a.tcss", CSS)
+    assert parses == [CSS, CSS]
+
+
 # A real start, twice, in interpreters of their own (the suite shares parsed rules within a worker).
 COUNT_PARSES = """
 import asyncio, json, sys
