@@ -13,33 +13,37 @@ figure for the tables (those are `run.py`'s): a tool for finding what to cut.
 
 from __future__ import annotations
 
-import argparse
-import json
+# The child imports only what the app or the floor imports anyway: a module it alone needed
+# (argparse, json, subprocess...) would be charged to both, and would hide from the app's figure
+# whatever the app itself spends on it (argparse's first parse was 5 ms of the app's start).
 import os
-import pty
-import select
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(args: argparse.Namespace) -> None:
-    """Runs in the pseudo-terminal: the app as `techstance --db` runs it, stopped at its first frame."""
-    import cProfile
-    import re
-
-    needles = json.loads(args.needles)
+def child(argv: list[str]) -> None:
+    """Runs in the pseudo-terminal: the app as `techstance --db` runs it, stopped at its first frame.
+    `argv`: NAME=VALUE settings (`needle` repeated)."""
+    settings = dict(item.split("=", 1) for item in argv)
+    needles = [item.split("=", 1)[1] for item in argv if item.startswith("needle=")]
+    floor = "floor" in settings
     marks: dict[str, float] = {"interpreter and this tool": time.process_time()}
-    profiler = cProfile.Profile() if args.profile else None
-    if profiler is not None:
+    profiler = None
+    if "profile" in settings:
+        import cProfile
+
+        profiler = cProfile.Profile()
         profiler.enable()
     # Imported here, after the profiler started: the imports are part of the start.
+    import re  # (Textual has imported it)
+
     import textual.app  # noqa: F401  (what the floor imports too, charged to its own line)
     import textual.screen  # noqa: F401
     import textual.widget  # noqa: F401
@@ -62,14 +66,15 @@ def child(args: argparse.Namespace) -> None:
                 close_phase(marks)
             if profiler is not None:
                 profiler.disable()
-                profiler.dump_stats(args.profile)
-            Path(args.result).write_text(json.dumps({"cpu_s": cpu, "marks": marks}))
+                profiler.dump_stats(settings["profile"])
+            lines = [f"{cpu!r}\tcpu"] + [f"{value!r}\t{phase}" for phase, value in marks.items()]
+            Path(settings["result"]).write_text("\n".join(lines))
             os._exit(0)
 
     LinuxDriver.write = write  # type: ignore[method-assign]
-    if args.phases:
-        _time_phases(marks, args.floor)
-    if args.floor:
+    if "phases" in settings:
+        _time_phases(marks, floor)
+    if floor:
         sys.path.insert(0, str(ROOT / "benchmarks"))
         from hello_app import Hello
 
@@ -77,7 +82,7 @@ def child(args: argparse.Namespace) -> None:
     else:
         from techstance.tui.cli import main
 
-        main(["--db", str(args.db)])
+        main(["--db", settings["db"]])
 
 
 # (module, attribute, phase): CPU inside each call is charged to its phase, less what calls
@@ -145,7 +150,12 @@ def _time_phases(marks: dict[str, float], floor: bool) -> None:
     App.run = marked_run  # type: ignore[method-assign]
 
 
-def one_start(args: argparse.Namespace, needles: list[str]) -> float:
+def one_start(args: argparse.Namespace, needles: list[str]) -> tuple[float, dict[str, float]]:
+    import pty
+    import select
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "result.json"
         spy = ([str(Path(sys.executable).with_name("py-spy")), "record", "-r", "1000", "--nonblocking",
@@ -153,12 +163,12 @@ def one_start(args: argparse.Namespace, needles: list[str]) -> float:
         if args.instructions:  # counted by valgrind: stable where CPU time is not, on a shared machine
             spy = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/callgrind.out", "--dump-line=no"]
         command = [*spy, sys.executable, *(["-X", "importtime"] if args.importtime else []), __file__, "--child",
-                   "--needles", json.dumps(needles), "--result", str(result)]
-        command += ["--floor"] if args.floor else ["--db", str(args.db)]
+                   f"result={result}", *(f"needle={needle}" for needle in needles)]
+        command += ["floor=1"] if args.floor else [f"db={args.db}"]
         if args.profile:
-            command += ["--profile", args.profile]
+            command += [f"profile={args.profile}"]
         if args.phases:
-            command += ["--phases"]
+            command += ["phases=1"]
         master, slave = pty.openpty()
         import fcntl
         import struct
@@ -186,15 +196,21 @@ def one_start(args: argparse.Namespace, needles: list[str]) -> float:
             Path(args.importtime).write_text("\n".join(lines) + "\n")
         if not result.exists():
             sys.exit(f"no first frame: {stream[-2000:]!r}")
-        found = json.loads(result.read_text())
+        figures = {name: float(value) for value, name in
+                   (line.split("\t", 1) for line in result.read_text().splitlines())}
+        cpu = figures.pop("cpu")
         if args.instructions:
             totals = [line for line in (Path(tmp) / "callgrind.out").read_text().splitlines()
                       if line.startswith(("summary:", "totals:"))]
-            found["marks"]["instructions (millions)"] = int(totals[-1].split()[1]) / 1e6
-        return float(found["cpu_s"]), found["marks"]
+            figures["instructions (millions)"] = int(totals[-1].split()[1]) / 1e6
+        return cpu, figures
 
 
 def main() -> None:
+    import argparse
+    import json
+    import statistics
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path)
     parser.add_argument("--floor", action="store_true")
@@ -205,13 +221,7 @@ def main() -> None:
                         help="count the instructions to the first frame under valgrind (slow: ~20 s a start)")
     parser.add_argument("--importtime", help="write python -X importtime's lines here")
     parser.add_argument("--phases", action="store_true", help="CPU per phase of the start (median of the runs)")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--needles", help=argparse.SUPPRESS)
-    parser.add_argument("--result", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child(args)
-        return
     if args.floor:
         needles = ["Hello, world"]
     else:
@@ -237,4 +247,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--child"]:
+        child(sys.argv[2:])
+    else:
+        main()

@@ -13,6 +13,7 @@ from typing import Any
 from techstance.db.store.read_models import SearchHit
 from techstance.db.store.service import DataProblem, DataService
 from techstance.tui.base_screen import Reloadable
+from techstance.tui.css_cache import cache_folder
 from techstance.tui.data import DataClient
 from techstance.tui.intents import (
     OpenDisputes,
@@ -28,7 +29,6 @@ from techstance.tui.intents import (
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.stylesheet import KeptStylesheet
 from techstance.tui.themes import THEMES, choose_theme, unoffered_at_start
-from techstance.tui.view_screen import ViewScreen
 from textual import events, on
 from textual.app import App
 from textual.driver import Driver
@@ -44,7 +44,8 @@ class TechstanceBase(App[None]):
         # Before Textual's own set-up, which can already fail.
         self._crash: Exception | None = None
         super().__init__(**kwargs)
-        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())  # nothing added to it yet
+        # Nothing added to it yet; what it parses is kept for the next start.
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables(), cache_folder=cache_folder())
         self.service = service
         self.data = DataClient(service, self.read_failed)
         self.read_problem: DataProblem | None = None  # the last read that failed, until one succeeds
@@ -192,6 +193,8 @@ class TechstanceBase(App[None]):
     def open_view(self, view: Screen[None]) -> None:
         """A view opened from another view replaces it: escape always leads back to the dashboard
         (or to the reader or search it was opened from)."""
+        from techstance.tui.view_screen import ViewScreen  # (the views', not the first frame's)
+
         if isinstance(self.screen, ViewScreen):
             self.switch_screen(view)
         else:

@@ -7,7 +7,6 @@ With it the first frame is drawn once, filled, instead of empty and then again w
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from techstance.db.store.connection import BUSY_TIMEOUT_S, DatabaseOpenError, open_database
@@ -54,7 +53,7 @@ def load_opening(store: Store, topic: str | None = None, quotes_page: int = QUOT
                        quotes=quotes, evidence=evidence)
 
 
-@dataclass(frozen=True)
+@read_model
 class Opening:
     view: OpeningView | None  # None: the database holds no topics
     # Its baseline was taken before the view was read, so any commit the view missed shows as

@@ -1,27 +1,21 @@
 """Typed models the query module hands to the UI: widgets never see SQL rows.
 
 Frozen dataclasses, not pydantic: these rows come from our own validated database, so there is
-nothing to validate, and importing pydantic would add ~100 ms to every dashboard start.
+nothing to validate, and importing pydantic would add ~100 ms to every dashboard start. Each is
+made a dataclass when its first instance is built (db/store/model_class.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TypeVar, dataclass_transform
+from dataclasses import field
 
-_Model = TypeVar("_Model")
+# The models' decorator, re-exported for the other modules' models (edits, forms, opening).
+from techstance.db.store.model_class import read_model as read_model
 
 # How a source that is not an outlet's own report is marked beside its excerpts (UI and export).
 QUALITY_LABEL = {"original": "original report", "relayed": "relayed report",
                  "paraphrase": "machine paraphrase", "opinion": "opinion"}
 KIND_LABEL = {"decision": "decision", "related": "related action", "view": "stated view"}
-
-
-# Keyword-only and immutable, as the pydantic models these replaced were. A decorator function
-# marked with dataclass_transform, not a `dataclass(...)` alias, so type checkers see the fields.
-@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(field,))
-def read_model(cls: type[_Model]) -> type[_Model]:
-    return dataclass(frozen=True, slots=True, kw_only=True)(cls)
 
 
 @read_model

@@ -38,12 +38,14 @@ print(json.dumps(parsed))
 """
 
 
-def test_start_up_parses_each_stylesheet_once(seed_db: Path) -> None:
+def test_start_up_parses_each_stylesheet_once(seed_db: Path, tmp_path: Path) -> None:
     # Setting the theme re-parsed into a fresh stylesheet and threw the parsed sources away, so the
     # first widgets' mount parsed app.tcss, dashboard.tcss and the App's CSS again (about 6 ms of
-    # the start).
+    # the start). An empty cache folder: what earlier starts parsed is not parsed at all
+    # (tests/tui/test_css_cache.py).
     done = subprocess.run([sys.executable, "-c", COUNT_PARSES, str(seed_db)], capture_output=True, text=True,
-                          env={**os.environ, "TEXTUAL_ANIMATIONS": "none"}, timeout=60, check=True)
+                          env={**os.environ, "TEXTUAL_ANIMATIONS": "none", "XDG_CACHE_HOME": str(tmp_path)},
+                          timeout=60, check=True)
     parsed = json.loads(done.stdout.strip().splitlines()[-1])
     assert {"app.tcss", "dashboard.tcss", "App.DEFAULT_CSS"} <= set(parsed)
     assert all(parsed[name] == 1 for name in ("app.tcss", "dashboard.tcss", "App.DEFAULT_CSS")), parsed

@@ -5,7 +5,6 @@ Textual is imported only here and only when an app starts, so the other commands
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
@@ -18,6 +17,8 @@ from techstance.tui.cli.errors import EXIT_OK, CliError, shown
 from techstance.tui.cli.supervise import run_app
 
 if TYPE_CHECKING:
+    import argparse
+
     from techstance.tui.kiosk.config import KioskConfig
 
 # Far beyond any settings file; a bigger "configuration" is a mistake (or /dev/zero).

@@ -13,6 +13,13 @@ from techstance.tui.cli.errors import EXIT_CRASH, EXIT_INTERRUPTED, CliError, pr
 
 
 def _run(argv: Sequence[str]) -> int:
+    from techstance.tui.cli.plain import plain_dashboard
+
+    plain = plain_dashboard(argv)
+    if plain is not None:  # the common start, without argparse (tui/cli/plain.py)
+        from techstance.tui.cli.app_commands import cmd_dashboard
+
+        return cmd_dashboard(*plain)
     from techstance.db.curation.default_db import default_database_path
     from techstance.tui.cli.data_commands import (
         bundled_seeds,

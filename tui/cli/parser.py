@@ -15,9 +15,7 @@ from typing import NoReturn
 
 from techstance.db.store.positions import check_as_of
 from techstance.tui.cli.errors import EXIT_USAGE, CliError
-
-# The theme names only; tui.themes imports textual, which `check` and `build` do not need.
-THEMES = ("default", "high-contrast", "mono")
+from techstance.tui.cli.plain import THEMES
 
 DB_HELP = "database file (default: $TECHSTANCE_DB, else techstance.db in the user data directory)"
 

@@ -12,11 +12,10 @@ as a damaged record, never silently dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from techstance.db.store.read_models import CountryTile
+from techstance.db.store.read_models import CountryTile, read_model
 from techstance.tui.formatting import (
     DAMAGED_MARK,
     DISPUTED_MARK,
@@ -57,7 +56,7 @@ MAP_SHARE = 0.6  # of its column at most: TileMap's max-height in dashboard.tcss
 DIRECTIONS = {"up": (-1, 0), "down": (1, 0), "left": (0, -1), "right": (0, 1)}
 
 
-@dataclass(frozen=True)
+@read_model  # (made when first built: db/store/model_class.py)
 class _Grid:
     """Where each column and row of the world starts on screen, and the tiles' size."""
 
@@ -70,7 +69,7 @@ class _Grid:
     left: int  # the grid is centred in the pane
 
 
-@dataclass(frozen=True)
+@read_model
 class _Hit:
     """A clickable area of the last rendered frame."""
 
@@ -392,9 +391,10 @@ class TileMap(Widget, can_focus=True):
         else:
             body = self._grid_lines(grid)
         if notice:
-            self._hits = [_Hit(h.y + len(notice), h.x0, h.x1, h.code) for h in self._hits]
+            self._hits = [_Hit(y=h.y + len(notice), x0=h.x0, x1=h.x1, code=h.code) for h in self._hits]
         top = len(notice) + len(body)
-        self._hits += [_Hit(top + y, 0, width, code) for y, (_, code) in enumerate(damaged) if code is not None]
+        self._hits += [_Hit(y=top + y, x0=0, x1=width, code=code)
+                       for y, (_, code) in enumerate(damaged) if code is not None]
         return notice + body + damaged + legend
 
     def _damaged_lines(self, width: int, height: int) -> list[tuple[Text, str | None]]:
@@ -466,7 +466,7 @@ class TileMap(Widget, can_focus=True):
                 line = lines[y0 + dy]
                 line.append(" " * (x0 - line.cell_len))
                 line.append(text.center(inner)[:inner], style)
-                self._hits.append(_Hit(y0 + dy, x0, x0 + inner, tile.country.code))
+                self._hits.append(_Hit(y=y0 + dy, x0=x0, x1=x0 + inner, code=tile.country.code))
         return [(line, None) for line in lines]
 
     # ----- the narrow list -----
@@ -527,7 +527,7 @@ class TileMap(Widget, can_focus=True):
             out.append((Text(f"▲ {top} more above"[:width], style), None))
         for (row, code) in lines[top: top + count]:
             if code is not None:
-                self._hits.append(_Hit(len(out), 0, width, code))
+                self._hits.append(_Hit(y=len(out), x0=0, x1=width, code=code))
             out.append((draw(row), code))
         if down:
             out.append((Text(f"▼ {len(lines) - top - count} more below"[:width], style), None))
@@ -557,7 +557,7 @@ def _same(a: Text, b: Text) -> bool:
     return a.plain == b.plain and a.style == b.style and a.spans == b.spans
 
 
-@dataclass(frozen=True)
+@read_model
 class _Facts:
     """What depends on the tiles alone (not on the selection, the filter or the size)."""
 
