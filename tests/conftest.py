@@ -12,6 +12,14 @@ os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "truecolor")
 # and every map snapshot failed. Reading the constants again makes both ways of running agree.
 import importlib  # noqa: E402
 import sys  # noqa: E402
+import tempfile  # noqa: E402
+
+# The apps keep parsed stylesheets in the user's cache folder (tui/css_cache.py). The suite keeps its
+# own for the run, shared by the workers and the commands they start (they inherit it from the
+# controller, which sets it first), and removed at the end: nothing is written into the home of
+# whoever runs the tests, and no run reads what an earlier one left.
+if "TECHSTANCE_TEST_CACHE" not in os.environ:
+    os.environ["TECHSTANCE_TEST_CACHE"] = os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="techstance-cache-")
 
 if "textual.constants" in sys.modules:
     importlib.reload(sys.modules["textual.constants"])
@@ -203,6 +211,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 # ----- the reliability battery's counts (docs/reliability.md), reported by the suite itself -----
 _OUTCOMES: dict[str, dict[str, int]] = {}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, once the workers have stopped
+        shutil.rmtree(os.environ["TECHSTANCE_TEST_CACHE"], ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
