@@ -114,6 +114,9 @@ async def perform(pilot: Pilot[None], action: Action, clock: Clock | None = None
         await pilot.pause()
     elif isinstance(action, Resize):
         await pilot.resize_terminal(action.width, action.height)
+        # The next click is aimed inside the new size, and Pilot finds the widget under it in the
+        # screen's layout: wait for the layout of the new size (a click at load 8 found none).
+        await settle(pilot)
     else:
         assert clock is not None
         clock.t += action.seconds

@@ -141,6 +141,9 @@ async def test_clicking_a_header_sorts_by_it(seed_db: Path) -> None:
         # The click needs the filled table: in one CI-like run at load 2 the view still waited
         # for its read when the click came, and the screen showed nothing but its title.
         assert await wait_until(pilot, lambda: screen.filled, 5)
+        # And laid out: the columns' widths, which aim the click, are measured when the table is
+        # drawn (a click aimed before that missed the Disputed header under load).
+        await settle(pilot)
         table = screen.query_one(KeyTable)
         x = sum(c.get_render_width(table) for c in list(table.columns.values())[:5]) + 2
         await pilot.click(KeyTable, offset=(x, 0))
