@@ -28,6 +28,7 @@ from techstance.tui.formatting import (
 from techstance.tui.intents import OpenPerson
 from techstance.tui.literal import literal
 from techstance.tui.widgets.built import KEPT, Built
+from techstance.tui.widgets.kept_lines import KeptLinesOptionList
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -98,7 +99,7 @@ _STANCE_COLOUR = {"ban": "$error", "restrict": "$warning", "allow": "$success",
                   "undecided": "$secondary"}
 
 
-class ClaimList(OptionList):
+class ClaimList(KeptLinesOptionList):
     """An OptionList whose options are claims; keeps a Claim per option id."""
 
     BINDINGS = [Binding("enter", "open", "Open source", show=True), *LIST_KEYS]
@@ -448,7 +449,7 @@ class _QuotePage:
         return self._options[: 2 * count]
 
 
-class SourcesPane(OptionList):
+class SourcesPane(KeptLinesOptionList):
     """The excerpts behind the highlighted claim; Enter opens the article at the excerpt."""
 
     BINDINGS = [Binding("enter", "open", "Open source", show=True), *LIST_KEYS]
