@@ -20,7 +20,8 @@ from rich.style import Style as RichStyle
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.css.types import TextOverflow
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
@@ -57,6 +58,12 @@ class _Frame:
 
 class KeptLinesOptionList(OptionList):
     """OptionList drawing each option once per style and width, kept until the theme changes."""
+
+    # Textual's lays out the whole screen again when a list's virtual size changes: every fill
+    # of a pane, two or three times a map move. The panes' own sizes never follow their content
+    # (tui/screens/dashboard.tcss: `height: 1fr`): a new virtual size repaints the pane, and its
+    # scroll bar (Widget._scroll_update); a scroll bar shown or hidden still lays out the screen.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)

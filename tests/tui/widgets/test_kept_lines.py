@@ -96,3 +96,56 @@ async def test_a_new_theme_redraws_the_kept_lines_in_its_colours(seed_db: Path) 
         assert [p[1:3] for p in after[0]] != [p[1:3] for p in before[0]]  # other colours
         pane._kept.clear()
         assert looks([pane.render_line(0)]) == after  # as drawn from scratch
+
+
+async def test_a_map_move_does_not_lay_out_the_screen_again(seed_db: Path) -> None:
+    # Filling a pane changes its virtual size; Textual laid out the whole screen for that, and
+    # drew every widget again, on every map move (docs/benchmarks.md, round four). A scroll bar
+    # shown or hidden still does.
+    from textual.screen import Screen
+
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        layouts: list[object] = []
+        original = Screen._refresh_layout
+
+        def counted(self: Screen[object], *args: object, **kwargs: object) -> None:
+            layouts.append(self)
+            original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        def bars() -> list[bool]:
+            return [pane.show_vertical_scrollbar for pane in app.screen.query(KeptLinesOptionList)]
+
+        Screen._refresh_layout = counted  # type: ignore[method-assign, assignment]
+        steady = 0
+        try:
+            for key in ("down", "down", "down", "up", "left", "end", "home", "right", "up"):
+                before = bars()
+                layouts.clear()
+                await press(pilot, key)
+                await settle(pilot)
+                if bars() == before:
+                    steady += 1
+                    assert layouts == [], key
+        finally:
+            Screen._refresh_layout = original  # type: ignore[method-assign]
+        assert steady >= 3
+
+
+async def test_after_map_moves_the_screen_is_what_a_fresh_layout_draws(seed_db: Path) -> None:
+    # Scroll bars come and go and change their thumbs with the panes' content without a layout
+    # of the screen; laying it out again must change nothing on it.
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        seen = set()
+        for key in ("down", "down", "down", "up", "left", "end", "home", "right"):
+            await press(pilot, key)
+            await settle(pilot)
+            shown = app.export_screenshot()
+            app.screen.refresh(layout=True)
+            await settle(pilot)
+            assert app.export_screenshot() == shown, key
+            seen.add(tuple(pane.show_vertical_scrollbar for pane in app.screen.query(KeptLinesOptionList)))
+        assert len(seen) > 1  # the scroll bars changed along the way
