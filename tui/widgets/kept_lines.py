@@ -13,6 +13,7 @@ inside options, alignment, text that does not wrap) goes through Textual's own d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from rich.segment import Segment
@@ -134,6 +135,37 @@ class KeptLinesOptionList(OptionList):
                 strips = super()._get_option_render(option, style)
             self._kept[key] = strips
         return strips
+
+    def draw_ahead(self, options: Sequence[Option | None]) -> None:
+        """Draw now, before they are shown, the lines a fill with these options (None: a rule
+        after the option before) would show first, highlighted as `set_options` leaves them
+        (the first enabled option): filling the list with them later draws nothing.
+        Their heights are measured too (Textual keeps a text's height in the text)."""
+        region = self.scrollable_content_region
+        if not self.is_mounted or not region:
+            return
+        frame = _Frame(self)
+        if not frame.plain:
+            return
+        width = frame.width - self._get_left_gutter_width()
+        placed = [(option, index + 1 < len(options) and options[index + 1] is None)
+                  for index, option in enumerate(options) if option is not None]
+        first = next((index for index, (option, _) in enumerate(placed) if not option.disabled), None)
+        lines = 0
+        for index, (option, divider) in enumerate(placed):
+            visual = self._get_visual(option)
+            if not isinstance(visual, Content):
+                return
+            visual.get_height(self.styles, width)
+            if lines >= region.height:
+                continue  # measured, not drawn: below the fold
+            component = DISABLED if option.disabled else HIGHLIGHTED if index == first else NORMAL
+            style = self._style(frame, component)
+            key = (option, index, style, width, divider)
+            strips = self._kept.get(key)
+            if strips is None:
+                strips = self._kept[key] = self._draw(visual, style, width, index, divider, frame.overflow)
+            lines += len(strips)
 
     def _draw(self, content: Content, style: Style, width: int, index: int, divider: bool,
               overflow: TextOverflow) -> list[Strip]:

@@ -10,6 +10,7 @@ from techstance.tui.widgets.kept_lines import DISABLED, HIGHLIGHTED, HOVER, NORM
 from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from tests.helpers import app_for, press, settle
 
@@ -149,3 +150,68 @@ async def test_after_map_moves_the_screen_is_what_a_fresh_layout_draws(seed_db: 
             assert app.export_screenshot() == shown, key
             seen.add(tuple(pane.show_vertical_scrollbar for pane in app.screen.query(KeptLinesOptionList)))
         assert len(seen) > 1  # the scroll bars changed along the way
+
+
+async def test_a_move_to_a_neighbour_read_ahead_draws_nothing_new(seed_db: Path) -> None:
+    # While the user reads a country, the panes of the countries a move key leads to are built
+    # and drawn (Dashboard._draw_ahead): the move shows them without drawing (round four).
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        drawn: list[str] = []
+        ahead: list[bool] = []
+        original, original_ahead = KeptLinesOptionList._draw, KeptLinesOptionList.draw_ahead
+
+        def counted(self: KeptLinesOptionList, content: Content, *args: object) -> list[Strip]:
+            if not ahead:  # drawn for the move, not ahead of the next one
+                drawn.append(content.plain)
+            return original(self, content, *args)  # type: ignore[arg-type]
+
+        def drawing_ahead(self: KeptLinesOptionList, options: list[Option | None]) -> None:
+            ahead.append(True)
+            try:
+                original_ahead(self, options)
+            finally:
+                ahead.pop()
+
+        KeptLinesOptionList._draw = counted  # type: ignore[method-assign, assignment]
+        KeptLinesOptionList.draw_ahead = drawing_ahead  # type: ignore[method-assign]
+        try:
+            moves = 0
+            for key in ("down", "down", "left", "up", "right", "right"):
+                await press(pilot, key)
+                await settle(pilot)
+                drawn.clear()
+                await press(pilot, key)  # a neighbour drawn ahead in the pause
+                await settle(pilot)
+                # Only the placeholders of an empty pane are made anew for each showing.
+                assert [text for text in drawn if not text.startswith(("No ", "Nothing selected"))] == [], key
+                moves += 1
+            assert moves == 6
+        finally:
+            KeptLinesOptionList._draw = original  # type: ignore[method-assign]
+            KeptLinesOptionList.draw_ahead = original_ahead  # type: ignore[method-assign]
+
+
+async def test_the_pause_after_a_move_collects_the_young_objects(seed_db: Path, monkeypatch: object) -> None:
+    # A generation-1 collection inside a move cost 2-7 ms of its frame; the pause after the
+    # read-ahead collects them instead.
+    import gc
+
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        collected: list[int] = []
+        original = gc.collect
+
+        def counted(generation: int = 2) -> int:
+            collected.append(generation)
+            return original(generation)
+
+        gc.collect = counted  # type: ignore[assignment]
+        try:
+            await press(pilot, "down")
+            await settle(pilot)
+        finally:
+            gc.collect = original
+        assert 1 in collected
