@@ -20,6 +20,7 @@ from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.cache import LRUCache
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.css.types import TextOverflow
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
@@ -156,7 +157,7 @@ class KeptLinesOptionList(OptionList):
             visual = self._get_visual(option)
             if not isinstance(visual, Content):
                 return
-            visual.get_height(self.styles, width)
+            visual.get_height(cast(RulesMap, self.styles), width)  # as Textual passes it
             if lines >= region.height:
                 continue  # measured, not drawn: below the fold
             component = DISABLED if option.disabled else HIGHLIGHTED if index == first else NORMAL
