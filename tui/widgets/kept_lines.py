@@ -13,13 +13,13 @@ inside options, alignment, text that does not wrap) goes through Textual's own d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import cast
+from collections.abc import Iterable, Sequence
+from typing import Self, cast
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual.cache import LRUCache
-from textual.content import Content
+from textual.content import Content, _FormattedLine
 from textual.css.styles import RulesMap
 from textual.css.types import TextOverflow
 from textual.geometry import Region, Size
@@ -28,9 +28,11 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import OptionList
+from textual.widgets import _option_list
 from textual.widgets.option_list import Option
 
 KEPT_OPTIONS = 1024  # drawn options per list, each under one style at one width
+KEPT_WRAPS = 256  # wrapped texts per list: the options of a fill, until drawn
 
 NORMAL, DISABLED, HIGHLIGHTED, HOVER = "", "option-list--option-disabled", \
     "option-list--option-highlighted", "option-list--option-hover"
@@ -70,7 +72,38 @@ class KeptLinesOptionList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(id=id)
         self._kept: LRUCache[tuple[Option, int, Style, int, bool], list[Strip]] = LRUCache(KEPT_OPTIONS)
+        self._wraps: LRUCache[tuple[int, int, str], tuple[Content, list[_FormattedLine]]] = LRUCache(KEPT_WRAPS)
         self._frame: _Frame | None = None
+
+    def add_options(self, new_options: Iterable[_option_list.OptionListContent]) -> Self:
+        # Textual measures each new option by wrapping its text, and wraps it again to draw it:
+        # the options a fill shows first are wrapped once, here, for both.
+        new_options = list(new_options)
+        region = self.scrollable_content_region
+        if self.is_mounted and region:
+            frame = _Frame(self)
+            if frame.plain:
+                width = frame.width - self._get_left_gutter_width()
+                lines = len(self._line_cache.lines)  # none after set_options: the top is shown
+                for option in new_options:
+                    if lines >= region.height:
+                        break
+                    if isinstance(option, Option) and isinstance(visual := self._get_visual(option), Content):
+                        lines += len(self._wrapped(visual, width, frame.overflow))
+        return super().add_options(new_options)
+
+    def _wrapped(self, content: Content, width: int, overflow: TextOverflow) -> list[_FormattedLine]:
+        """The text wrapped with its styles at this width, once: its lines for drawing, and
+        their count kept where Content.get_height keeps the height it measures (same breaks:
+        both divide the plain text), so Textual's measuring does not wrap it again."""
+        key = (id(content), width, overflow)
+        kept = self._wraps.get(key)
+        if kept is not None and kept[0] is content:
+            return kept[1]
+        lines = content._wrap_and_format(width, overflow=overflow, get_style=self._get_style)
+        self._wraps[key] = (content, lines)
+        content._height_cache = ((width, overflow, False), len(lines))
+        return lines
 
     def notify_style_update(self) -> None:
         # A theme or focus change: kept lines may hold old colours.
@@ -157,9 +190,10 @@ class KeptLinesOptionList(OptionList):
             visual = self._get_visual(option)
             if not isinstance(visual, Content):
                 return
-            visual.get_height(cast(RulesMap, self.styles), width)  # as Textual passes it
             if lines >= region.height:
+                visual.get_height(cast(RulesMap, self.styles), width)  # as Textual passes it
                 continue  # measured, not drawn: below the fold
+            self._wrapped(visual, width, frame.overflow)
             component = DISABLED if option.disabled else HIGHLIGHTED if index == first else NORMAL
             style = self._style(frame, component)
             key = (option, index, style, width, divider)
@@ -182,7 +216,7 @@ class KeptLinesOptionList(OptionList):
         pieces: dict[tuple[Style, int], RichStyle] = {}
         base = style.rich_style + RichStyle.from_meta({"option": index})
         strips: list[Strip] = []
-        for line in content._wrap_and_format(width, overflow=overflow, get_style=get_style):
+        for line in self._wrapped(content, width, overflow):
             segments: list[Segment] = []
             for text, text_style in line.content.render(style, end="", parse_style=get_style):
                 key = (text_style, len(segments) % 2)

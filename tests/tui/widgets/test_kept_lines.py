@@ -215,3 +215,30 @@ async def test_the_pause_after_a_move_collects_the_young_objects(seed_db: Path, 
         finally:
             gc.collect = original
         assert 1 in collected
+
+
+async def test_a_fill_wraps_each_text_it_shows_once(seed_db: Path) -> None:
+    # Textual wrapped an option's text to measure it and again to draw it (round four).
+    from dataclasses import replace
+
+    app = app_for(seed_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        quotes = app.screen.query_one(QuotesPane)
+        page = list(quotes.quotes.values())
+        evidence = {q.id: list(quotes.claims[q.id].evidence) for q in page}
+        wrapped: list[str] = []
+        original = Content._wrap_and_format
+
+        def counted(self: Content, *args: object, **kwargs: object) -> object:
+            wrapped.append(self.plain)
+            return original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        Content._wrap_and_format = counted  # type: ignore[method-assign, assignment]
+        try:
+            quotes.show("Elsewhere", [replace(q, text=f"{q.text} again") for q in page], evidence)
+            await pilot.pause()  # the frame that shows them
+        finally:
+            Content._wrap_and_format = original  # type: ignore[method-assign]
+        shown = [text for text in wrapped if " again”" in text]
+        assert shown and len(shown) == len(set(shown))
