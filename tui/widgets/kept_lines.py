@@ -27,8 +27,7 @@ from textual.reactive import Reactive
 from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
-from textual.widgets import OptionList
-from textual.widgets import _option_list
+from textual.widgets import OptionList, _option_list
 from textual.widgets.option_list import Option
 
 KEPT_OPTIONS = 1024  # drawn options per list, each under one style at one width
