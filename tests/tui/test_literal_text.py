@@ -206,7 +206,7 @@ def _feeders(text: str) -> dict[str, object]:
         "Button": Button(literal(text), id="button"), "Input": Input(value=text, id="input"),
         "Select": Select([(literal(text), "v")], value="v", allow_blank=False, id="select"),
         "OptionList": OptionList(Option(literal_rich(text)), id="options"),
-        "Option": None, "FooterKey": None, "ClaimList": None,  # composed by the rows below
+        "Option": None, "FooterKey": None, "ClaimList": None, "KeptLinesOptionList": None,  # the rows below
         "DecisionPane": decision, "QuotesPane": quotes, "SourcesPane": sources, "ResultList": results,
         "TileMap": tile_map, "Footer": Footer(), "TextualFooter": None,
         "DisputeList": DisputeList(Option(literal_rich(text)), id="disputes"),
@@ -220,8 +220,10 @@ def _feeders(text: str) -> dict[str, object]:
     return feeders
 
 
-# Every class _feeders builds (or composes through another: Option, FooterKey, ClaimList's subclasses).
+# Every class _feeders builds (or composes through another: Option, FooterKey, ClaimList's subclasses,
+# KeptLinesOptionList's).
 FED = {"Static", "Label", "Button", "Input", "Select", "OptionList", "Option", "FooterKey", "ClaimList",
+       "KeptLinesOptionList",
        "DecisionPane", "QuotesPane", "SourcesPane", "ResultList", "TileMap", "Footer", "TextualFooter",
        "DisputeList", "ViewList", "ArticleView", "TimelineChart", "KeyTable", "DataTable", "Tree", "TextArea",
        "AsOfBar"}

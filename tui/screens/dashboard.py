@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from pathlib import Path
@@ -288,6 +289,7 @@ class Dashboard(DataScreen[None]):
         ahead = tile_map.reachable(code) + nearest(tile_map.tiles, code, PREFETCH)
         wanted = list(dict.fromkeys(c for c in ahead if (as_of, c) not in self._countries and c != code))[:PREFETCH]
         if not wanted:
+            self._draw_ahead(code)
             return
 
         def query(store: Store) -> dict[str, CountryData]:
@@ -299,8 +301,36 @@ class Dashboard(DataScreen[None]):
                     self._countries.setdefault((as_of, c), data)
                 while len(self._countries) > CACHED_COUNTRIES:
                     self._countries.popitem(last=False)
+                self._draw_ahead(code)
 
         self.data.load(self, "prefetch", query, done, failed=lambda problem: None)  # shown when really read
+
+    def _draw_ahead(self, code: str) -> None:
+        """Build and draw the panes of the countries one move key leads to from `code`, read
+        already, while the user reads `code`: one country a step, so a key pressed meanwhile
+        waits for one at most. The move then draws nothing new; building and drawing a country
+        not shown before was most of a move's time (docs/benchmarks.md, round four)."""
+        as_of = self.as_of
+        tile_map = self.query_one(TileMap)
+        pending = [data for c in tile_map.reachable(code) if (data := self._countries.get((as_of, c))) is not None]
+
+        def step() -> None:
+            if code != tile_map.selected or as_of != self.as_of:
+                return
+            if not pending:
+                # The young objects of the move and of what was drawn ahead, collected in this
+                # pause rather than in the next move: a generation-1 collection there cost
+                # 2-7 ms of its frame (generation 2 is tui/idle_gc.py's, also in pauses).
+                gc.collect(1)
+                return
+            detail, quotes, evidence = pending.pop(0)
+            claim = self.query_one(DecisionPane).prepare(detail)
+            self.query_one(QuotesPane).prepare(quotes, evidence)
+            if not isinstance(self.focused, QuotesPane):  # the sources follow the decision pane
+                self.query_one(SourcesPane).prepare(claim)
+            self.call_later(step)
+
+        self.call_later(step)
 
     def _show_country(self, code: str, detail: CountryDetail | None, quotes: list[QuoteItem],
                       evidence: dict[str, list[EvidenceItem]]) -> None:

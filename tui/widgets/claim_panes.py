@@ -28,6 +28,7 @@ from techstance.tui.formatting import (
 from techstance.tui.intents import OpenPerson
 from techstance.tui.literal import literal
 from techstance.tui.widgets.built import KEPT, Built
+from techstance.tui.widgets.kept_lines import KeptLinesOptionList
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -98,7 +99,7 @@ _STANCE_COLOUR = {"ban": "$error", "restrict": "$warning", "allow": "$success",
                   "undecided": "$secondary"}
 
 
-class ClaimList(OptionList):
+class ClaimList(KeptLinesOptionList):
     """An OptionList whose options are claims; keeps a Claim per option id."""
 
     BINDINGS = [Binding("enter", "open", "Open source", show=True), *LIST_KEYS]
@@ -179,16 +180,28 @@ class DecisionPane(ClaimList):
                                            at=at, of=len(events))
 
     def show(self, detail: CountryDetail | None) -> None:
-        options: list[Option | None] = []
-        claims: dict[str, Claim] = {}
         self.detail = detail
         if detail is None:
             self._replace([Option(literal("Select a country on the map."), disabled=True)], {})
             return
+        self._replace(*self._built_for(detail))
+
+    def prepare(self, detail: CountryDetail | None) -> Claim | None:
+        """Build and draw ahead what `show(detail)` would show (a country read ahead); the claim
+        it would highlight, whose sources the sources pane shows."""
+        if detail is None:
+            return None
+        options, claims = self._built_for(detail)
+        self.draw_ahead(options)
+        first = next((o for o in options if o is not None and not o.disabled), None)
+        return claims.get(first.id or "") if first is not None else None
+
+    def _built_for(self, detail: CountryDetail) -> tuple[list[Option | None], dict[str, Claim]]:
         built = self._built.get(detail)
         if built is not None:
-            self._replace(*built)
-            return
+            return built
+        options: list[Option | None] = []
+        claims: dict[str, Claim] = {}
         name = detail.country.name
         if detail.current is None:
             # As of a date, later decisions may exist: say what is true, not "none recorded".
@@ -206,7 +219,7 @@ class DecisionPane(ClaimList):
                                   disabled=True))
             for event in detail.timeline:
                 self._event_options(event, options, claims, current=False)
-        self._replace(*self._built.put(detail, (options, claims)))
+        return self._built.put(detail, (options, claims))
 
     def _event_options(self, event: DecisionEvent, options: list[Option | None],
                        claims: dict[str, Claim], *, current: bool) -> None:
@@ -321,22 +334,33 @@ class QuotesPane(ClaimList):
             empty = f"No quotes about this country by {as_of}." if as_of else "No quotes about this country."
             self._replace([Option(literal(empty), disabled=True)], {})
             return
+        page, first, added = self._first(quotes, evidence)
+        self.quotes = {q.id: q for q in quotes}
+        self.last, self.has_more = quotes[-1], len(quotes) >= self.PAGE
+        self._replace(first, page.claims)
+        if added < len(quotes):
+            self._rest = (page, added)
+            self.when_drawn(self.add_rest)
+
+    def prepare(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]) -> None:
+        """Build and draw ahead what `show` would show first for these quotes (read ahead)."""
+        if quotes:
+            self.draw_ahead(self._first(quotes, evidence)[1])
+
+    def _first(self, quotes: list[QuoteItem], evidence: dict[str, list[EvidenceItem]]
+               ) -> tuple[_QuotePage, list[Option | None], int]:
+        """The page kept for these quotes, the options a fill shows first (each quote's and its
+        rule, the last rule only while more quotes are to be added) and how many quotes those are."""
         page = self._built.get(quotes)
         if page is None:
             page = self._built.put(quotes, _QuotePage(quotes, evidence))
-        self.quotes = {q.id: q for q in quotes}
-        self.last, self.has_more = quotes[-1], len(quotes) >= self.PAGE
         # Adding an option wraps its text to measure it (about 0.5 ms a quote), and building it
         # costs a third of that again: a full page cost 25 ms of every map move at full scale.
         # The quotes that can be on screen are built and added in the frame that shows the
         # country, the others right after it.
         first = page.options(self.first_part(quotes))
-        if len(first) < 2 * len(quotes):
-            self._replace(first, page.claims)
-            self._rest = (page, len(first) // 2)
-            self.when_drawn(self.add_rest)
-        else:
-            self._replace(first[:-1], page.claims)
+        added = len(first) // 2
+        return page, first if added < len(quotes) else first[:-1], added
 
     def when_drawn(self, callback: Callable[[], object]) -> None:
         """Call back after the next frame that draws this pane. Not `call_after_refresh`: that
@@ -448,7 +472,7 @@ class _QuotePage:
         return self._options[: 2 * count]
 
 
-class SourcesPane(OptionList):
+class SourcesPane(KeptLinesOptionList):
     """The excerpts behind the highlighted claim; Enter opens the article at the excerpt."""
 
     BINDINGS = [Binding("enter", "open", "Open source", show=True), *LIST_KEYS]
@@ -483,13 +507,22 @@ class SourcesPane(OptionList):
             self.set_options([Option(literal("Nothing selected with sources."), disabled=True)])
             self.retitle()
             return
-        built = self._built.get(claim)
-        if built is None:
-            built = self._built.put(claim, self._options_for(claim))
+        built = self._built_for(claim)
         reuse(built)
         self.set_options(built)  # one change of the list's height (see ClaimList._replace)
         self.highlighted = 0
         self.retitle()
+
+    def prepare(self, claim: Claim | None) -> None:
+        """Build and draw ahead the claim's sources as `show` would show them (read ahead)."""
+        if claim is not None and claim.evidence:
+            self.draw_ahead(self._built_for(claim))
+
+    def _built_for(self, claim: Claim) -> list[Option | None]:
+        built = self._built.get(claim)
+        if built is None:
+            built = self._built.put(claim, self._options_for(claim))
+        return built
 
     @staticmethod
     def _options_for(claim: Claim) -> list[Option | None]:
