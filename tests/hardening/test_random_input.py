@@ -31,6 +31,7 @@ from techstance.tui.kiosk.config import KioskConfig
 from techstance.tui.screens.dashboard import Dashboard
 from techstance.tui.screens.search import SearchScreen
 from textual import events
+from textual.errors import NoWidget
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -107,7 +108,12 @@ async def perform(pilot: Pilot[None], action: Action, clock: Clock | None = None
         await pilot.press(action.key)
     elif isinstance(action, Click):
         width, height = app.screen.size
-        await pilot.click(offset=(action.x % width, action.y % height))
+        try:
+            await pilot.click(offset=(action.x % width, action.y % height))
+        except NoWidget:
+            # Pilot aims its events at the widget under the point, and a screen between two layouts
+            # can have none there; a terminal sends the click anyway and Textual drops it, as here.
+            await pilot.pause()
     elif isinstance(action, Paste):
         # What a terminal's bracketed paste becomes: the app forwards it to the focused widget.
         app.post_message(events.Paste(action.text))
