@@ -109,15 +109,31 @@ async def settle(pilot: object) -> None:
     assert isinstance(pilot, Pilot)
     # Two pauses: the second runs what the first one's frame scheduled (a pane filling in the rest
     # of its list after the frame, `call_after_refresh`). Then, while workers run (data reads),
-    # wait for them and let their results land. Four pauses every time cost about 10 ms of CPU a
-    # settle on an idle dashboard, some 300 times per worker; two where nothing was left to wait for.
+    # wait for them, and while any widget still has messages queued (a read's result landed in
+    # the last pause: a table's rows added, its columns measured when its queue empties), pause
+    # again. Four pauses every time cost about 10 ms of CPU a settle on an idle dashboard; and a
+    # settle that returned on "no worker running" alone once read a table before its columns were
+    # measured (a fresh-clone run at load 3).
+    app = pilot.app
     await pilot.pause()
     await pilot.pause()
-    for _ in range(3):
-        if all(worker.is_finished for worker in pilot.app.workers):
+    for _ in range(6):
+        if not all(worker.is_finished for worker in app.workers):
+            await app.workers.wait_for_complete()
+        elif not _messages_queued(app):
             return
-        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def _messages_queued(app: object) -> bool:
+    from textual.app import App
+
+    assert isinstance(app, App)
+    try:
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+    except Exception:  # no screen (the app is ending): nothing left to wait for
+        return False
+    return any(not node._message_queue.empty() for node in nodes)
 
 
 async def press(pilot: object, *keys: str) -> None:
