@@ -18,7 +18,8 @@ import tempfile  # noqa: E402
 # own for the run, shared by the workers and the commands they start (they inherit it from the
 # controller, which sets it first), and removed at the end: nothing is written into the home of
 # whoever runs the tests, and no run reads what an earlier one left.
-if "TECHSTANCE_TEST_CACHE" not in os.environ:
+_MADE_CACHE = "TECHSTANCE_TEST_CACHE" not in os.environ  # the controller (or a run without workers)
+if _MADE_CACHE:
     os.environ["TECHSTANCE_TEST_CACHE"] = os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="techstance-cache-")
 
 if "textual.constants" in sys.modules:
@@ -226,7 +227,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if not hasattr(session.config, "workerinput"):  # the controller, once the workers have stopped
+    if _MADE_CACHE and not hasattr(session.config, "workerinput"):  # the run that made it, at its end
         shutil.rmtree(os.environ["TECHSTANCE_TEST_CACHE"], ignore_errors=True)
 
 
