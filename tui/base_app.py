@@ -129,6 +129,10 @@ class TechstanceBase(App[None]):
     def reload_screens(self) -> None:
         """New data in the file, or readable again after a failure: every screen that shows data
         reads it again (each keeps what it shows until the new data comes)."""
+        if not self.is_running:
+            # Shutting down: its screens are losing their widgets. A save that landed then (seen in
+            # a fresh-clone run) reloaded a dashboard without its map and ended the app on NoMatches.
+            return
         for screen in self.screen_stack:
             # A screen pushed but not yet composed reads when it mounts; asked now, it found no
             # widgets and ended the app (a poll landing in that moment, seen once in CI).

@@ -351,3 +351,27 @@ async def test_a_poll_that_ends_while_the_app_shuts_down_does_not_reload_its_scr
         app.poll_data()
         await pilot.pause()
     assert app.crash is None
+
+
+async def test_a_save_that_lands_while_the_app_shuts_down_does_not_reload_its_screens(db: Path) -> None:
+    # A fresh-clone run found this: an accepted proposal's save came back while the app was closing,
+    # and the dashboard it reloaded had already lost its map (NoMatches), the app ending on an error.
+    app = TechstanceApp.for_database(db)
+    app.poll_seconds = 3600
+    reloaded: list[str] = []
+
+    async def saved_at_shutdown() -> None:
+        while app.is_running:
+            await asyncio.sleep(0.005)
+        for screen in app.screen_stack:
+            screen.reload = lambda s=screen: reloaded.append(type(s).__name__)  # type: ignore[attr-defined]
+        app.reload_screens()  # what the Saved message does
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # a second screen above the dashboard
+        await settle(pilot)
+        shutdown = asyncio.ensure_future(saved_at_shutdown())
+    await shutdown
+    assert reloaded == []
+    assert app.crash is None
