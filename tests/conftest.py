@@ -108,6 +108,15 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def db(seed_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the seed database (`copy.db`); a module that needs the copy
+    prepared further defines its own `db`."""
+    target = tmp_path / "copy.db"
+    shutil.copyfile(seed_db, target)
+    return target
+
+
+@pytest.fixture
 def store(seed_db: Path) -> Iterator[Store]:
     conn = open_database(seed_db)
     yield Store(conn)

@@ -33,13 +33,6 @@ from tests.helpers import settle
 SIZE = (140, 44)
 
 
-@pytest.fixture
-def db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "door.db"
-    path.write_bytes(seed_db.read_bytes())
-    return path
-
-
 @pytest.fixture(autouse=True)
 def impatient_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     # A save waits 2 s for another program's lock; the tests need not.

@@ -46,13 +46,6 @@ def write(db: Path, table: str, key: str, value: str, column: str, new: object) 
 
 
 @pytest.fixture
-def db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "damaged.db"
-    path.write_bytes(seed_db.read_bytes())
-    return path
-
-
-@pytest.fixture
 def store_of(db: Path) -> Iterator[typing.Callable[[], Store]]:
     opened: list[sqlite3.Connection] = []
 

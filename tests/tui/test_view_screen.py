@@ -18,13 +18,6 @@ from textual.widgets import DataTable, Static
 from tests.helpers import settle, shown_text, wait_until
 
 
-@pytest.fixture
-def db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "locked.db"
-    path.write_bytes(seed_db.read_bytes())
-    return path
-
-
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Another program's exclusive lock: nobody reads until it lets go. (SQLite keeps the lock per

@@ -20,13 +20,6 @@ ARTICLE = ('"We will not allow this vendor anywhere near our networks," the mini
            'She added: "The decision is final."\n')
 
 
-@pytest.fixture
-def db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "import.db"
-    path.write_bytes(seed_db.read_bytes())
-    return path
-
-
 def _sources(db: Path) -> int:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:

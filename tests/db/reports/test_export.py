@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import re
-import shutil
 import sqlite3
 import tomllib
 from collections.abc import Iterator
@@ -58,14 +57,6 @@ def seed_conn(seed_db: Path) -> Iterator[sqlite3.Connection]:
     conn = _connect(seed_db)
     yield conn
     conn.close()
-
-
-@pytest.fixture
-def db_copy(seed_db: Path, tmp_path: Path) -> Path:
-    """A private, writable copy of the seed database."""
-    target = tmp_path / "copy.db"
-    shutil.copyfile(seed_db, target)
-    return target
 
 
 def _json(conn: sqlite3.Connection, **kwargs: Any) -> list[dict[str, Any]]:
@@ -183,8 +174,8 @@ def test_markdown_is_a_table_with_one_row_per_country(seed_conn: sqlite3.Connect
     assert "China (CN)" not in by_country and "Italy (IT)" not in by_country
 
 
-def test_markdown_escapes_pipes_and_line_breaks_only(db_copy: Path) -> None:
-    conn = _connect(db_copy, readonly=False)
+def test_markdown_escapes_pipes_and_line_breaks_only(db: Path) -> None:
+    conn = _connect(db, readonly=False)
     summary = "Core | periphery\nsplit *literally* <b>as written</b> \\ `here`"
     condition = "caps:\r\n35% | 0%"
     with conn:
@@ -208,8 +199,8 @@ def test_markdown_escapes_pipes_and_line_breaks_only(db_copy: Path) -> None:
             'a limited\\|role in the advancement of their 5G networks"') in uk[6].split("<br>")
 
 
-def test_default_topic_is_the_first_by_id(db_copy: Path) -> None:
-    conn = _connect(db_copy, readonly=False)
+def test_default_topic_is_the_first_by_id(db: Path) -> None:
+    conn = _connect(db, readonly=False)
     with conn:
         conn.execute("INSERT INTO topics (id, title, description) VALUES ('aaa-first', 'First', '')")
     try:
@@ -337,10 +328,10 @@ def test_round_trip_keeps_a_decision_added_outside_the_seeds(tmp_path: Path) -> 
         assert (out / "sources" / path.name).read_bytes() == path.read_bytes()
 
 
-def test_imported_sources_get_a_file_named_after_their_id(db_copy: Path, tmp_path: Path) -> None:
+def test_imported_sources_get_a_file_named_after_their_id(db: Path, tmp_path: Path) -> None:
     text = "Line one, verbatim.\r\nA “curly” line with a tab\tand no final newline"
     raw = text.encode("utf-8")
-    conn = _connect(db_copy, readonly=False)
+    conn = _connect(db, readonly=False)
     with conn:
         for source_id in ("imported-article", "another-article"):
             conn.execute(
@@ -358,7 +349,7 @@ def test_imported_sources_get_a_file_named_after_their_id(db_copy: Path, tmp_pat
     assert (out / "sources" / "another-article.txt").read_bytes() == \
         (SEEDS / "sources" / "004_d9930b5cfd6c8aa7.txt").read_bytes()
     build_database(out, tmp_path / "again.db")
-    before, after = _table_rows(db_copy), _table_rows(tmp_path / "again.db")
+    before, after = _table_rows(db), _table_rows(tmp_path / "again.db")
     assert {t: r for t, r in after.items() if t != "sources"} == {t: r for t, r in before.items() if t != "sources"}
     seed_file = 6  # sources: id, outlet, title, published, date_precision, date_inferred, seed_file, ...
     files = {r[0]: r[seed_file] for r in after["sources"]}
@@ -367,8 +358,8 @@ def test_imported_sources_get_a_file_named_after_their_id(db_copy: Path, tmp_pat
     assert [r[:seed_file] + r[seed_file + 1:] for r in after["sources"]] == strip
 
 
-def test_evidence_of_no_record_is_refused_by_name(db_copy: Path, tmp_path: Path) -> None:
-    conn = _connect(db_copy, readonly=False)
+def test_evidence_of_no_record_is_refused_by_name(db: Path, tmp_path: Path) -> None:
+    conn = _connect(db, readonly=False)
     with conn:
         conn.execute(
             'INSERT INTO evidence (id, claim_table, claim_id, claim_field, source, start, "end", excerpt, role) '
@@ -405,22 +396,22 @@ def test_an_empty_folder_is_used_and_a_non_empty_one_refused(seed_conn: sqlite3.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "busy", "empty"]
 
 
-def test_export_does_not_change_the_database(db_copy: Path, tmp_path: Path) -> None:
-    before = db_copy.read_bytes()
-    conn = _connect(db_copy, readonly=False)
+def test_export_does_not_change_the_database(db: Path, tmp_path: Path) -> None:
+    before = db.read_bytes()
+    conn = _connect(db, readonly=False)
     export_seeds(conn, tmp_path / "exported")
     for fmt in ("csv", "json", "markdown"):
         export_positions(conn, fmt)  # type: ignore[arg-type]
     assert not conn.in_transaction
     conn.close()
-    assert db_copy.read_bytes() == before
+    assert db.read_bytes() == before
 
 
-def test_a_citation_whose_span_holds_other_words_is_left_out_and_named(db_copy: Path,
+def test_a_citation_whose_span_holds_other_words_is_left_out_and_named(db: Path,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
     # Before: the stored excerpt went into the report as what the source says, though the source
     # says other words at that span (a row written by another tool): a citation nobody could find.
-    conn = _connect(db_copy, readonly=False)
+    conn = _connect(db, readonly=False)
     with conn:
         conn.execute("UPDATE evidence SET excerpt = 'Japan lifted its ban on Huawei' WHERE claim_table = 'decisions' "
                      "AND claim_id = 'jp-5g-ban' AND claim_field = 'decision' "

@@ -27,13 +27,6 @@ ARTICLE = ('Ministers met on Monday.\n\n"We will not allow this vendor anywhere 
 
 
 @pytest.fixture
-def db(seed_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "edit.db"
-    path.write_bytes(seed_db.read_bytes())
-    return path
-
-
-@pytest.fixture
 def conn(db: Path) -> sqlite3.Connection:
     return open_for_editing(db)
 

@@ -4,7 +4,6 @@ refuse to start (exit 1 after 5 s)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -45,13 +44,6 @@ def lock_held(db: Path) -> Iterator[subprocess.Popen[bytes]]:
     finally:
         holder.kill()
         holder.wait()
-
-
-@pytest.fixture
-def db(seed_db: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "t.db"
-    shutil.copy(seed_db, target)
-    return target
 
 
 async def test_started_under_a_lock_it_says_it_waits_then_fills_in(db: Path) -> None:
