@@ -23,8 +23,10 @@ from techstance.db.store.schema import SCHEMA_VERSION
 
 # Textual is imported inside the helpers: conftest sets its environment before anything imports it.
 if TYPE_CHECKING:
+    from techstance.db.store.read_models import EvidenceItem, QuoteItem
     from techstance.tui.app import TechstanceApp
     from techstance.tui.kiosk.app import KioskApp
+    from techstance.tui.widgets.claim_panes import QuotesPane
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -154,6 +156,17 @@ def make_app(db: Path, theme: str | None = None, opening: bool = True) -> object
 
     return TechstanceApp.for_database(db, theme=theme,
                          opening=read_opening(db) if opening else None)
+
+
+def shown_quotes(app: object) -> tuple[QuotesPane, list[QuoteItem], dict[str, list[EvidenceItem]]]:
+    """The dashboard's quotes pane, the quotes it holds and their evidence: what `show` takes."""
+    from techstance.tui.widgets.claim_panes import QuotesPane as Pane
+    from textual.app import App
+
+    assert isinstance(app, App)
+    quotes = app.screen.query_one(Pane)
+    page = list(quotes.quotes.values())
+    return quotes, page, {q.id: list(quotes.claims[q.id].evidence) for q in page}
 
 
 def shown_text(widget: object) -> str:

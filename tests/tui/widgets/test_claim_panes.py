@@ -12,7 +12,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets._option_list import OptionListContent
 
-from tests.helpers import app_for, press, settle
+from tests.helpers import app_for, press, settle, shown_quotes
 
 PANES = {"decision": DecisionPane, "quotes": QuotesPane}
 
@@ -106,9 +106,7 @@ async def test_a_country_shown_again_reuses_its_options_and_looks_the_same(seed_
     app = app_for(seed_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        quotes = app.screen.query_one(QuotesPane)
-        page = list(quotes.quotes.values())
-        evidence = {q.id: list(quotes.claims[q.id].evidence) for q in page}
+        quotes, page, evidence = shown_quotes(app)
         quotes.show(quotes.country_name, page, evidence)
         quotes.add_rest()
         await settle(pilot)
@@ -162,9 +160,7 @@ async def test_a_country_first_shows_a_pane_full_of_quotes_and_no_more(seed_db: 
     app = app_for(seed_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        quotes = app.screen.query_one(QuotesPane)
-        page = list(quotes.quotes.values())
-        evidence = {q.id: list(quotes.claims[q.id].evidence) for q in page}
+        quotes, page, evidence = shown_quotes(app)
         height = quotes.scrollable_content_region.height
         for length, most in ((20, height // 4 + 2), (300, 3)):  # 300 characters: 9 lines or more
             shown = [replace(q, text=("word " * length)[:length]) for q in page]

@@ -12,7 +12,7 @@ from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tests.helpers import app_for, press, settle
+from tests.helpers import app_for, press, settle, shown_quotes
 
 
 def looks(strips: list[Strip]) -> list[list[tuple[str, object, object, tuple[bool | None, ...], object]]]:
@@ -224,9 +224,7 @@ async def test_a_fill_wraps_each_text_it_shows_once(seed_db: Path) -> None:
     app = app_for(seed_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        quotes = app.screen.query_one(QuotesPane)
-        page = list(quotes.quotes.values())
-        evidence = {q.id: list(quotes.claims[q.id].evidence) for q in page}
+        quotes, page, evidence = shown_quotes(app)
         wrapped: list[str] = []
         original = Content._wrap_and_format
 
